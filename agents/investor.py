@@ -1,0 +1,133 @@
+"""Investor: a holder of Units with demand, joinder and information duties (§1(a), §6, §7)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import mesa
+
+from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH
+from sim import events as ev
+from sim.calendar import Order
+from sim.rules import demand as demand_rules
+from sim.rules import information, notices, securities
+from sim.scenario import InvestorSpec
+
+if TYPE_CHECKING:
+    from sim.model import DealModel
+    from sim.registration import DemandRegistration
+
+
+class Investor(mesa.Agent):
+    """An Investor (§7): signs the Demand Notice, asks to join, furnishes information.
+
+    Args:
+        model: The deal model.
+        spec: The scenario's description (id, Units, affiliate group, notice method).
+    """
+
+    def __init__(self, model: "DealModel", spec: InvestorSpec) -> None:
+        super().__init__(model)
+        self.name = spec.id
+        self.units = spec.units
+        self.group = spec.group
+        self.notice_method = spec.notice_method
+        self.registrable = securities.registrable_shares(spec.units, model.terms)
+        self.stream = model.streams.stream(f"investor:{spec.id}")
+
+    def slot(self, name: str, cycle: int) -> int:
+        """This investor's stream slot for draw ``name`` in ``cycle``."""
+        return cycle * INVESTOR_WIDTH + INVESTOR_SLOTS[name]
+
+    # --- Demand (§1(a)) --------------------------------------------------------------
+    def send_demand(self, reg: "DemandRegistration") -> None:
+        """Send the Demand Notice on behalf of the Initiating Investors (§1(a))."""
+        m = self.model
+        today = m.calendar.now
+        latency = m.policy.latency(self.stream, self.notice_method,
+                                   self.slot("demand_latency", reg.cycle), self.name)
+        m.log.emit(today, ev.DEMAND_SENT, self.name, "§1(a)", cycle=reg.cycle,
+                   second=reg.second, initiating=reg.initiating,
+                   units=sum(m.investor(i).units for i in reg.initiating),
+                   shares=sum(reg.requested.values()), method=self.notice_method)
+        received = today + latency
+        m.calendar.at(notices.effective_day(today, received, m.terms), Order.RECEIPT,
+                      lambda _: m.company.on_demand_received(reg))
+
+    # --- Company Notice and joinder (§1(a)) ------------------------------------------
+    def on_company_notice(self, reg: "DemandRegistration") -> None:
+        """Receive the Company Notice (§8(a)); decide whether to ask to be included."""
+        m = self.model
+        today = m.calendar.now
+        m.log.emit(today, ev.COMPANY_NOTICE_RECEIVED, self.name, "§8(a)", cycle=reg.cycle,
+                   given_day=reg.notice_given_day)
+        if reg.withdrawn or not m.policy.joins(self.stream, self.name, reg.cycle):
+            return
+        shares = self.shares_to_offer(reg)
+        if shares <= 0:
+            return
+        self.send_joinder(reg, shares, today + m.policy.join_response(self.stream, self.name,
+                                                                       reg.cycle))
+
+    def shares_to_offer(self, reg: "DemandRegistration") -> int:
+        """Registrable Shares this Investor asks to include in ``reg``."""
+        return self.shares_to_offer_for(reg.second)
+
+    def shares_to_offer_for(self, second: bool) -> int:
+        """Shares not yet registered (first demand), or left out for lack of capital
+        (second demand, §1(a))."""
+        if second:
+            return self.model.unregistered_capital.get(self.name, 0)
+        return self.registrable - self.model.registered_shares.get(self.name, 0)
+
+    def send_joinder(self, reg: "DemandRegistration", shares: int, sent_day: int) -> None:
+        """Send a written request to be included (§1(a)) on ``sent_day``; the Company's
+        receipt is the logged fact (with the day it was sent)."""
+        m = self.model
+        latency = m.policy.latency(self.stream, self.notice_method,
+                                   self.slot("join_latency", reg.cycle), self.name)
+        received = notices.effective_day(sent_day, sent_day + latency, m.terms)
+        m.calendar.at(received, Order.RECEIPT,
+                      lambda _: m.company.on_joinder(reg, self, shares, sent_day))
+
+    # --- Information (§6) ------------------------------------------------------------
+    def on_info_request(self, reg: "DemandRegistration", requested_day: int) -> None:
+        """Answer the Company's §6 request after this Investor's response time."""
+        m = self.model
+        lat_in = m.policy.latency(self.stream, m.scenario.company.notice_method,
+                                  self.slot("info_req_latency", reg.cycle), self.name)
+        response = m.policy.info_response(self.stream, self.name, reg.cycle)
+        lat_out = m.policy.latency(self.stream, self.notice_method,
+                                   self.slot("info_latency", reg.cycle), self.name)
+        arrive = notices.effective_day(requested_day + lat_in + response,
+                                       requested_day + lat_in + response + lat_out, m.terms)
+        m.calendar.at(arrive, Order.RECEIPT,
+                      lambda _: m.company.on_info(reg, self, requested_day))
+
+    def info_is_late(self, requested_day: int, received_day: int) -> bool:
+        """§6 lateness of this Investor's answer (scenario's reasonable time)."""
+        return information.information_late(requested_day, received_day,
+                                            self.model.scenario.company.info_due_days)
+
+
+def initiating_group(investors: Sequence[Investor], desire_days: Sequence[int],
+                     total_units: int, terms) -> tuple[int, tuple[str, ...], str] | None:
+    """The day a majority of Units wants a registration, its members and its lead.
+
+    Investors join the group on their own desire day; the group may send a Demand Notice
+    (§1(a)) on the first day it holds a majority of the Units. The lead is the member
+    whose desire completed the majority (ties: scenario order).
+
+    Returns:
+        ``(day, member ids, lead id)``, or None if no majority ever forms.
+    """
+    order = sorted(range(len(investors)), key=lambda i: (desire_days[i], i))
+    units = 0
+    for pos, i in enumerate(order):
+        units += investors[i].units
+        day = desire_days[i]
+        if demand_rules.is_initiating_majority(units, total_units, terms):
+            members = [investors[j].name for j in order[:pos + 1]]
+            members += [investors[j].name for j in order[pos + 1:] if desire_days[j] == day]
+            return day, tuple(members), investors[i].name
+    return None

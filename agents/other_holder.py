@@ -1,0 +1,63 @@
+"""Other Holder: holds other securities with their own registration rights (§1(b))."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from agents.policies import OTHER_HOLDER_SLOTS, OTHER_HOLDER_WIDTH
+from sim import events as ev
+from sim.calendar import Order
+from sim.rules import notices, other_holders
+from sim.scenario import OtherHolderSpec
+
+if TYPE_CHECKING:
+    from sim.model import DealModel
+    from sim.registration import DemandRegistration
+
+
+class OtherHolder(mesa.Agent):
+    """An Other Holder (§1(b)): may ask to be included in a demand registration.
+
+    Args:
+        model: The deal model.
+        spec: The scenario's description (id, shares, request probability, notice method).
+    """
+
+    def __init__(self, model: "DealModel", spec: OtherHolderSpec) -> None:
+        super().__init__(model)
+        self.name = spec.id
+        self.shares = spec.shares
+        self.request_prob = spec.request_prob
+        self.notice_method = spec.notice_method
+        self.stream = model.streams.stream(f"other_holder:{spec.id}")
+
+    def _slot(self, name: str, cycle: int) -> int:
+        return cycle * OTHER_HOLDER_WIDTH + OTHER_HOLDER_SLOTS[name]
+
+    def on_offer(self, reg: "DemandRegistration") -> None:
+        """The Company offers inclusion (§1(b)); request it or let it pass."""
+        m = self.model
+        if not self.stream.chance(self.request_prob, self._slot("request", reg.cycle)):
+            return
+        lat_in = m.policy.latency(self.stream, m.scenario.company.notice_method,
+                                  self._slot("latency_in", reg.cycle), self.name)
+        response = self.stream.days(m.scenario.investor_behaviour.join_response_days,
+                                                 self._slot("response", reg.cycle))
+        lat_out = m.policy.latency(self.stream, self.notice_method,
+                                   self._slot("latency_out", reg.cycle), self.name)
+        sent = reg.notice_given_day + lat_in + response
+        arrive = notices.effective_day(sent, sent + lat_out, m.terms)
+        m.calendar.at(arrive, Order.RECEIPT, lambda _: self.on_request_received(reg))
+
+    def on_request_received(self, reg: "DemandRegistration") -> None:
+        """The Company receives this holder's request (§8(a))."""
+        m = self.model
+        today = m.calendar.now
+        included = (other_holders.other_holder_included(today, reg.joinder_last_day)
+                    and not reg.withdrawn)
+        if included:
+            reg.other_requested[self.name] = self.shares
+        m.log.emit(today, ev.OTHER_HOLDER_REQUESTED, self.name, "§1(b)", cycle=reg.cycle,
+                   shares=self.shares, included=included)

@@ -1,0 +1,165 @@
+"""Decision policies: what the parties choose where the agreement leaves a choice.
+
+Rules (``sim.rules``) say what a party *may* or *must* do; a policy says what it
+*chooses*. Every choice is drawn from the party's own named stream at a fixed slot (so
+variants share random futures), unless a what-if script fixes it. Two families ship:
+
+* :class:`ScenarioPolicy` -- behaviour as the scenario describes it (may breach);
+* :class:`CompliantPolicy` -- the same draws, clamped so the Company follows the
+  agreement (prompt notice, filing ready by the deadline, timely responses). Used by
+  the property tests ("a compliant Company is never found in breach, except where the
+  window is empty").
+"""
+
+from __future__ import annotations
+
+from sim.scenario import Scenario
+from sim.script import Script
+from sim.streams import Stream
+from sim.terms import Terms
+
+# Slot layouts of the streams (per cycle; cycle c uses slot c * WIDTH + k, cycles past
+# the first continue in the stream's overflow generator).
+COMPANY_SLOTS = dict(notice_delay=0, prep=1, invoke_delay=2, delay_hold=3,
+                     mai_occurs=4, mai_day=5)
+COMPANY_WIDTH = 8
+INVESTOR_SLOTS = dict(patience=0, cn_latency=1, join=2, join_response=3, join_latency=4,
+                      info_req_latency=5, info_response=6, info_latency=7, sell_days=8,
+                      withdraw=9, demand_latency=10)
+INVESTOR_WIDTH = 12
+OTHER_HOLDER_SLOTS = dict(request=0, latency_in=1, response=2, latency_out=3)
+OTHER_HOLDER_WIDTH = 4
+
+
+class ScenarioPolicy:
+    """Choices as the scenario's behaviour figures describe them.
+
+    Args:
+        terms: The negotiated terms (for clamping in subclasses).
+        scenario: The world the deal meets.
+        script: Optional what-if script whose fixed values win over draws.
+    """
+
+    def __init__(self, terms: Terms, scenario: Scenario, script: Script | None = None) -> None:
+        self.terms = terms
+        self.scenario = scenario
+        self.script = script or Script()
+        self.scripted = script is not None
+
+    # --- Company ---------------------------------------------------------------------
+    def notice_delay(self, s: Stream, cycle: int) -> int:
+        """Days from receipt of the Demand Notice to giving the Company Notice."""
+        fixed = self.script.company.notice_delay_days
+        if fixed is not None:
+            return fixed
+        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["notice_delay"]
+        return s.days(self.scenario.company.notice_delay_days, slot)
+
+    def prep_days(self, s: Stream, cycle: int) -> int:
+        """Days from receipt of the Demand Notice until the statement is drafted."""
+        fixed = self.script.company.prep_days
+        if fixed is not None:
+            return fixed
+        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["prep"]
+        return s.days(self.scenario.company.prep_days, slot)
+
+    def invoke_delay(self, s: Stream, cycle: int) -> bool:
+        """Whether the Company uses an available §1(d) delay."""
+        fixed = self.script.company.invoke_delay
+        if fixed is not None:
+            return fixed
+        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["invoke_delay"]
+        return s.chance(self.scenario.company.delay_invoke_prob, slot)
+
+    def delay_hold(self, s: Stream, cycle: int) -> int:
+        """Days after the basis (offering effective) the Company wants to hold the demand."""
+        fixed = self.script.company.delay_hold_days
+        if fixed is not None:
+            return fixed
+        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["delay_hold"]
+        return s.days(self.scenario.company.delay_hold_days, slot)
+
+    def response_days(self, raw_days: int, round_no: int) -> int:
+        """Days the Company takes to answer comment letter ``round_no`` (1-based)."""
+        fixed = self.script.review.response_days
+        if fixed is not None and round_no - 1 < len(fixed):
+            return fixed[round_no - 1]
+        return raw_days
+
+    # --- Investors -------------------------------------------------------------------
+    def _inv(self, investor_id: str, name: str):
+        if not self.scripted:
+            return None
+        table = self.script.investor(investor_id)
+        return None if table is None else getattr(table, name)
+
+    def patience(self, s: Stream, investor_id: str, cycle: int) -> int:
+        """Days (from the cycle's start) until the Investor wants a registration."""
+        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["patience"]
+        return s.days(self.scenario.investor_behaviour.demand_patience_days, slot)
+
+    def joins(self, s: Stream, investor_id: str, cycle: int) -> bool:
+        """Whether an Investor asks to be included after a Company Notice."""
+        fixed = self._inv(investor_id, "join")
+        if fixed is not None:
+            return fixed
+        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["join"]
+        return s.chance(self.scenario.investor_behaviour.join_prob, slot)
+
+    def join_response(self, s: Stream, investor_id: str, cycle: int) -> int:
+        fixed = self._inv(investor_id, "join_response_days")
+        if fixed is not None:
+            return fixed
+        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["join_response"]
+        return s.days(self.scenario.investor_behaviour.join_response_days, slot)
+
+    def info_response(self, s: Stream, investor_id: str, cycle: int) -> int:
+        fixed = self._inv(investor_id, "info_response_days")
+        if fixed is not None:
+            return fixed
+        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["info_response"]
+        return s.days(self.scenario.investor_behaviour.info_response_days, slot)
+
+    def sell_days(self, s: Stream, investor_id: str, cycle: int) -> int:
+        fixed = self._inv(investor_id, "sell_days")
+        if fixed is not None:
+            return max(fixed, 1)
+        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["sell_days"]
+        return max(1, s.days(self.scenario.investor_behaviour.sell_days, slot))
+
+    def withdraws_on_mai(self, s: Stream, investor_id: str, cycle: int) -> bool:
+        fixed = self._inv(investor_id, "withdraw_on_mai")
+        if fixed is not None:
+            return fixed
+        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["withdraw"]
+        return s.chance(self.scenario.investor_behaviour.withdraw_on_mai_prob, slot)
+
+    # --- Notices (§8(a)) -------------------------------------------------------------
+    def latency(self, s: Stream, method: str, slot: int, *ids: str) -> int:
+        """Delivery days of a notice sent by ``method``, drawn from the recipient's or
+        sender's stream at ``slot`` (whose stream: the investor's, either way)."""
+        fixed = self.script.latency_for(*ids) if self.scripted else None
+        if fixed is not None:
+            return fixed
+        return s.days(getattr(self.scenario.notices, method), slot)
+
+
+class CompliantPolicy(ScenarioPolicy):
+    """The scenario's draws, clamped so the Company follows the agreement.
+
+    The Company gives the Company Notice within ``promptly_days``, has its statement
+    drafted in time for the filing deadline, and answers every comment letter within
+    ``late_response_days``. Investors behave as in the scenario.
+    """
+
+    def notice_delay(self, s: Stream, cycle: int) -> int:
+        return min(super().notice_delay(s, cycle), self.terms.promptly_days)
+
+    def prep_days(self, s: Stream, cycle: int) -> int:
+        return min(super().prep_days(s, cycle), self.terms.filing_deadline_days)
+
+    def response_days(self, raw_days: int, round_no: int) -> int:
+        return min(super().response_days(raw_days, round_no), self.terms.late_response_days)
+
+
+POLICIES = {"scenario": ScenarioPolicy, "compliant": CompliantPolicy}

@@ -1,0 +1,352 @@
+"""DealModel: one registration-rights deal as a Mesa model on a SimPy calendar.
+
+The model is a pure function of (terms, scenario, seed, deal index): it owns the agents
+and the named random streams, builds a fresh calendar per deal and returns the frozen
+event log. It is built once and reused for many deals (``run(deal)`` resets all per-deal
+state), which keeps the per-deal cost to the calendar and the agents' reactions.
+
+SimPy owns the clock; the Mesa model is never stepped.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import mesa
+
+from agents.company import MAX_SUSPENSIONS, SUSPENSION_WIDTH, Company
+from agents.investor import Investor, initiating_group
+from agents.other_holder import OtherHolder
+from agents.policies import (COMPANY_SLOTS, COMPANY_WIDTH, INVESTOR_SLOTS, INVESTOR_WIDTH,
+                             OTHER_HOLDER_SLOTS, OTHER_HOLDER_WIDTH, POLICIES)
+from agents.underwriter import Underwriter
+from sim import events as ev
+from sim.calendar import Calendar, Order
+from sim.events import EventLog
+from sim.offering import (OFFERING_SLOTS, PER_OFFERING, draw_offerings, offering_process,
+                          offering_stream_width)
+from sim.registration import DemandRegistration
+from sim.review import REVIEW_SLOTS, REVIEW_WIDTH
+from sim.rules import demand as demand_rules
+from sim.rules import securities
+from sim.scenario import Scenario
+from sim.script import Script
+from sim.streams import NORMAL, RandomStreams, StreamSpec
+from sim.terms import Terms
+
+MAX_CYCLES = 6          # demand cycles per deal (renewals after withdrawal, second demand)
+EVENTS_WIDTH = 8        # activity (2 slots), then (mai occurs, mai day) per cycle
+DAYS_PER_MONTH = 30
+
+
+def stream_specs(scenario: Scenario) -> list[StreamSpec]:
+    """The named streams a deal under ``scenario`` draws from: widths and slot layouts.
+
+    A layout names the distribution each slot is sampled from, so a chunk of deals is
+    transformed at once (see :mod:`sim.streams`); it must match what the agents ask for
+    at those slots (a mismatch is not wrong, only slower: the value is computed per draw).
+    """
+    sc, notices = scenario, scenario.notices
+    company_method = getattr(notices, sc.company.notice_method)
+    months = sc.horizon_days // DAYS_PER_MONTH + 2
+    market_width = (months + 3) // 4 * 4
+    cs, rs, ib = COMPANY_SLOTS, REVIEW_SLOTS, sc.investor_behaviour
+    specs = [
+        StreamSpec("company", COMPANY_WIDTH, (
+            (cs["notice_delay"], sc.company.notice_delay_days), (cs["prep"], sc.company.prep_days),
+            (cs["delay_hold"], sc.company.delay_hold_days))),
+        StreamSpec("review", REVIEW_WIDTH, (
+            (rs["no_review"], sc.review.no_review_days),
+            (rs["first_comment"], sc.review.first_comment_days),
+            (rs["letters"], sc.review.comment_letters), (rs["clearance"], sc.review.clearance_days),
+            *((rs["turnaround"] + k, sc.review.turnaround_days) for k in range(5)),
+            *((rs["response"] + k, sc.review.response_days) for k in range(6)))),
+        StreamSpec("suspension", SUSPENSION_WIDTH, tuple(
+            (2 + 2 * k, sc.suspensions.length_days) for k in range(MAX_SUSPENSIONS))),
+        StreamSpec("market", market_width, tuple((k, NORMAL) for k in range(market_width))),
+        StreamSpec("capital", 4, ((1, sc.capital.increase_days),)),
+        StreamSpec("offerings", offering_stream_width(sc.offerings.max_count), tuple(
+            pair for k in range(sc.offerings.max_count) for pair in (
+                (1 + PER_OFFERING * k + OFFERING_SLOTS["lead"], sc.offerings.plan_lead_days),
+                (1 + PER_OFFERING * k + OFFERING_SLOTS["review"], sc.offerings.review_days),
+                (1 + PER_OFFERING * k + OFFERING_SLOTS["distribution"],
+                 sc.offerings.distribution_days)))),
+        StreamSpec("events", EVENTS_WIDTH, ((1, sc.events.other_activity_day),
+                                            (3, sc.events.mai_day))),
+    ]
+    for inv in sc.investors:
+        own = getattr(notices, inv.notice_method)
+        specs.append(StreamSpec(f"investor:{inv.id}", INVESTOR_WIDTH, tuple(
+            (INVESTOR_SLOTS[name], dist) for name, dist in (
+                ("patience", ib.demand_patience_days), ("cn_latency", company_method),
+                ("join_response", ib.join_response_days), ("join_latency", own),
+                ("info_req_latency", company_method), ("info_response", ib.info_response_days),
+                ("info_latency", own), ("sell_days", ib.sell_days), ("demand_latency", own)))))
+    for oh in sc.other_holders:
+        specs.append(StreamSpec(f"other_holder:{oh.id}", OTHER_HOLDER_WIDTH, (
+            (OTHER_HOLDER_SLOTS["latency_in"], company_method),
+            (OTHER_HOLDER_SLOTS["response"], ib.join_response_days),
+            (OTHER_HOLDER_SLOTS["latency_out"], getattr(notices, oh.notice_method)))))
+    return specs
+
+
+class DealModel(mesa.Model):
+    """A deal under ``terms`` in ``scenario``; ``run(deal)`` plays deal number ``deal``.
+
+    Args:
+        terms: The negotiated terms.
+        scenario: The world the deal meets.
+        seed: Root seed; every named stream is spawned from it.
+        script: Optional what-if script fixing decisions and draws.
+        policy: ``"scenario"`` (behaviour as drawn) or ``"compliant"``.
+    """
+
+    def __init__(self, terms: Terms, scenario: Scenario, seed: int = 0, *,
+                 script: Script | None = None, policy: str = "scenario") -> None:
+        super().__init__(rng=seed)   # Mesa's own generators: seeded, not used by the rules
+        self.terms, self.scenario, self.seed = terms, scenario, seed
+        self.streams = RandomStreams(seed, stream_specs(scenario))
+        self.policy = POLICIES[policy](terms, scenario, script)
+        self.market_stream = self.streams.stream("market")
+        self.capital_stream = self.streams.stream("capital")
+        self.offerings_stream = self.streams.stream("offerings")
+        self.events_stream = self.streams.stream("events")
+        self.review_stream = self.streams.stream("review")
+        self.company = Company(self)
+        self.investors = [Investor(self, spec) for spec in scenario.investors]
+        self._investors = {i.name: i for i in self.investors}
+        self.other_holders = [OtherHolder(self, spec) for spec in scenario.other_holders]
+        self.underwriter = Underwriter(self)
+        self.total_units = scenario.total_units
+        self.registrable_total = sum(i.registrable for i in self.investors)
+        self._monthly_drift = (scenario.market.annual_drift
+                               - 0.5 * scenario.market.annual_volatility ** 2) * (
+            DAYS_PER_MONTH / 365)
+        self._monthly_vol = scenario.market.annual_volatility * math.sqrt(DAYS_PER_MONTH / 365)
+
+    def investor(self, name: str) -> Investor:
+        """The Investor with id ``name``."""
+        return self._investors[name]
+
+    # --- One deal ----------------------------------------------------------------------
+    def run(self, deal: int = 0) -> EventLog:
+        """Play deal number ``deal`` to its end and return its frozen event log."""
+        self.streams.load(deal)
+        self.deal = deal
+        self.calendar = Calendar()
+        self.log = EventLog()
+        self.company.reset()
+        self.registered_shares: dict[str, int] = {}
+        self.unregistered_capital: dict[str, int] = {}
+        self.sold_shares: dict[str, int] = {}
+        self.cycles = 0
+        self.capital_increased_day: int | None = None
+        self.second_demand_scheduled = False
+        self.statements_effective = 0
+        self._log_prices: list[float] = [0.0]
+        self._start()
+        self.calendar.env.run()
+        self.log.emit(self.calendar.now, ev.DEAL_ENDED, "calendar", "§2(e)",
+                      demands_used=self.company.demands_used)
+        return self.log.freeze()
+
+    def _start(self) -> None:
+        sc, terms, log = self.scenario, self.terms, self.log
+        log.emit(0, ev.DEAL_CLOSED, "company", "recitals", seed=self.seed, deal=self.deal,
+                 investors=len(self.investors), units=self.total_units,
+                 registrable_shares=self.registrable_total,
+                 other_holders=len(self.other_holders), price=sc.market.price0)
+        fixed = self.policy.script.company.reserved_other_shares
+        reserved = fixed if fixed is not None else int(
+            self.capital_stream.sample(sc.capital.reserved_other, 0))
+        self.headroom = sc.capital.authorized_common - sc.capital.outstanding_common - reserved
+        needed = securities.capital_dependent_shares(self.total_units, terms)
+        log.emit(0, ev.CAPITAL_CHECKED, "company", "§1(a)", authorized=sc.capital.authorized_common,
+                 outstanding=sc.capital.outstanding_common, reserved_other=reserved,
+                 headroom=self.headroom, capital_dependent_shares=needed,
+                 shortfall=demand_rules.capital_shortfall(needed, self.headroom))
+        for day, resale, sid in ((p.effective_day, p.permits_resale, p.id)
+                                 for p in sc.prior_statements):
+            self.company.statements.append((day, resale, sid))
+        self.offerings = draw_offerings(self)
+        for plan in self.offerings:
+            plan.resolved = self.calendar.signal()
+            self.calendar.process(offering_process(self, plan))
+        self.activity_day = self._draw_activity()
+        if self.activity_day is not None:
+            self.calendar.at(self.activity_day, Order.ACTION, lambda _: log.emit(
+                self.activity_day, ev.OTHER_ACTIVITY_COMMENCED, "company", "§1(d)"))
+        self.schedule_demand(base_day=0, second=False)
+
+    def _draw_activity(self) -> int | None:
+        fixed = self.policy.script.events.other_activity_day
+        if self.policy.scripted and (fixed is not None or self.policy.script.events.mai_day
+                                     is not None):
+            return fixed
+        e = self.scenario.events
+        if not self.events_stream.chance(e.other_activity_prob, 0):
+            return None
+        return self.events_stream.days(e.other_activity_day, 1)
+
+    # --- Market --------------------------------------------------------------------------
+    def price_at(self, day: int) -> float:
+        """Price of the Common on ``day``: GBM sampled monthly (piecewise constant)."""
+        month = max(0, day) // DAYS_PER_MONTH
+        logs = self._log_prices
+        fixed = self.policy.script.events.market_returns
+        while len(logs) <= month:
+            k = len(logs) - 1
+            if fixed is not None:
+                step = fixed[k] if k < len(fixed) else 0.0
+            else:
+                step = self._monthly_drift + self._monthly_vol * self.market_stream.normal(k)
+            logs.append(logs[-1] + step)
+        return self.scenario.market.price0 * math.exp(logs[month])
+
+    def price_trigger_day(self, start: int, until: int) -> int | None:
+        """First month start in ``[start, until]`` with the price at the investors' trigger."""
+        trigger = self.scenario.market.price0 * (1 + self.scenario.investor_behaviour.price_trigger)
+        day = start
+        while day <= until:
+            if self.price_at(day) >= trigger:
+                return day
+            day = (day // DAYS_PER_MONTH + 1) * DAYS_PER_MONTH
+        return None
+
+    # --- Demands ---------------------------------------------------------------------------
+    def schedule_demand(self, base_day: int, second: bool) -> None:
+        """Let the Investors form a majority and send a Demand Notice (§1(a))."""
+        cycle = self.cycles
+        if cycle >= MAX_CYCLES:
+            return
+        self.cycles += 1
+        fixed = self.policy.script.demand
+        if cycle == 0 and fixed.day is not None:
+            members = fixed.by or tuple(i.name for i in self.investors)
+            day, lead = max(fixed.day, base_day), members[0]
+        else:
+            pol = self.policy
+            desire = [base_day + pol.patience(i.stream, i.name, cycle) for i in self.investors]
+            if cycle == 0 and self.scenario.investor_behaviour.price_trigger > 0:
+                cross = self.price_trigger_day(base_day, max(desire))
+                if cross is not None:
+                    desire = [min(d, cross) for d in desire]
+            group = initiating_group(self.investors, desire, self.total_units, self.terms)
+            if group is None:
+                return
+            day, members, lead = group
+        if day > self.scenario.horizon_days:
+            return
+        requested = {}
+        for name in members:
+            inv = self.investor(name)
+            shares = inv.shares_to_offer_for(second)
+            if shares > 0:
+                requested[name] = shares
+        if not requested:
+            return
+        reg = DemandRegistration(cycle=cycle, second=second, initiating=tuple(members),
+                                 requested=requested, demand_sent_day=day)
+        self.calendar.at(day, Order.ACTION, lambda _: self.investor(lead).send_demand(reg))
+
+    def schedule_mai(self, reg: DemandRegistration) -> None:
+        """Material adverse information may surface while ``reg`` is pending (§1(c))."""
+        e, s = self.scenario.events, self.events_stream
+        fixed = self.policy.script.events.mai_day
+        if self.policy.scripted and (fixed is not None or reg.cycle > 0):
+            if fixed is None or reg.cycle > 0:
+                return
+            day = fixed
+        else:
+            if not s.chance(e.mai_prob, 2 + 2 * reg.cycle):
+                return
+            day = reg.received_day + s.days(e.mai_day, 3 + 2 * reg.cycle)
+        self.calendar.at(day, Order.ACTION, lambda _: self._on_mai(reg))
+
+    def _on_mai(self, reg: DemandRegistration) -> None:
+        if reg.withdrawn or reg.effective_day >= 0:
+            return
+        today = self.calendar.now
+        self.log.emit(today, ev.MAI_DISCLOSED, "company", "§1(c)", cycle=reg.cycle)
+        lead = self.investor(reg.initiating[0])
+        if self.policy.withdraws_on_mai(lead.stream, lead.name, reg.cycle):
+            self.company.withdraw_for_mai(reg)
+            self.schedule_demand(base_day=today, second=reg.second)
+
+    # --- Capital (§1(a)) -----------------------------------------------------------------
+    def allocate_capital(self, reg: DemandRegistration) -> tuple[dict[str, int], dict[str, int]]:
+        """Shares registered now, and conversion/warrant shares left out for lack of capital.
+
+        The headroom is shared pro rata to each seller's capital-dependent shares (whole
+        shares, largest remainder); the Common already issued is always registrable.
+        """
+        terms = self.terms
+        cap = {}
+        for name, shares in reg.requested.items():
+            cap[name] = shares if reg.second else (
+                shares * terms.capital_dependent_per_unit // terms.registrable_per_unit)
+        need = sum(cap.values())
+        if need <= self.headroom:
+            self.headroom -= need
+            alloc = cap
+        else:
+            avail = max(self.headroom, 0)
+            exact = {n: c * avail / need for n, c in cap.items()}
+            alloc = {n: int(x) for n, x in exact.items()}
+            rest = avail - sum(alloc.values())
+            for n in sorted(exact, key=lambda n: (-(exact[n] - alloc[n]), n))[:rest]:
+                alloc[n] += 1
+            self.headroom = 0
+        registered, unregistered = {}, {}
+        for name, shares in reg.requested.items():
+            short = cap[name] - alloc[name]
+            registered[name] = shares - short
+            if short:
+                unregistered[name] = short
+            self.registered_shares[name] = self.registered_shares.get(name, 0) + shares - short
+        for name, short in unregistered.items():
+            self.unregistered_capital[name] = self.unregistered_capital.get(name, 0) + short
+        if reg.second:
+            for name, shares in registered.items():
+                self.unregistered_capital[name] -= shares
+        return registered, unregistered
+
+    def schedule_capital_increase(self, reg: DemandRegistration) -> None:
+        """Shareholders authorize more Common some days after a shortfall (scenario)."""
+        fixed = self.policy.script.company.capital_increase_days
+        days = fixed if fixed is not None else self.capital_stream.days(
+            self.scenario.capital.increase_days, 1)
+        reg_day = self.calendar.now
+
+        def increase(_event=None) -> None:
+            short = sum(self.unregistered_capital.values())
+            self.headroom += short
+            self.capital_increased_day = self.calendar.now
+            self.log.emit(self.calendar.now, ev.CAPITAL_INCREASED, "company", "§1(a)",
+                          added=short, headroom=self.headroom)
+            self._maybe_second_demand()
+
+        self.calendar.at(reg_day + days, Order.ACTION, increase)
+
+    def after_effective(self, reg: DemandRegistration) -> None:
+        """After a statement is effective: the second demand may follow (§1(a))."""
+        self.statements_effective += 1
+        if self.unregistered_capital:
+            self._maybe_second_demand()
+
+    def _maybe_second_demand(self) -> None:
+        """Once a statement is effective and capital is authorized, a majority may make
+        the second demand for the shares left out (§1(a))."""
+        short = sum(self.unregistered_capital.values())
+        if (self.statements_effective and self.capital_increased_day is not None
+                and demand_rules.second_demand_allowed(short, int(self.second_demand_scheduled),
+                                                       self.terms)):
+            self.second_demand_scheduled = True
+            self.schedule_demand(base_day=self.calendar.now, second=True)
+
+
+def run_deal(terms: Terms, scenario: Scenario, seed: int = 0, deal: int = 0, *,
+             script: Script | None = None, policy: str = "scenario") -> EventLog:
+    """Play one deal and return its event log (a new model; see :class:`DealModel`)."""
+    return DealModel(terms, scenario, seed, script=script, policy=policy).run(deal)

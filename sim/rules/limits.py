@@ -1,0 +1,63 @@
+"""§1(c) Registration limitation: one demand, satisfaction, and the 180-day cooldown."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from sim.rules._registry import rule
+from sim.terms import Terms
+
+
+@rule("§1(c)", "obligated to register Investor stock pursuant to SECTION 1(a) on one "
+               "occasion only")
+def demand_available(demands_used: int, is_second_demand: bool, terms: Terms) -> bool:
+    """§1(c): "Except as otherwise provided in SECTION 1(a), the Company shall be obligated
+    to register Investor stock pursuant to SECTION 1(a) on one occasion only".
+
+    The exception is §1(a)'s second demand for shares left out for lack of authorized
+    capital, which does not count against the one occasion.
+    """
+    return is_second_demand or demands_used < terms.demand_registrations
+
+
+@rule("§1(c)", "deemed satisfied only when a registration statement ... shall have (i) become "
+               "effective, or (ii) been withdrawn at the request of the Investors")
+def withdrawal_uses_demand(at_investors_request: bool, caused_by_later_mai: bool) -> bool:
+    """§1(c): the obligation is "deemed satisfied only when a registration statement ...
+    shall have (i) become effective, or (ii) been withdrawn at the request of the
+    Investors requesting such registration (other than solely as a result of material
+    information concerning the business or financial condition of the Company which is
+    made known to such Investors after the date on which registration was requested)".
+    """
+    return at_investors_request and not caused_by_later_mai
+
+
+@rule("§1(c)", "any other Registration Statement of the Company (scope of the cooldown)")
+def counts_for_cooldown(permits_resale_of_registrable: bool, terms: Terms) -> bool:
+    """§1(c): "within 180 days after the effective date of any other Registration
+    Statement of the Company".
+
+    Switch ``cooldown_scope``: ``any_statement`` (default) counts every statement of the
+    Company; ``defined_term`` counts only a "Registration Statement" as §7 defines it,
+    one that "permits the secondary resale thereunder of the Units and the Registrable
+    Shares".
+    """
+    return terms.cooldown_scope == "any_statement" or permits_resale_of_registrable
+
+
+@rule("§1(c)", "shall not be required to effect any registration within 180 days after the "
+               "effective date of any other Registration Statement")
+def cooldown_end(day: int, effective_days: Iterable[int], terms: Terms) -> int | None:
+    """§1(c): "the Company shall not be required to effect any registration within 180
+    days after the effective date of any other Registration Statement".
+
+    Args:
+        day: The day the Company would otherwise file.
+        effective_days: Effective dates of the other statements in scope.
+
+    Returns:
+        The first day after the cooldown that covers ``day`` (filing on it is allowed),
+        or None if ``day`` is outside every cooldown.
+    """
+    ends = [e + terms.cooldown_days for e in effective_days if e <= day < e + terms.cooldown_days]
+    return max(ends) if ends else None

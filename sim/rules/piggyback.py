@@ -1,0 +1,25 @@
+"""§3(a) Company registrations that Investors may join (the seam for piggy-back)."""
+
+from __future__ import annotations
+
+from sim.rules._registry import rule
+
+#: Registration types of the scenario, and whether §3(a) excludes them.
+EXCLUDED_TYPES = {
+    "stock_plan": "relating solely to the sale of securities to participants in a Company stock plan",
+    "rule_145": "relating to corporate reorganization or other transaction under Rule 145",
+    "convertible_debt": "the only Common Stock being registered is Common Stock issuable upon "
+                        "conversion of debt securities which are also being registered",
+}
+
+
+@rule("§3(a)", "other than a registration relating solely to ... a Company stock plan, ... Rule "
+               "145, or ... conversion of debt securities")
+def investors_may_include(offering_type: str) -> bool:
+    """§3(a): Investors may include shares in a Company registration for a public
+    offering, "other than a registration relating solely to the sale of securities to
+    participants in a Company stock plan, a registration relating to corporate
+    reorganization or other transaction under Rule 145 of the Securities Act, or a
+    registration in which the only Common Stock being registered is Common Stock
+    issuable upon conversion of debt securities which are also being registered"."""
+    return offering_type not in EXCLUDED_TYPES

@@ -1,0 +1,26 @@
+"""§2 Registration procedures: keeping the statement effective, suspensions."""
+
+from __future__ import annotations
+
+from sim.rules._registry import rule
+from sim.terms import Terms
+
+
+@rule("§2(e)", "keep the Registration Statement effective for a period ending on the earlier "
+               "of the sale ... of all Units and Registrable Shares ... or one year")
+def effectiveness_end_day(effective_day: int, all_sold_day: int | None, terms: Terms) -> int:
+    """§2(e), §2(b): "keep the Registration Statement effective for a period ending on the
+    earlier of the sale by the Selling Investors of all Units and Registrable Shares
+    covered by the Registration Statement or one year from the effective date"."""
+    end = effective_day + terms.keep_effective_days
+    return end if all_sold_day is None else min(end, all_sold_day)
+
+
+@rule("§2", "the Selling Investors shall immediately cease making offers ... following receipt "
+            "of the revised prospectuses ... free to resume making offers")
+def may_offer(day: int, suspensions: tuple[tuple[int, int], ...]) -> bool:
+    """§2: after a prospectus amendment "the Selling Investors shall immediately cease
+    making offers" until "following receipt of the revised prospectuses, the Selling
+    Investors shall be free to resume": no sales on a day inside ``[start, end)`` of a
+    suspension."""
+    return not any(start <= day < end for start, end in suspensions)

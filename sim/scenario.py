@@ -1,0 +1,236 @@
+"""Scenario: the world a deal meets (not negotiable).
+
+Investors and their Units, affiliate groups, notice methods and latencies (§8(a)),
+authorized-capital headroom (§1(a)), the stock price process, the Company's own
+offering plans, the Commission's review process, suspensions (§2) and investor and
+company behaviour. The default scenario ships as ``sim/presets/bestnet-2003.scenario.toml``
+with every figure's source (see ``CALIBRATION.md``); a scenario file overrides it
+(tables merge, lists replace).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+from pydantic.dataclasses import dataclass
+
+from sim.config import STRICT, ConfigError, build, deep_merge, read_toml
+from sim.distributions import Dist
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]
+Rate = Annotated[float, Field(ge=0.0, le=52.0, strict=True)]
+Shares = Annotated[int, Field(ge=0, strict=True)]
+DayCount = Annotated[int, Field(ge=0, le=3650, strict=True)]
+Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$", strict=True)]
+NoticeMethod = Literal["registered_mail", "certified_mail", "personal", "fax", "regular_mail"]
+OfferingType = Literal["public", "stock_plan", "rule_145", "convertible_debt"]
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class InvestorSpec:
+    """An Investor (§7): a signatory holding Units."""
+
+    id: Ident
+    units: Annotated[int, Field(gt=0, strict=True)]
+    group: Ident | None = None
+    notice_method: NoticeMethod = "certified_mail"
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class OtherHolderSpec:
+    """An Other Holder (§1(b)): holds other securities with registration rights."""
+
+    id: Ident
+    shares: Annotated[int, Field(gt=0, strict=True)]
+    request_prob: Prob = 0.0
+    notice_method: NoticeMethod = "certified_mail"
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class PriorStatement:
+    """A Registration Statement of the Company effective before or at closing (§1(c))."""
+
+    id: Ident
+    effective_day: Annotated[int, Field(ge=-3650, le=0, strict=True)]
+    permits_resale: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Notices:
+    """Delivery latency in days per method (§8(a): effective only when received)."""
+
+    registered_mail: Dist
+    certified_mail: Dist
+    personal: Dist
+    fax: Dist
+    regular_mail: Dist
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Capital:
+    """Authorized-capital headroom for conversion and warrant shares (§1(a))."""
+
+    authorized_common: Shares
+    outstanding_common: Shares
+    reserved_other: Dist
+    increase_days: Dist
+
+    @model_validator(mode="after")
+    def _fits(self) -> "Capital":
+        if self.outstanding_common > self.authorized_common:
+            raise ValueError("outstanding_common must not exceed authorized_common")
+        return self
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Market:
+    """Geometric Brownian motion of the Common Stock price, sampled monthly."""
+
+    price0: Annotated[float, Field(gt=0.0, strict=True)]
+    annual_volatility: Annotated[float, Field(ge=0.0, le=5.0, strict=True)]
+    annual_drift: Annotated[float, Field(ge=-2.0, le=2.0, strict=True)] = 0.0
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class CompanyBehaviour:
+    """How the Company acts where the agreement leaves it a choice."""
+
+    notice_method: NoticeMethod
+    notice_delay_days: Dist
+    prep_days: Dist
+    info_due_days: DayCount
+    delay_invoke_prob: Prob
+    delay_hold_days: Dist
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Offerings:
+    """The Company's own registrations (plain scenario events in the engine)."""
+
+    rate_per_year: Rate
+    max_count: Annotated[int, Field(ge=0, le=8, strict=True)] = 4
+    plan_lead_days: Dist
+    type_probs: dict[OfferingType, Prob]
+    underwritten_prob: Prob
+    review_days: Dist
+    pull_if_price_drop: Prob
+    distribution_days: Dist
+
+    @model_validator(mode="after")
+    def _probs(self) -> "Offerings":
+        if abs(sum(self.type_probs.values()) - 1.0) > 1e-6:
+            raise ValueError("type_probs must sum to 1")
+        return self
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Review:
+    """The Commission's review of a filed statement."""
+
+    review_prob: Prob
+    no_review_days: Dist
+    first_comment_days: Dist
+    comment_letters: Dist
+    response_days: Dist
+    turnaround_days: Dist
+    clearance_days: Dist
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class InvestorBehaviour:
+    """How Investors act where the agreement leaves them a choice."""
+
+    demand_patience_days: Dist
+    price_trigger: Annotated[float, Field(ge=0.0, strict=True)]
+    join_prob: Prob
+    join_response_days: Dist
+    info_response_days: Dist
+    sell_days: Dist
+    withdraw_on_mai_prob: Prob
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Suspensions:
+    """Prospectus amendments during the effectiveness period (§2)."""
+
+    rate_per_year: Rate
+    length_days: Dist
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class MaterialEvents:
+    """Material adverse information (§1(c)) and other material activity (§1(d))."""
+
+    mai_prob: Prob
+    mai_day: Dist
+    other_activity_prob: Prob
+    other_activity_day: Dist
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Scenario:
+    """Everything about the world a deal meets; validated and frozen."""
+
+    name: Ident
+    horizon_days: Annotated[int, Field(ge=30, le=3650, strict=True)]
+    investors: tuple[InvestorSpec, ...]
+    other_holders: tuple[OtherHolderSpec, ...] = ()
+    prior_statements: tuple[PriorStatement, ...] = ()
+    notices: Notices
+    capital: Capital
+    market: Market
+    company: CompanyBehaviour
+    offerings: Offerings
+    review: Review
+    investor_behaviour: InvestorBehaviour
+    suspensions: Suspensions
+    events: MaterialEvents
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Scenario":
+        if not self.investors:
+            raise ValueError("at least one investor is required")
+        ids = [i.id for i in self.investors] + [o.id for o in self.other_holders]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate holder ids: {', '.join(dupes)}")
+        if {"company", "investors", "commission", "underwriter"} & set(ids):
+            raise ValueError("holder ids must not be company/investors/commission/underwriter")
+        return self
+
+    @property
+    def total_units(self) -> int:
+        """Units held by all Investors."""
+        return sum(i.units for i in self.investors)
+
+
+SCENARIO_PRESETS = {"bestnet-2003": "bestnet-2003.scenario.toml"}
+DEFAULT_SCENARIO = "bestnet-2003"
+
+
+def _preset_table(name: str) -> dict[str, Any]:
+    text = resources.files("sim.presets").joinpath(SCENARIO_PRESETS[name]).read_text("utf-8")
+    import tomllib
+    return tomllib.loads(text)
+
+
+def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate a scenario table (``preset`` key optional) over its preset."""
+    data = dict(data)
+    preset = data.pop("preset", DEFAULT_SCENARIO)
+    if preset not in SCENARIO_PRESETS:
+        raise ConfigError(source, "preset", f"unknown preset {preset!r}; allowed: "
+                          + ", ".join(SCENARIO_PRESETS))
+    return build(Scenario, deep_merge(_preset_table(preset), data), source)
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Load a scenario file (overriding a preset), or the default preset."""
+    if path is None:
+        return scenario_from_dict({}, DEFAULT_SCENARIO)
+    if str(path) in SCENARIO_PRESETS:
+        return scenario_from_dict({"preset": str(path)}, str(path))
+    return scenario_from_dict(read_toml(path), str(path))
