@@ -147,7 +147,7 @@ class Company(mesa.Agent):
             ready_without_info = max(ready_without_info, cal.now)
         if reg.withdrawn:
             return
-        self.file(reg, ready_without_info)
+        self.file(reg, ready_without_info, prep_done)
 
         company_delay = yield from review(m, reg)
         if company_delay is None or reg.withdrawn:
@@ -246,7 +246,7 @@ class Company(mesa.Agent):
                 if limits.counts_for_cooldown(resale, terms)]
 
     # --- Filing and effectiveness ----------------------------------------------------
-    def file(self, reg: "DemandRegistration", ready_without_info: int) -> None:
+    def file(self, reg: "DemandRegistration", ready_without_info: int, drafted_day: int) -> None:
         """File the statement (§1(a), §2(a)), registering what authorized capital allows."""
         m, terms = self.model, self.model.terms
         today = reg.filed_day = m.calendar.now
@@ -262,7 +262,7 @@ class Company(mesa.Agent):
                    shares_unregistered_capital=sum(unregistered.values()),
                    other_holder_shares=sum(reg.other_requested.values()),
                    floor=reg.floor, deadline=reg.deadline, excused_deadline=deadline,
-                   capital_headroom=m.headroom)
+                   drafted_day=drafted_day, capital_headroom=m.headroom)
         fault = information.filing_delay_fault(today, deadline, ready_without_info,
                                                reg.info_done_day, reg.info_late)
         if fault is not None:

@@ -156,7 +156,9 @@ class DealModel(mesa.Model):
         log.emit(0, ev.DEAL_CLOSED, "company", "recitals", seed=self.seed, deal=self.deal,
                  investors=len(self.investors), units=self.total_units,
                  registrable_shares=self.registrable_total,
-                 other_holders=len(self.other_holders), price=sc.market.price0)
+                 other_holders=len(self.other_holders), price=sc.market.price0,
+                 prior_statements=tuple((p.id, p.effective_day, p.permits_resale)
+                                        for p in sc.prior_statements))
         fixed = self.policy.script.company.reserved_other_shares
         reserved = fixed if fixed is not None else int(
             self.capital_stream.sample(sc.capital.reserved_other, 0))

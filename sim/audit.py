@@ -1,0 +1,270 @@
+"""Audit: replay a deal's event log against the terms, independently of the agents.
+
+The audit reads only the raw facts of the log (the days notices were given and
+received, requests arrived, the statement was filed and became effective, responses
+took, offerings were planned, filed and became effective) and recomputes every
+deadline from the terms with the rule functions. It does not read the agents' own
+verdicts (``COMPANY_NOTICE_LATE``, ``FILING_DEADLINE_MISSED``, ``breach`` flags ...):
+tests compare the two.
+
+Severities:
+    ``breach``          the Company (or, for a refusal, whoever refused) broke a clause;
+    ``investor_fault``  a deadline was missed because an Investor answered late (§6);
+    ``target_missed``   the 120-day best-efforts target was missed, not a breach;
+    ``empty_window``    the §1(a) filing window was empty: one limit had to give;
+    ``note``            something worth a look that is not a breach.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from sim import events as ev
+from sim.rules import delay as delay_rules
+from sim.rules import demand as demand_rules
+from sim.rules import information, limits, procedures
+from sim.terms import Terms
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One audit finding: when, how serious, which clause, and what."""
+
+    day: int
+    severity: str
+    kind: str
+    clause: str
+    message: str
+
+
+def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
+    """List every breach, excused delay, missed target and empty window in ``log``.
+
+    Args:
+        log: A deal's events, in log order.
+        terms: The terms the deal was played under.
+
+    Returns:
+        Findings in order of day.
+    """
+    events = list(log)
+    out: list[Finding] = []
+    by_cycle: dict[int, list[ev.Event]] = defaultdict(list)
+    offerings: dict[str, dict] = defaultdict(dict)
+    statements: list[tuple[int, bool, str]] = []     # (effective day, permits resale, id)
+    activity_day = None
+    total_units = None
+    for e in events:
+        d = e.details
+        if e.kind == ev.DEAL_CLOSED:
+            total_units = d["units"]
+            statements += [(day, resale, sid) for sid, day, resale in d["prior_statements"]]
+        elif e.kind == ev.OFFERING_PLANNED:
+            offerings[d["offering"]].update(plan_day=e.day, file_day=d["file_day"],
+                                           include=d["investors_may_include"])
+        elif e.kind == ev.OFFERING_EFFECTIVE:
+            offerings[d["offering"]].update(resolved=e.day, effective=True)
+        elif e.kind == ev.OFFERING_WITHDRAWN:
+            offerings[d["offering"]].update(resolved=e.day, effective=False)
+        elif e.kind == ev.OTHER_ACTIVITY_COMMENCED:
+            activity_day = e.day
+        if "cycle" in d:
+            by_cycle[d["cycle"]].append(e)
+
+    # Statements effective during the deal, in order, for the §1(c) cooldown.
+    for e in events:
+        if e.kind == ev.OFFERING_EFFECTIVE:
+            statements.append((e.day, False, e.details["offering"]))
+        elif e.kind == ev.STATEMENT_EFFECTIVE:
+            statements.append((e.day, True, f"demand-{e.details['cycle']}"))
+
+    delays = [e for e in events if e.kind == ev.DELAY_INVOKED]
+    if len(delays) > terms.delay_uses:
+        out.append(Finding(delays[terms.delay_uses].day, "breach", "delay_reused", "§1(d)",
+                           f"delay right used {len(delays)} times; allowed "
+                           f"{terms.delay_uses} ('not more than once')"))
+    demands_used = 0
+    for cycle in sorted(by_cycle):
+        demands_used = _audit_cycle(by_cycle[cycle], terms, out, offerings, statements,
+                                    activity_day, total_units, demands_used)
+    out.sort(key=lambda f: f.day)
+    return out
+
+
+def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
+                 offerings: dict[str, dict], statements: list[tuple[int, bool, str]],
+                 activity_day: int | None, total_units: int | None, demands_used: int) -> int:
+    first = {}
+    for e in evs:
+        first.setdefault(e.kind, e)
+    received = first.get(ev.DEMAND_RECEIVED)
+    refused = first.get(ev.DEMAND_REFUSED)
+    sent = first.get(ev.DEMAND_SENT)
+    if refused is not None and sent is not None and total_units:
+        units = sent.details["units"]
+        if refused.clause == "§1(a)" and demand_rules.is_initiating_majority(
+                units, total_units, terms):
+            out.append(Finding(refused.day, "breach", "demand_refused", "§1(a)",
+                               f"demand by holders of {units:,} of {total_units:,} Units "
+                               "refused, though they hold a majority"))
+        if refused.clause == "§1(c)" and limits.demand_available(
+                demands_used, sent.details["second"], terms):
+            out.append(Finding(refused.day, "breach", "demand_refused", "§1(c)",
+                               f"demand refused as used, but {demands_used} of "
+                               f"{terms.demand_registrations} used"))
+    if received is None:
+        return demands_used
+    rd = received.day
+    given_ev = first.get(ev.COMPANY_NOTICE_GIVEN)
+    if given_ev is not None and demand_rules.company_notice_late(rd, given_ev.day, terms):
+        out.append(Finding(given_ev.day, "breach", "company_notice_late", "§1(a)",
+                           f"Company Notice given {given_ev.day - rd} days after the Demand "
+                           f"Notice was received; 'promptly' = within {terms.promptly_days}"))
+    receipts = {e.actor: e.day for e in evs if e.kind == ev.COMPANY_NOTICE_RECEIVED}
+    given = given_ev.day if given_ev is not None else None
+
+    # Requests to be included (§1(a)).
+    withdrawn = first.get(ev.STATEMENT_WITHDRAWN)
+    for e in evs:
+        if withdrawn is not None and e.day >= withdrawn.day:
+            continue          # nothing left to join
+        if e.kind in (ev.JOINDER_RECEIVED, ev.JOINDER_REJECTED) and given is not None:
+            last = demand_rules.joinder_last_day(given, receipts.get(e.actor, given), terms)
+            if e.kind == ev.JOINDER_REJECTED and e.day <= last:
+                out.append(Finding(e.day, "breach", "request_dropped", "§1(a)",
+                                   f"{e.actor}'s request received day {e.day}, within the "
+                                   f"window ending day {last}, was not included"))
+            if e.kind == ev.JOINDER_RECEIVED and e.day > last:
+                out.append(Finding(e.day, "note", "late_request_included", "§1(a)",
+                                   f"{e.actor}'s request received day {e.day}, after day "
+                                   f"{last}, was included"))
+
+    # Filing window (§1(a)).
+    anchor = demand_rules.notice_receipt_anchor(tuple(receipts.values()), terms)
+    if given is None:
+        return demands_used
+    window = demand_rules.filing_window(rd, anchor, terms)
+    if window.empty and not (withdrawn is not None and withdrawn.day <= anchor):
+        out.append(Finding(anchor, "empty_window", "window_empty", "§1(a)",
+                           f"Company Notice received day {anchor}, {anchor - rd} days after "
+                           f"the Demand Notice: floor day {window.floor} falls after deadline "
+                           f"day {window.deadline} (switch empty_window={terms.empty_window})"))
+    filed = first.get(ev.STATEMENT_FILED)
+    if filed is None:
+        return demands_used + _withdrawal_use(first)
+    fday = filed.day
+
+    # Suspensions of the deadline: a delay with a basis (§1(d)), a cooldown (§1(c)).
+    suspension_end = None
+    delay = first.get(ev.DELAY_INVOKED)
+    if delay is not None:
+        end_ev = first.get(ev.DELAY_ENDED)
+        basis_ok, cap = _delay_basis(delay, rd, offerings, activity_day, terms)
+        if not basis_ok:
+            out.append(Finding(delay.day, "breach", "delay_without_basis", "§1(d)",
+                               "delay invoked with no offering engaged or planned within "
+                               f"{terms.delay_plan_window_days} days of the demand"))
+        elif end_ev is not None:
+            if cap is not None and end_ev.day > cap:
+                out.append(Finding(end_ev.day, "breach", "delay_past_cap", "§1(d)",
+                                   f"delay ended day {end_ev.day}, past its cap day {cap}"))
+            suspension_end = min(end_ev.day, cap) if cap is not None else end_ev.day
+    scoped = [day for day, resale, _ in statements if limits.counts_for_cooldown(resale, terms)
+              and day <= fday]
+    for e in evs:
+        if e.kind == ev.COOLDOWN_APPLIED:
+            end = limits.cooldown_end(e.day, scoped, terms)
+            if end is None:
+                out.append(Finding(e.day, "breach", "cooldown_without_basis", "§1(c)",
+                                   "filing held for a cooldown, but no statement in scope "
+                                   f"became effective in the {terms.cooldown_days} days before"))
+            else:
+                suspension_end = max(suspension_end or end, end)
+    inside = limits.cooldown_end(fday, [d for d in scoped if d < fday], terms)
+    if inside is not None:
+        out.append(Finding(fday, "note", "filed_in_cooldown", "§1(c)",
+                           f"filed day {fday}, inside a cooldown ending day {inside} "
+                           "(the Company may waive its right)"))
+    deadline = delay_rules.excused_deadline(window.deadline, suspension_end)
+    infos = [e for e in evs if e.kind == ev.INFO_RECEIVED]
+    late_infos = [e for e in infos if information.information_late(
+        e.details["requested_day"], e.day, e.details["due_days"])]
+    info_done = max((e.day for e in infos), default=-1)
+    ready_without_info = max(demand_rules.planned_filing_day(window, terms),
+                             filed.details["drafted_day"], suspension_end or 0)
+    fault = information.filing_delay_fault(fday, deadline, ready_without_info, info_done,
+                                           bool(late_infos))
+    if fault is not None:
+        if fault == "investor":
+            out.append(Finding(fday, "investor_fault", "filing_late_investor", "§6",
+                               f"filed day {fday}, {fday - deadline} days after deadline day "
+                               f"{deadline}, on the day the last (late) §6 answer arrived"))
+        else:
+            forced = " (the window was empty)" if window.empty else ""
+            out.append(Finding(fday, "breach", "filing_deadline_missed" + (
+                "_empty_window" if window.empty else ""), "§1(a)",
+                               f"filed day {fday}, {fday - deadline} days after deadline day "
+                               f"{deadline}{forced}"))
+    if fday < window.floor:
+        forced = " (the window was empty)" if window.empty else ""
+        out.append(Finding(fday, "breach", "filed_before_floor" + (
+            "_empty_window" if window.empty else ""), "§1(a)",
+                           f"filed day {fday}, before the floor day {window.floor}{forced}"))
+
+    # Effectiveness (§1(a)) and the effectiveness period (§2(e)).
+    eff = first.get(ev.STATEMENT_EFFECTIVE)
+    if eff is None:
+        return demands_used + _withdrawal_use(first)
+    target = demand_rules.effectiveness_target_day(fday, terms)
+    if eff.day > target:
+        own = sum(demand_rules.response_excess_days(e.details["days"], terms)
+                  for e in evs if e.kind == ev.RESPONSE_FILED)
+        if demand_rules.target_miss_is_breach(fday, eff.day, own, terms):
+            out.append(Finding(eff.day, "breach", "target_missed_company", "§1(a)",
+                               f"effective day {eff.day}, {eff.day - target} days after the "
+                               f"target; the Company's late responses took {own} extra days"))
+        else:
+            out.append(Finding(eff.day, "target_missed", "target_missed", "§1(a)",
+                               f"effective day {eff.day}, {eff.day - target} days after the "
+                               f"{terms.effectiveness_target_days}-day target (best efforts)"))
+    ended = first.get(ev.EFFECTIVENESS_ENDED)
+    if ended is not None:
+        sold_out = [day for _, day in ended.details["sold_out"]]
+        all_sold = max(sold_out) if len(sold_out) == len(
+            [s for s in filed.details["sellers"]]) and sold_out else None
+        due = procedures.effectiveness_end_day(eff.day, all_sold, terms)
+        if ended.day < due:
+            out.append(Finding(ended.day, "breach", "effectiveness_ended_early", "§2(e)",
+                               f"statement kept effective to day {ended.day}, due to day {due}"))
+    return demands_used + (0 if first[ev.STATEMENT_EFFECTIVE].details["second"] else 1)
+
+
+def _withdrawal_use(first: dict[str, ev.Event]) -> int:
+    w = first.get(ev.STATEMENT_WITHDRAWN)
+    if w is None:
+        return 0
+    return int(limits.withdrawal_uses_demand(w.details["at_investors_request"],
+                                             w.details["caused_by_mai"]))
+
+
+def _delay_basis(delay: ev.Event, rd: int, offerings: dict[str, dict],
+                 activity_day: int | None, terms: Terms) -> tuple[bool, int | None]:
+    """Whether a §1(d) basis existed at the demand, and the delay's cap day."""
+    for oid, o in offerings.items():
+        if "plan_day" not in o:
+            continue
+        resolved = o.get("resolved")
+        if delay_rules.offering_supports_delay(
+                rd, o["plan_day"], o["file_day"], resolved if resolved is not None
+                and resolved <= rd else None, o["include"], terms):
+            if delay.details.get("offering") not in (None, oid):
+                continue
+            if resolved is None:
+                return True, None
+            return True, (delay_rules.delay_cap_day(resolved, terms) if o.get("effective")
+                          else resolved)
+    if delay_rules.activity_supports_delay(rd, activity_day, terms):
+        return True, delay_rules.delay_cap_day(activity_day, terms)
+    return False, None
