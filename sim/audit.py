@@ -192,8 +192,10 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     late_infos = [e for e in infos if information.information_late(
         e.details["requested_day"], e.day, e.details["due_days"])]
     info_done = max((e.day for e in infos), default=-1)
+    closed = first.get(ev.JOINDER_WINDOW_CLOSED)
     ready_without_info = max(demand_rules.planned_filing_day(window, terms),
-                             filed.details["drafted_day"], suspension_end or 0)
+                             filed.details["drafted_day"], suspension_end or 0,
+                             closed.day if closed is not None else 0)
     fault = information.filing_delay_fault(fday, deadline, ready_without_info, info_done,
                                            bool(late_infos))
     if fault is not None:

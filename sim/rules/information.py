@@ -20,11 +20,13 @@ def filing_delay_fault(filing_day: int, deadline: int, ready_without_info: int,
     """§6 with §1(a): who is responsible for a filing after the deadline.
 
     Returns ``None`` if filed on time; ``"investor"`` when the Company was otherwise
-    ready by the deadline and only a late §6 answer held the filing back; else
-    ``"company"``.
+    ready by the deadline, only a late §6 answer held the filing back, and the Company
+    filed as soon as it arrived; else ``"company"`` (a Company that waits on after the
+    answer is late on its own account).
     """
     if filing_day <= deadline:
         return None
-    if info_late and ready_without_info <= deadline < info_done_day:
+    if (info_late and ready_without_info <= deadline < info_done_day
+            and filing_day <= info_done_day):
         return "investor"
     return "company"

@@ -1,0 +1,94 @@
+"""Summaries of an outcome table with honest intervals.
+
+* Quantiles of days demand -> effective use every deal with a demand; a deal that never
+  became effective counts as +infinity (it did not happen within the deal), so the
+  quantiles are not flattered by dropping the slow futures.
+* The median's 95% interval is the distribution-free order-statistic interval (exact
+  binomial ranks: the sample median's rank is Binomial(n, 1/2)).
+* Probabilities carry exact (Clopper-Pearson) 95% intervals from ``scipy.stats``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+#: Outcome flags summarised as probabilities, with the clause each concerns.
+PROBABILITIES = (
+    ("company_notice_late", "§1(a)", "Company Notice late ('promptly')"),
+    ("window_empty", "§1(a)", "filing window empty"),
+    ("filing_deadline_missed", "§1(a)", "filing deadline missed (Company)"),
+    ("filing_delayed_by_investor", "§6", "filing late for a late §6 answer"),
+    ("effectiveness_target_missed", "§1(a)", "120-day target missed"),
+    ("target_miss_breach", "§1(a)", "... and caused by the Company (breach)"),
+    ("delay_used", "§1(d)", "delay right used"),
+    ("withdrawn_mai", "§1(c)", "withdrawn after material adverse info"),
+    ("second_demand_made", "§1(a)", "second demand (capital shortfall)"),
+)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate with a 95% interval."""
+
+    value: float
+    low: float
+    high: float
+
+
+def quantile_with_ci(values: np.ndarray, q: float, level: float = 0.95) -> Interval:
+    """Sample ``q``-quantile with its distribution-free order-statistic interval."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0:
+        return Interval(math.nan, math.nan, math.nan)
+    point = float(np.quantile(x, q, method="inverted_cdf"))
+    a = (1 - level) / 2
+    lo = int(stats.binom.ppf(a, n, q))            # rank (1-based) of the lower bound
+    hi = int(stats.binom.isf(a, n, q)) + 1
+    return Interval(point, float(x[max(lo, 1) - 1]), float(x[min(hi, n) - 1]))
+
+
+def proportion_with_ci(k: int, n: int, level: float = 0.95) -> Interval:
+    """Share ``k / n`` with its exact (Clopper-Pearson) interval."""
+    if n == 0:
+        return Interval(math.nan, math.nan, math.nan)
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=level, method="exact")
+    return Interval(k / n, float(ci.low), float(ci.high))
+
+
+def days_to_effective(df: pd.DataFrame) -> np.ndarray:
+    """Days demand -> effective for deals with a demand; never effective = +inf."""
+    with_demand = df[df["demand_day"].notna()]
+    return with_demand["days_demand_to_effective"].astype("Float64").fillna(np.inf).to_numpy(
+        dtype=float)
+
+
+def _fmt_days(x: float) -> str:
+    return "never" if math.isinf(x) else f"{x:.0f}"
+
+
+def summary_text(df: pd.DataFrame) -> str:
+    """The printed summary of ``regsim run``."""
+    n = len(df)
+    days = days_to_effective(df)
+    m = len(days)
+    lines = [f"{n:,} deals; {m:,} with a Demand Notice; "
+             f"{int(np.isfinite(days).sum()):,} became effective", ""]
+    lines.append("Days from Demand Notice to effectiveness (never effective = +inf):")
+    for q, label in ((0.1, "10%"), (0.5, "median"), (0.9, "90%")):
+        iv = quantile_with_ci(days, q)
+        lines.append(f"  {label:>6}: {_fmt_days(iv.value):>5}   95% CI "
+                     f"[{_fmt_days(iv.low)}, {_fmt_days(iv.high)}]")
+    lines.append("")
+    lines.append("Probabilities per deal with a demand (exact 95% CI):")
+    sub = df[df["demand_day"].notna()]
+    for col, clause, label in PROBABILITIES:
+        k = int(sub[col].fillna(False).astype(bool).sum())
+        iv = proportion_with_ci(k, m)
+        lines.append(f"  {label:<42} {clause:<6} {iv.value:6.1%}  [{iv.low:.1%}, {iv.high:.1%}]")
+    return "\n".join(lines) + "\n"

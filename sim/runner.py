@@ -1,0 +1,100 @@
+"""Run many deals in one process and collect their outcome rows (``regsim run``).
+
+Deals are played in chunks: each chunk's draws are made as one block per named stream
+(see :mod:`sim.streams`), then every deal of the chunk is played on the same model.
+A deal's row depends only on (terms, scenario, seed, deal index), never on the chunk
+size, so any split of the same deals -- across chunks, processes or machines -- gives
+the same table.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from sim.config import as_dict
+from sim.model import DealModel
+from sim.outcomes import COLUMNS, outcomes
+from sim.scenario import Scenario
+from sim.terms import Terms
+
+CHUNK = 2000
+_DTYPES = {"int": "int64", "int?": "Int64", "bool": "bool", "bool?": "boolean", "float": "float64"}
+
+
+def run_deals(terms: Terms, scenario: Scenario, seed: int, first: int, count: int, *,
+              policy: str = "scenario", chunk: int = CHUNK,
+              progress: Callable[[int], None] | None = None) -> pd.DataFrame:
+    """Play deals ``[first, first + count)`` and return their outcome table.
+
+    Args:
+        terms, scenario, seed: What the deals are a function of.
+        first, count: The deal indices to play.
+        policy: Decision policy family (``scenario`` or ``compliant``).
+        chunk: Deals drawn per block (memory vs speed; does not change results).
+        progress: Called with the number of deals finished after each chunk.
+    """
+    model = DealModel(terms, scenario, seed, policy=policy)
+    rows = []
+    for start in range(first, first + count, chunk):
+        n = min(chunk, first + count - start)
+        model.streams.prepare(start, n)
+        for deal in range(start, start + n):
+            rows.append(outcomes(model.run(deal)))
+        if progress is not None:
+            progress(n)
+    return to_frame(rows)
+
+
+def to_frame(rows: list[dict]) -> pd.DataFrame:
+    """Outcome rows as a typed table (nullable ints for missing days)."""
+    df = pd.DataFrame(rows, columns=[c for c, _ in COLUMNS])
+    return df.astype({c: _DTYPES[t] for c, t in COLUMNS})
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the packages a result depends on."""
+    out = {"python": platform.python_version()}
+    for pkg in ("regsim", "mesa", "simpy", "numpy", "scipy", "pandas", "pyarrow", "pydantic"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def git_commit() -> str | None:
+    """The source tree's commit, if it is a git checkout."""
+    try:
+        here = Path(__file__).resolve().parent
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
+                              text=True, timeout=5).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def write_results(df: pd.DataFrame, out_dir: Path, *, terms: Terms, scenario: Scenario,
+                  seed: int, runs: int, sources: dict[str, str]) -> tuple[Path, Path]:
+    """Write ``outcomes.parquet`` and ``manifest.json`` atomically (write, then rename)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = out_dir / "outcomes.parquet"
+    tmp = out_dir / ".outcomes.parquet.tmp"
+    df.to_parquet(tmp, index=False)
+    tmp.replace(table)
+    manifest = {
+        "kind": "regsim run", "runs": runs, "seed": seed, "sources": sources,
+        "terms": as_dict(terms), "scenario": as_dict(scenario),
+        "versions": versions(), "git_commit": git_commit(),
+        "table": table.name, "columns": [c for c, _ in COLUMNS],
+    }
+    man = out_dir / "manifest.json"
+    tmp = out_dir / ".manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+    tmp.replace(man)
+    return table, man

@@ -1,0 +1,204 @@
+"""A deal's timeline as text: each day's events, the open deadlines, then the audit.
+
+Everything shown is read from the event log and the terms (deadlines are recomputed
+with the rule functions as the log unfolds), so a timeline can be printed from a saved
+log as well as from a fresh run.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from sim import events as ev
+from sim.audit import Finding
+from sim.rules import demand as demand_rules
+from sim.rules import procedures
+from sim.terms import Terms
+
+
+def _names(xs) -> str:
+    xs = list(xs)
+    return ", ".join(xs) if len(xs) <= 6 else ", ".join(xs[:6]) + f" (+{len(xs) - 6})"
+
+
+DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
+    ev.DEAL_CLOSED: lambda e: (f"closing: {e.details['investors']} Investors hold "
+                               f"{e.details['units']:,} Units = "
+                               f"{e.details['registrable_shares']:,} Registrable Shares"),
+    ev.CAPITAL_CHECKED: lambda e: (f"authorized-capital headroom {e.details['headroom']:,} for "
+                                   f"{e.details['capital_dependent_shares']:,} conversion and "
+                                   f"warrant shares (shortfall {e.details['shortfall']:,})"),
+    ev.CAPITAL_INCREASED: lambda e: f"shareholders authorize {e.details['added']:,} more shares",
+    ev.DEMAND_SENT: lambda e: (f"{'second ' if e.details['second'] else ''}Demand Notice sent "
+                               f"by {_names(e.details['initiating'])} "
+                               f"({e.details['units']:,} Units) by {e.details['method']}"),
+    ev.DEMAND_RECEIVED: lambda e: (f"Company receives the Demand Notice "
+                                   f"({e.details['shares']:,} shares)"),
+    ev.DEMAND_REFUSED: lambda e: f"demand refused: {e.details['reason']}",
+    ev.COMPANY_NOTICE_GIVEN: lambda e: (f"Company Notice given to "
+                                        f"{_names(e.details['recipients'])}, "
+                                        f"{e.details['days_after_demand']} days after receipt"),
+    ev.COMPANY_NOTICE_LATE: lambda e: (f"Company Notice late: {e.details['days_after_demand']} "
+                                       f"days > {e.details['allowed_days']} ('promptly')"),
+    ev.COMPANY_NOTICE_RECEIVED: lambda e: f"{e.actor} receives the Company Notice",
+    ev.OTHER_HOLDERS_OFFERED: lambda e: f"inclusion offered to {_names(e.details['holders'])}",
+    ev.OTHER_HOLDER_REQUESTED: lambda e: (f"{e.actor} asks to include {e.details['shares']:,} "
+                                          f"shares ({'included' if e.details['included'] else 'too late'})"),
+    ev.JOINDER_RECEIVED: lambda e: (f"{e.actor}'s request to include {e.details['shares']:,} "
+                                    f"shares received (sent day {e.details['sent_day']}, "
+                                    f"in time to day {e.details['last_day']})"),
+    ev.JOINDER_REJECTED: lambda e: (f"{e.actor}'s request received too late (sent day "
+                                    f"{e.details['sent_day']}, window ended day "
+                                    f"{e.details['last_day']})"),
+    ev.JOINDER_WINDOW_CLOSED: lambda e: (f"joinder window closes: {len(e.details['sellers'])} "
+                                         f"sellers, {e.details['shares']:,} shares"),
+    ev.FILING_WINDOW_SET: lambda e: (f"filing window: day {e.details['floor']} to day "
+                                     f"{e.details['deadline']}"),
+    ev.WINDOW_EMPTY: lambda e: (f"filing window EMPTY: floor day {e.details['floor']} > "
+                                f"deadline day {e.details['deadline']} "
+                                f"(switch {e.details['switch']})"),
+    ev.INFO_REQUESTED: lambda e: (f"information requested from {_names(e.details['investors'])}"
+                                  f" (answer within {e.details['due_days']} days)"),
+    ev.INFO_RECEIVED: lambda e: (f"{e.actor}'s information received after {e.details['days']} "
+                                 f"days{' -- LATE' if e.details['late'] else ''}"),
+    ev.DELAY_INVOKED: lambda e: (f"Company delays the demand (basis: {e.details['basis']}"
+                                 f"{' ' + e.details['offering'] if e.details['offering'] else ''})"),
+    ev.DELAY_ENDED: lambda e: f"delay ends (cap day {e.details['cap_day']})",
+    ev.COOLDOWN_APPLIED: lambda e: f"filing held for the cooldown until day {e.details['until']}",
+    ev.STATEMENT_FILED: lambda e: (f"registration statement filed: "
+                                   f"{e.details['shares_registered']:,} shares of "
+                                   f"{len(e.details['sellers'])} sellers"
+                                   + (f", {e.details['shares_unregistered_capital']:,} left out "
+                                      "for lack of capital"
+                                      if e.details['shares_unregistered_capital'] else "")),
+    ev.FILING_DEADLINE_MISSED: lambda e: (f"filed {e.details['days_late']} days after deadline "
+                                          f"day {e.details['deadline']} "
+                                          f"(fault: {e.details['fault']})"),
+    ev.FILED_BEFORE_FLOOR: lambda e: f"filed {e.details['days_early']} days before the floor",
+    ev.REVIEW_DECIDED: lambda e: ("Commission will review" if e.details["reviewed"]
+                                  else "Commission: no review"),
+    ev.COMMENTS_RECEIVED: lambda e: f"comment letter {e.details['round']}",
+    ev.RESPONSE_FILED: lambda e: (f"Company answers comments (round {e.details['round']}, "
+                                  f"{e.details['days']} days{', LATE' if e.details['late'] else ''})"),
+    ev.REVIEW_CLEARED: lambda e: "review cleared, acceleration granted",
+    ev.MAI_DISCLOSED: lambda e: "material adverse information made known to the Investors",
+    ev.STATEMENT_WITHDRAWN: lambda e: (f"withdrawn at the Investors' request (demand used: "
+                                       f"{e.details['demand_used']})"),
+    ev.STATEMENT_EFFECTIVE: lambda e: (f"statement EFFECTIVE, {e.details['days_from_filing']} "
+                                       f"days after filing"),
+    ev.TARGET_MISSED: lambda e: (f"{e.details['days_over']} days past the effectiveness target"
+                                 f" ({'breach' if e.details['breach'] else 'best efforts, no breach'})"),
+    ev.DEMAND_SATISFIED: lambda e: (f"demand obligation satisfied (demands used: "
+                                    f"{e.details['demands_used']})"),
+    ev.SALES_SUSPENDED: lambda e: f"prospectus amended: sales suspended to day {e.details['until']}",
+    ev.SALES_RESUMED: lambda e: "revised prospectus delivered: sales resume",
+    ev.EFFECTIVENESS_ENDED: lambda e: (f"effectiveness period ends ({e.details['reason']}): "
+                                       f"{e.details['shares_sold']:,} shares sold, "
+                                       f"{len(e.details['sold_out'])} sellers sold out"),
+    ev.OFFERING_PLANNED: lambda e: (f"Company fixes plans for a {e.details['type']} offering "
+                                    f"({e.details['offering']}, filing day {e.details['file_day']})"),
+    ev.OFFERING_FILED: lambda e: f"Company files its {e.details['type']} offering",
+    ev.OFFERING_EFFECTIVE: lambda e: f"Company's {e.details['type']} offering effective",
+    ev.OFFERING_WITHDRAWN: lambda e: f"Company withdraws its {e.details['type']} offering",
+    ev.OFFERING_DISTRIBUTED: lambda e: "underwriters complete the distribution",
+    ev.OTHER_ACTIVITY_COMMENCED: lambda e: "other material activity commences",
+    ev.DEAL_ENDED: lambda e: "end of the deal",
+}
+
+
+def describe(e: ev.Event) -> str:
+    """One line of plain English for an event."""
+    fn = DESCRIBE.get(e.kind)
+    return fn(e) if fn else f"{e.kind.lower()} {e.details}"
+
+
+class _Deadlines:
+    """Open deadlines derived from the log as it unfolds (label -> (day, clause))."""
+
+    def __init__(self, terms: Terms) -> None:
+        self.terms = terms
+        self.open: dict[str, tuple[int, str]] = {}
+        self.receipts: dict[int, list[int]] = {}
+        self.received: dict[int, int] = {}
+
+    def update(self, e: ev.Event) -> None:
+        t, d, o = self.terms, e.details, self.open
+        c = d.get("cycle", 0)
+        if e.kind == ev.DEMAND_RECEIVED:
+            self.received[c] = e.day
+            o[f"Company Notice due (c{c})"] = (e.day + t.promptly_days, "§1(a)")
+            o[f"filing deadline (c{c})"] = (e.day + t.filing_deadline_days, "§1(a)")
+        elif e.kind == ev.COMPANY_NOTICE_GIVEN:
+            o.pop(f"Company Notice due (c{c})", None)
+            o[f"joinder window closes (c{c})"] = (
+                demand_rules.joinder_last_day(e.day, e.day, t), "§1(a)")
+        elif e.kind == ev.FILING_WINDOW_SET:
+            o[f"filing floor (c{c})"] = (d["floor"], "§1(a)")
+        elif e.kind == ev.JOINDER_WINDOW_CLOSED:
+            o.pop(f"joinder window closes (c{c})", None)
+        elif e.kind == ev.DELAY_INVOKED:
+            o[f"delay: at most {t.delay_max_days} days after the offering is effective"] = (
+                e.day, "§1(d)")
+        elif e.kind == ev.DELAY_ENDED:
+            o = {k: v for k, v in o.items() if not k.startswith("delay:")}
+            self.open = o
+        elif e.kind == ev.COOLDOWN_APPLIED:
+            o[f"cooldown ends (c{c})"] = (d["until"], "§1(c)")
+        elif e.kind == ev.STATEMENT_FILED:
+            for k in (f"filing floor (c{c})", f"filing deadline (c{c})", f"cooldown ends (c{c})"):
+                o.pop(k, None)
+            o[f"effectiveness target (c{c})"] = (
+                demand_rules.effectiveness_target_day(e.day, t), "§1(a)")
+        elif e.kind in (ev.STATEMENT_EFFECTIVE, ev.STATEMENT_WITHDRAWN):
+            for k in [k for k in o if k.endswith(f"(c{c})")]:
+                o.pop(k)
+            if e.kind == ev.STATEMENT_EFFECTIVE:
+                o[f"keep effective until (c{c})"] = (
+                    procedures.effectiveness_end_day(e.day, None, t), "§2(e)")
+        elif e.kind == ev.EFFECTIVENESS_ENDED:
+            o.pop(f"keep effective until (c{c})", None)
+        elif e.kind == ev.OFFERING_EFFECTIVE:
+            o[f"cooldown after {d['offering']}"] = (d["starts_cooldown_until"], "§1(c)")
+
+    def lines(self, today: int) -> list[str]:
+        live = {k: v for k, v in self.open.items() if v[0] >= today or k.startswith("delay:")}
+        self.open = live
+        return [f"day {day:>4}  {label} [{clause}]"
+                for label, (day, clause) in sorted(live.items(), key=lambda kv: (kv[1][0], kv[0]))]
+
+
+def render(log: Iterable[ev.Event], terms: Terms, findings: list[Finding]) -> str:
+    """The timeline text: days with their events and open deadlines, then the audit."""
+    out: list[str] = []
+    dl = _Deadlines(terms)
+    day_events: list[ev.Event] = []
+    shown: list[list[str]] = [[]]
+
+    def flush() -> None:
+        if not day_events:
+            return
+        day = day_events[0].day
+        out.append(f"Day {day}")
+        for e in day_events:
+            dl.update(e)
+            out.append(f"  {e.clause:<9} {e.actor:<11} {describe(e)}")
+        pending = dl.lines(day)
+        if pending != shown[0] and day_events[-1].kind != ev.DEAL_ENDED:
+            out.append("  open deadlines:" if pending else "  open deadlines: none")
+            out.extend(f"    {line}" for line in pending)
+            shown[0] = pending
+        day_events.clear()
+
+    for e in log:
+        if day_events and e.day != day_events[0].day:
+            flush()
+        day_events.append(e)
+    flush()
+    out.append("")
+    out.append("Audit findings" + ("" if findings else ": none"))
+    for f in findings:
+        out.append(f"  day {f.day:>4}  {f.severity:<14} {f.clause:<6} {f.message}")
+    return "\n".join(out) + "\n"
+
+
+__all__ = ["render", "describe"]
