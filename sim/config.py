@@ -86,11 +86,20 @@ def _resolve(cls: type, loc: tuple[Any, ...]) -> type | None:
     return current if dataclasses.is_dataclass(current) else None
 
 
+#: Tags of the distribution union: pydantic puts them in error locations; users never
+#: write them as keys, so they are dropped from the key shown.
+DIST_TAGS = {"fixed", "uniform", "lognormal", "exponential", "choice"}
+
+
 def _describe(err: dict[str, Any], cls: type) -> tuple[str, str]:
-    loc = tuple(err["loc"])
+    loc = tuple(p for p in err["loc"] if p not in DIST_TAGS)
     key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
     kind = err["type"]
     given = err.get("input")
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        return key, ("must name a distribution: dist = " + " | ".join(repr(t) for t in sorted(DIST_TAGS))
+                     + (f" (got {given.get('dist')!r})" if isinstance(given, dict)
+                        and "dist" in given else ""))
     if kind in ("unexpected_keyword_argument", "extra_forbidden"):
         owner = _resolve(cls, loc)
         allowed = ", ".join(_field_names(owner)) if owner else "see the documentation"
@@ -100,8 +109,13 @@ def _describe(err: dict[str, Any], cls: type) -> tuple[str, str]:
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
+        # A validator over several keys names them itself: "KEY: problem".
+        head, sep, rest = msg.partition(": ")
+        if sep and " " not in head:
+            return (f"{key}.{head}" if key else head), rest
+        return key, msg
     msg = msg.replace("Input should be", "must be")
-    if given is not None and not isinstance(given, dict):
+    if isinstance(given, (str, int, float, bool, list, tuple)) or given is None and kind != "missing":
         msg = f"{msg} (got {given!r})"
     return key, msg
 

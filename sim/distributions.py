@@ -52,7 +52,7 @@ class Uniform:
     @model_validator(mode="after")
     def _ordered(self) -> "Uniform":
         if self.high < self.low:
-            raise ValueError(f"high ({self.high}) must be >= low ({self.low})")
+            raise ValueError(f"high: must be >= low ({self.high} < {self.low})")
         return self
 
     def sample(self, u: float, z: float) -> float:
@@ -117,9 +117,9 @@ class Choice:
     @model_validator(mode="after")
     def _consistent(self) -> "Choice":
         if not self.values or len(self.values) != len(self.probs):
-            raise ValueError("values and probs must be non-empty and of equal length")
+            raise ValueError("probs: values and probs must be non-empty and of equal length")
         if abs(sum(self.probs) - 1.0) > 1e-6:
-            raise ValueError(f"probs must sum to 1 (they sum to {sum(self.probs):.6g})")
+            raise ValueError(f"probs: must sum to 1 (they sum to {sum(self.probs):.6g})")
         return self
 
     def sample(self, u: float, z: float) -> float:

@@ -55,7 +55,7 @@ class PriorStatement:
 
     id: Ident
     effective_day: Annotated[int, Field(ge=-3650, le=0, strict=True)]
-    permits_resale: bool = False
+    permits_resale: Annotated[bool, Field(strict=True)] = False
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -81,7 +81,7 @@ class Capital:
     @model_validator(mode="after")
     def _fits(self) -> "Capital":
         if self.outstanding_common > self.authorized_common:
-            raise ValueError("outstanding_common must not exceed authorized_common")
+            raise ValueError("outstanding_common: must not exceed authorized_common")
         return self
 
 
@@ -122,7 +122,8 @@ class Offerings:
     @model_validator(mode="after")
     def _probs(self) -> "Offerings":
         if abs(sum(self.type_probs.values()) - 1.0) > 1e-6:
-            raise ValueError("type_probs must sum to 1")
+            raise ValueError(f"type_probs: must sum to 1 (they sum to "
+                             f"{sum(self.type_probs.values()):.6g})")
         return self
 
 
@@ -192,13 +193,17 @@ class Scenario:
     @model_validator(mode="after")
     def _unique_ids(self) -> "Scenario":
         if not self.investors:
-            raise ValueError("at least one investor is required")
+            raise ValueError("investors: at least one investor is required")
         ids = [i.id for i in self.investors] + [o.id for o in self.other_holders]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"duplicate holder ids: {', '.join(dupes)}")
-        if {"company", "investors", "commission", "underwriter"} & set(ids):
-            raise ValueError("holder ids must not be company/investors/commission/underwriter")
+            raise ValueError(f"investors: duplicate holder ids (investors and other_holders "
+                             f"share one namespace): {', '.join(dupes)}")
+        reserved = {"company", "investors", "commission", "underwriter", "calendar", "all",
+                    "default"}
+        if reserved & set(ids):
+            raise ValueError("investors: holder ids must not be one of "
+                             + ", ".join(sorted(reserved)))
         return self
 
     @property
@@ -233,4 +238,7 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
         return scenario_from_dict({}, DEFAULT_SCENARIO)
     if str(path) in SCENARIO_PRESETS:
         return scenario_from_dict({"preset": str(path)}, str(path))
+    if not Path(path).exists() and not str(path).endswith(".toml"):
+        raise ConfigError(str(path), "", "no such file, and not a preset; presets: "
+                          + ", ".join(SCENARIO_PRESETS))
     return scenario_from_dict(read_toml(path), str(path))

@@ -62,6 +62,7 @@ from pydantic.dataclasses import dataclass
 from sim.config import STRICT, ConfigError, build, read_toml
 
 Day = Annotated[int, Field(ge=0, le=3650, strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$", strict=True)]
 
 
@@ -75,7 +76,7 @@ class DemandScript:
 class CompanyScript:
     notice_delay_days: Day | None = None
     prep_days: Day | None = None
-    invoke_delay: bool | None = None
+    invoke_delay: Flag | None = None
     delay_hold_days: Day | None = None
     reserved_other_shares: Annotated[int, Field(ge=0, strict=True)] | None = None
     capital_increase_days: Day | None = None
@@ -83,16 +84,16 @@ class CompanyScript:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class InvestorScript:
-    join: bool | None = None
+    join: Flag | None = None
     join_response_days: Day | None = None
     info_response_days: Day | None = None
     sell_days: Day | None = None
-    withdraw_on_mai: bool | None = None
+    withdraw_on_mai: Flag | None = None
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class ReviewScript:
-    reviewed: bool | None = None
+    reviewed: Flag | None = None
     no_review_days: Day | None = None
     first_comment_days: Day | None = None
     comment_letters: Annotated[int, Field(ge=1, le=20, strict=True)] | None = None
@@ -108,16 +109,17 @@ class OfferingScript:
     file_day: Day
     effective_day: Day | None = None
     withdrawn_day: Day | None = None
-    underwritten: bool = False
+    underwritten: Flag = False
     distribution_days: Day = 0
 
     @model_validator(mode="after")
     def _outcome(self) -> "OfferingScript":
         if (self.effective_day is None) == (self.withdrawn_day is None):
-            raise ValueError("give exactly one of effective_day or withdrawn_day")
+            raise ValueError("effective_day: give exactly one of effective_day or withdrawn_day")
         end = self.effective_day if self.effective_day is not None else self.withdrawn_day
         if not self.plan_day <= self.file_day <= end:
-            raise ValueError("days must satisfy plan_day <= file_day <= effective/withdrawn day")
+            raise ValueError("file_day: days must satisfy plan_day <= file_day <= "
+                             "effective_day (or withdrawn_day)")
         return self
 
 
@@ -153,30 +155,34 @@ class Script:
         return self.latency.get("default")
 
 
-def load_script(path: str | Path, known_ids: set[str] | None = None) -> Script:
+def load_script(path: str | Path, investor_ids: set[str] | None = None,
+                other_holder_ids: set[str] = frozenset()) -> Script:
     """Load and validate a what-if script.
 
     Args:
         path: The TOML file.
-        known_ids: Holder ids of the scenario; ids named in the script must be among them.
+        investor_ids: Investor ids of the scenario: ``demand.by`` and ``[investors.*]``
+            must name them (None skips the check).
+        other_holder_ids: Other Holder ids, allowed besides investors in ``[latency]``.
 
     Raises:
         ConfigError: one line naming the file, the key and what is allowed.
     """
     data: dict[str, Any] = read_toml(path)
     script = build(Script, data, str(path))
-    if known_ids is not None:
-        allowed = ", ".join(sorted(known_ids))
+    if investor_ids is not None:
+        allowed = ", ".join(sorted(investor_ids))
         for i, inv in enumerate(script.demand.by or ()):
-            if inv not in known_ids:
+            if inv not in investor_ids:
                 raise ConfigError(str(path), f"demand.by[{i}]",
-                                  f"unknown investor {inv!r}; allowed: {allowed}")
+                                  f"{inv!r} is not an Investor; allowed: {allowed}")
         for key in script.investors:
-            if key != "all" and key not in known_ids:
+            if key != "all" and key not in investor_ids:
                 raise ConfigError(str(path), f"investors.{key}",
-                                  f"unknown investor; allowed: all, {allowed}")
+                                  f"not an Investor; allowed: all, {allowed}")
+        holders = investor_ids | set(other_holder_ids) | {"company", "default"}
         for key in script.latency:
-            if key != "default" and key not in known_ids | {"company"}:
-                raise ConfigError(str(path), f"latency.{key}",
-                                  f"unknown holder; allowed: default, company, {allowed}")
+            if key not in holders:
+                raise ConfigError(str(path), f"latency.{key}", "unknown holder; allowed: "
+                                  + ", ".join(sorted(holders)))
     return script

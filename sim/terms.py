@@ -179,6 +179,9 @@ def load_terms(path: str | Path | None = None) -> Terms:
         return terms_from_dict({}, DEFAULT_PRESET)
     if str(path) in PRESETS:
         return terms_from_dict({"preset": str(path)}, str(path))
+    if not Path(path).exists() and not str(path).endswith(".toml"):
+        raise ConfigError(str(path), "", "no such file, and not a preset; presets: "
+                          + ", ".join(PRESETS))
     return terms_from_dict(read_toml(path), str(path))
 
 

@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 
 from sim import events as ev
 from sim.audit import Finding
+from sim.rules import delay as delay_rules
 from sim.rules import demand as demand_rules
 from sim.rules import procedures
 from sim.terms import Terms
@@ -30,7 +31,7 @@ DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
                                    f"warrant shares (shortfall {e.details['shortfall']:,})"),
     ev.CAPITAL_INCREASED: lambda e: f"shareholders authorize {e.details['added']:,} more shares",
     ev.DEMAND_SENT: lambda e: (f"{'second ' if e.details['second'] else ''}Demand Notice sent "
-                               f"by {_names(e.details['initiating'])} "
+                               f"by {e.actor} for {_names(sorted(e.details['initiating']))} "
                                f"({e.details['units']:,} Units) by {e.details['method']}"),
     ev.DEMAND_RECEIVED: lambda e: (f"Company receives the Demand Notice "
                                    f"({e.details['shares']:,} shares)"),
@@ -120,51 +121,57 @@ class _Deadlines:
         self.open: dict[str, tuple[int, str]] = {}
         self.receipts: dict[int, list[int]] = {}
         self.received: dict[int, int] = {}
+        self.delay_basis: str | None = None
 
     def update(self, e: ev.Event) -> None:
         t, d, o = self.terms, e.details, self.open
         c = d.get("cycle", 0)
         if e.kind == ev.DEMAND_RECEIVED:
             self.received[c] = e.day
-            o[f"Company Notice due (c{c})"] = (e.day + t.promptly_days, "§1(a)")
-            o[f"filing deadline (c{c})"] = (e.day + t.filing_deadline_days, "§1(a)")
+            o[f"Company Notice due (demand {c + 1})"] = (e.day + t.promptly_days, "§1(a)")
+            o[f"filing deadline (demand {c + 1})"] = (e.day + t.filing_deadline_days, "§1(a)")
         elif e.kind == ev.COMPANY_NOTICE_GIVEN:
-            o.pop(f"Company Notice due (c{c})", None)
-            o[f"joinder window closes (c{c})"] = (
+            o.pop(f"Company Notice due (demand {c + 1})", None)
+            o[f"joinder window closes (demand {c + 1})"] = (
                 demand_rules.joinder_last_day(e.day, e.day, t), "§1(a)")
         elif e.kind == ev.FILING_WINDOW_SET:
-            o[f"filing floor (c{c})"] = (d["floor"], "§1(a)")
+            o[f"filing floor (demand {c + 1})"] = (d["floor"], "§1(a)")
         elif e.kind == ev.JOINDER_WINDOW_CLOSED:
-            o.pop(f"joinder window closes (c{c})", None)
+            o.pop(f"joinder window closes (demand {c + 1})", None)
         elif e.kind == ev.DELAY_INVOKED:
-            o[f"delay: at most {t.delay_max_days} days after the offering is effective"] = (
-                e.day, "§1(d)")
+            self.delay_basis = d["offering"]
+            o[f"delay ends at the latest ({t.delay_max_days} days after "
+              f"{d['offering'] or 'the activity'} {'is effective' if d['offering'] else 'began'})"] = (
+                None, "§1(d)")
         elif e.kind == ev.DELAY_ENDED:
-            o = {k: v for k, v in o.items() if not k.startswith("delay:")}
-            self.open = o
+            self.open = {k: v for k, v in o.items() if not k.startswith("delay ends")}
         elif e.kind == ev.COOLDOWN_APPLIED:
-            o[f"cooldown ends (c{c})"] = (d["until"], "§1(c)")
+            o[f"cooldown ends (demand {c + 1})"] = (d["until"], "§1(c)")
         elif e.kind == ev.STATEMENT_FILED:
-            for k in (f"filing floor (c{c})", f"filing deadline (c{c})", f"cooldown ends (c{c})"):
+            for k in (f"filing floor (demand {c + 1})", f"filing deadline (demand {c + 1})", f"cooldown ends (demand {c + 1})"):
                 o.pop(k, None)
-            o[f"effectiveness target (c{c})"] = (
+            o[f"effectiveness target (demand {c + 1})"] = (
                 demand_rules.effectiveness_target_day(e.day, t), "§1(a)")
         elif e.kind in (ev.STATEMENT_EFFECTIVE, ev.STATEMENT_WITHDRAWN):
-            for k in [k for k in o if k.endswith(f"(c{c})")]:
+            for k in [k for k in o if k.endswith(f"(demand {c + 1})")]:
                 o.pop(k)
             if e.kind == ev.STATEMENT_EFFECTIVE:
-                o[f"keep effective until (c{c})"] = (
+                o[f"keep effective until (demand {c + 1})"] = (
                     procedures.effectiveness_end_day(e.day, None, t), "§2(e)")
         elif e.kind == ev.EFFECTIVENESS_ENDED:
-            o.pop(f"keep effective until (c{c})", None)
+            o.pop(f"keep effective until (demand {c + 1})", None)
         elif e.kind == ev.OFFERING_EFFECTIVE:
-            o[f"cooldown after {d['offering']}"] = (d["starts_cooldown_until"], "§1(c)")
+            o[f"cooldown after {d['offering']} ends"] = (d["starts_cooldown_until"], "§1(c)")
+            for k, (day, clause) in list(o.items()):
+                if k.startswith("delay ends") and d["offering"] in k:
+                    o[k] = (delay_rules.delay_cap_day(e.day, t), clause)
 
     def lines(self, today: int) -> list[str]:
-        live = {k: v for k, v in self.open.items() if v[0] >= today or k.startswith("delay:")}
+        live = {k: v for k, v in self.open.items() if v[0] is None or v[0] >= today}
         self.open = live
-        return [f"day {day:>4}  {label} [{clause}]"
-                for label, (day, clause) in sorted(live.items(), key=lambda kv: (kv[1][0], kv[0]))]
+        ordered = sorted(live.items(), key=lambda kv: (kv[1][0] is None, kv[1][0] or 0, kv[0]))
+        return [f"{'day ' + format(day, '>4') if day is not None else '    open':>8}  {label} "
+                f"[{clause}]" for label, (day, clause) in ordered]
 
 
 def render(log: Iterable[ev.Event], terms: Terms, findings: list[Finding]) -> str:

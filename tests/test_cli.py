@@ -1,0 +1,288 @@
+"""The ``regsim`` command line, end to end through click's CliRunner (and one real process).
+
+Bad input: every mistake in a terms, scenario or script file exits with code 2 and prints
+exactly one line "regsim: error: FILE: KEY: problem" naming the file, the dotted key and
+what is allowed, never a traceback. Good input: ``terms show/diff``, ``timeline`` (text
+and JSON Lines, deterministic per seed), what-if scripts, and ``run`` (summary, parquet
+table, manifest, plot).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+from sim.terms import clause_of, term_names
+
+
+def invoke(*args: str):
+    """Run ``regsim ARGS`` in-process; exceptions other than SystemExit surface as results."""
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def events(output: str) -> list[dict]:
+    """Parse JSON Lines output (every line must be a JSON object)."""
+    return [json.loads(line) for line in output.splitlines()]
+
+
+# --- bad input ---------------------------------------------------------------------------
+TERMS_SHOW = ("terms", "show", "{f}")
+TERMS_TL = ("timeline", "--terms", "{f}")
+SCEN = ("timeline", "--scenario", "{f}")
+SCRIPT = ("timeline", "--script", "{f}")
+
+# (id, command, file text or None for "no file", key or None, hints that must all appear)
+BAD = [
+    ("terms-unknown-key", TERMS_SHOW, "filing_deadline_dayz = 3\n", "filing_deadline_dayz",
+     ["allowed keys", "filing_deadline_days", "demand_threshold"]),
+    ("terms-string-for-int", TERMS_TL, 'filing_deadline_days = "45"\n',
+     "filing_deadline_days", ["integer", "'45'"]),
+    ("terms-string-for-bool", TERMS_SHOW, 'second_demand = "yes"\n', "second_demand",
+     ["boolean"]),
+    ("terms-negative-days", TERMS_SHOW, "cooldown_days = -1\n", "cooldown_days",
+     ["greater than or equal to 0"]),
+    ("terms-threshold-0", TERMS_SHOW, "demand_threshold = 0.0\n", "demand_threshold",
+     ["greater than 0"]),
+    ("terms-threshold-1.5", TERMS_TL, "demand_threshold = 1.5\n", "demand_threshold",
+     ["less than or equal to 1"]),
+    ("terms-bad-switch", TERMS_SHOW, 'empty_window = "file_later"\n', "empty_window",
+     ["'file_at_floor'", "'file_at_deadline'"]),
+    ("terms-bad-toml", TERMS_SHOW, "filing_deadline_days = \n", None,
+     ["not valid TOML", "line 1"]),
+    ("terms-missing-file", TERMS_TL, None, None, ["file not found"]),
+    ("terms-unknown-preset", TERMS_SHOW, 'preset = "bestnet-2004"\n', "preset",
+     ["unknown preset", "bestnet-2003"]),
+    ("scenario-prob-above-1", SCEN, "[review]\nreview_prob = 1.5\n", "review.review_prob",
+     ["less than or equal to 1"]),
+    ("scenario-prob-string", SCEN, '[review]\nreview_prob = "high"\n', "review.review_prob",
+     ["number"]),
+    ("scenario-unknown-dist", SCEN,
+     '[review]\nno_review_days = { dist = "gamma", median = 7 }\n', "review.no_review_days",
+     ["'gamma'", "'lognormal'", "'uniform'", "'choice'"]),
+    ("scenario-choice-sum", SCEN,
+     '[notices]\nfax = { dist = "choice", values = [0, 1], probs = [0.5, 0.2] }\n',
+     "notices.fax", ["sum to 1"]),
+    ("scenario-uniform-high-low", SCEN,
+     '[capital]\nreserved_other = { dist = "uniform", low = 10, high = 5 }\n',
+     "capital.reserved_other", ["high", "low"]),
+    pytest.param("scenario-duplicate-ids", SCEN,
+                 '[[investors]]\nid = "a"\nunits = 5\n[[investors]]\nid = "a"\nunits = 6\n',
+                 "investors", ["duplicate", "a"]),
+    ("scenario-zero-units", SCEN,
+     '[[investors]]\nid = "a"\nunits = 5\n[[investors]]\nid = "b"\nunits = 0\n',
+     "investors[1].units", ["greater than 0"]),
+    ("scenario-unknown-top-key", SCEN, "horizon = 5\n", "horizon",
+     ["allowed keys", "horizon_days", "investors"]),
+    ("script-unknown-investor", SCRIPT, '[demand]\nby = ["inv01", "inv99"]\n', "demand.by[1]",
+     ["'inv99'", "inv01", "note01"]),
+    ("script-other-holder-demands", SCRIPT, '[demand]\nby = ["oh01"]\n', "demand.by[0]",
+     ["not an Investor", "inv01"]),
+    ("script-effective-and-withdrawn", SCRIPT,
+     "[[offerings]]\nfile_day = 5\neffective_day = 60\nwithdrawn_day = 70\n", "offerings[0]",
+     ["exactly one of effective_day or withdrawn_day"]),
+    ("script-string-for-int", SCRIPT, '[company]\nnotice_delay_days = "20"\n',
+     "company.notice_delay_days", ["integer"]),
+    pytest.param("script-string-for-bool", SCRIPT, '[review]\nreviewed = "no"\n',
+                 "review.reviewed", ["boolean"]),
+]
+
+
+def _case_id(case) -> str:
+    return case.values[0] if hasattr(case, "values") else case[0]
+
+
+@pytest.mark.parametrize("name,command,text,key,hints", BAD, ids=[_case_id(c) for c in BAD])
+def test_bad_input_is_one_line_exit_2(tmp_path, name, command, text, key, hints):
+    f = tmp_path / f"{name}.toml"
+    if text is not None:
+        f.write_text(text, encoding="utf-8")
+    result = invoke(*(a.format(f=f) for a in command))
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # not an escaped KeyError etc.
+    lines = result.output.splitlines()
+    assert len(lines) == 1, result.output
+    line = lines[0]
+    assert "Traceback" not in line and "ArgsKwargs" not in line
+    assert line.startswith(f"regsim: error: {f}: ")
+    if key is not None:
+        assert line.startswith(f"regsim: error: {f}: {key}"), line
+    for hint in hints:
+        assert hint in line, f"{hint!r} missing from: {line}"
+
+
+def test_bad_input_in_a_real_process(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('empty_window = "file_later"\n', encoding="utf-8")
+    proc = subprocess.run(["regsim", "terms", "show", str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert str(bad) in proc.stderr and "empty_window" in proc.stderr
+
+
+# --- terms show / diff -------------------------------------------------------------------
+def test_terms_show_lists_every_term_with_its_clause():
+    result = invoke("terms", "show")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for name in term_names():
+        row = [ln for ln in lines if ln.startswith(f"{name} = ")]
+        assert len(row) == 1, name
+        assert clause_of(name).section in row[0]
+    (deadline,) = [ln for ln in lines if ln.startswith("filing_deadline_days = ")]
+    assert "45" in deadline and "§1(a)" in deadline
+
+
+def test_terms_show_file_applies_the_override(tmp_path):
+    f = tmp_path / "t.toml"
+    f.write_text("filing_deadline_days = 60\n", encoding="utf-8")
+    result = invoke("terms", "show", f)
+    assert result.exit_code == 0, result.output
+    (deadline,) = [ln for ln in result.output.splitlines()
+                   if ln.startswith("filing_deadline_days = ")]
+    assert "60" in deadline and "45 days" in deadline  # new value, the clause's words
+
+
+def test_terms_diff_shows_only_changed_terms(tmp_path):
+    b = tmp_path / "b.toml"
+    b.write_text("filing_deadline_days = 60\n", encoding="utf-8")
+    result = invoke("terms", "diff", "bestnet-2003", b)
+    assert result.exit_code == 0, result.output
+    rows = [ln for ln in result.output.splitlines() if "filing_deadline_days" in ln]
+    assert len(rows) == 1
+    assert rows[0].split() == ["filing_deadline_days", "§1(a)", "45", "60"]
+    unchanged = [n for n in term_names() if n != "filing_deadline_days"]
+    assert not [n for n in unchanged if n in result.output]
+    assert "no differences" not in result.output
+
+
+def test_terms_diff_identical_says_no_differences(tmp_path):
+    same = tmp_path / "same.toml"
+    same.write_text("filing_deadline_days = 45\n", encoding="utf-8")
+    for a, b in (("bestnet-2003", "bestnet-2003"), ("bestnet-2003", same)):
+        result = invoke("terms", "diff", a, b)
+        assert result.exit_code == 0, result.output
+        assert result.output.strip() == "no differences"
+
+
+# --- timeline ------------------------------------------------------------------------------
+def test_timeline_text_has_days_clauses_deadlines_and_audit():
+    result = invoke("timeline", "--seed", "1")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Day 0" in out.splitlines()
+    assert "§1(a)" in out and "§8(a)" in out
+    assert "open deadlines" in out
+    assert "Audit findings" in out
+
+
+def test_timeline_json_lines_have_the_schema():
+    result = invoke("timeline", "--seed", "1", "--json")
+    assert result.exit_code == 0, result.output
+    log = events(result.output)
+    assert len(log) > 5
+    for record in log:
+        assert {"day", "kind", "actor", "clause"} <= record.keys()
+        assert isinstance(record["day"], int)
+    assert log[0]["kind"] == "DEAL_CLOSED" and log[0]["day"] == 0
+    assert [r["day"] for r in log] == sorted(r["day"] for r in log)
+
+
+@pytest.mark.parametrize("extra", [(), ("--json",)], ids=["text", "json"])
+def test_timeline_is_deterministic_per_seed(extra):
+    first, second = (invoke("timeline", "--seed", "1", *extra) for _ in range(2))
+    other = invoke("timeline", "--seed", "2", *extra)
+    assert first.exit_code == second.exit_code == other.exit_code == 0
+    assert first.output == second.output
+    assert first.output != other.output  # the seed matters at all
+
+
+WHAT_IF = """\
+[demand]
+day = 10
+by = ["inv01", "inv02", "inv05"]
+
+[company]
+notice_delay_days = 20
+
+[review]
+reviewed = false
+
+[[offerings]]
+type = "public"
+plan_day = 0
+file_day = 5
+effective_day = 60
+"""
+
+
+def test_what_if_script_fixes_the_timeline(tmp_path):
+    script = tmp_path / "what-if.toml"
+    script.write_text(WHAT_IF, encoding="utf-8")
+    result = invoke("timeline", "--script", script, "--json")
+    assert result.exit_code == 0, result.output
+    log = events(result.output)
+    kinds = {r["kind"]: r for r in reversed(log)}  # first record of each kind
+
+    sent = kinds["DEMAND_SENT"]
+    assert (sent["day"], sent["actor"]) == (10, "inv01")
+    assert set(sent["details"]["initiating"]) == {"inv01", "inv02", "inv05"}
+    received = kinds["DEMAND_RECEIVED"]
+    assert received["day"] >= 10  # 10 + receipt latency (§8(a))
+    notice = kinds["COMPANY_NOTICE_GIVEN"]
+    assert notice["day"] == received["day"] + 20
+    assert notice["clause"] == "§1(a)"
+    assert "WINDOW_EMPTY" in kinds
+    filed = [r for r in log if r["kind"] == "OFFERING_FILED"]
+    assert [r["day"] for r in filed] == [5]
+    decided = [r for r in log if r["kind"] == "REVIEW_DECIDED"]
+    assert decided and all(r["details"]["reviewed"] is False for r in decided)
+
+
+def test_issue_example_minority_demand_is_refused(tmp_path):
+    """inv01 + inv03 hold 1,150,000 of 3,563,593 Units: not a majority (§1(a))."""
+    script = tmp_path / "minority.toml"
+    script.write_text('[demand]\nday = 10\nby = ["inv01", "inv03"]\n', encoding="utf-8")
+    result = invoke("timeline", "--script", script, "--json")
+    assert result.exit_code == 0, result.output
+    log = events(result.output)
+    (refused,) = [r for r in log if r["kind"] == "DEMAND_REFUSED"]
+    assert refused["clause"] == "§1(a)"
+    assert refused["details"]["units"] == 1_150_000
+    assert refused["details"]["total_units"] == 3_563_593
+    assert not [r for r in log if r["kind"] == "STATEMENT_FILED"]
+
+
+# --- run -----------------------------------------------------------------------------------
+def test_run_writes_table_manifest_and_plot(tmp_path):
+    out = tmp_path / "run"
+    result = invoke("run", "--runs", "300", "--seed", "2", "--out", out)
+    assert result.exit_code == 0, result.output
+    for text in ("median", "95% CI", "§1(a)"):
+        assert text in result.output
+    df = pd.read_parquet(out / "outcomes.parquet")
+    assert len(df) == 300
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {"seed", "runs", "terms", "scenario", "versions"} <= manifest.keys()
+    assert (manifest["seed"], manifest["runs"]) == (2, 300)
+    assert manifest["terms"]["filing_deadline_days"] == 45
+    png = (out / "days_to_effective.png").read_bytes()
+    assert len(png) > 1000 and png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_run_with_bad_terms_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("filing_deadline_days = -5\n", encoding="utf-8")
+    out = tmp_path / "run"
+    result = invoke("run", "--runs", "5", "--terms", bad, "--out", out)
+    assert result.exit_code == 2
+    assert len(result.output.splitlines()) == 1
+    assert "filing_deadline_days" in result.output
+    assert not out.exists()

@@ -1,0 +1,122 @@
+"""Hypothesis invariants of the engine, over seeds, deals and negotiated variants."""
+
+import dataclasses
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from sim import events as ev
+from sim.audit import audit
+from sim.model import run_deal
+from sim.outcomes import outcomes
+from sim.rules import delay as delay_rules
+
+variants = st.fixed_dictionaries({
+    "filing_deadline_days": st.integers(20, 90),
+    "filing_floor_days": st.integers(0, 40),
+    "promptly_days": st.integers(1, 20),
+    "joinder_window_days": st.integers(5, 30),
+    "cooldown_days": st.integers(0, 240),
+    "cooldown_scope": st.sampled_from(["any_statement", "defined_term"]),
+    "delay_uses": st.integers(0, 2),
+    "delay_max_days": st.integers(0, 200),
+    "delay_other_activity": st.sampled_from(["ignore", "allow"]),
+    "empty_window": st.sampled_from(["file_at_floor", "file_at_deadline"]),
+    "company_notice_receipt": st.sampled_from(["last_investor", "first_investor"]),
+    "unconditional_notice": st.sampled_from(["company_notice", "company_notice_receipt"]),
+    "notices_effective": st.sampled_from(["on_receipt", "on_dispatch"]),
+})
+deals = st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 10_000))
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(variants, deals)
+def test_compliant_company_breaches_only_when_the_window_is_empty(terms, scenario, changes,
+                                                                  deal):
+    """A Company that gives prompt notice, drafts in time and answers comments in time is
+    never found in breach, except where an empty window forces one limit to give.
+
+    Assumes terms under which a §6 answer given in the scenario's reasonable time can
+    arrive by the deadline (otherwise even a diligent Company files late).
+    """
+    assume(changes["filing_deadline_days"]
+           >= changes["promptly_days"] + scenario.company.info_due_days)
+    t = dataclasses.replace(terms, **changes)
+    log = run_deal(t, scenario, deal[0], deal[1], policy="compliant")
+    findings = audit(log, t)
+    breaches = [f for f in findings if f.severity == "breach"]
+    assert all(f.kind.endswith("_empty_window") for f in breaches), breaches
+    assert not [f for f in findings if f.kind == "filed_in_cooldown"]
+
+
+@SETTINGS
+@given(variants, deals)
+def test_delay_used_at_most_as_allowed_and_never_past_its_cap(terms, scenario, changes, deal):
+    """§1(d): the delay right is used at most `delay_uses` times, never past its cap."""
+    t = dataclasses.replace(terms, **changes)
+    log = run_deal(t, scenario, deal[0], deal[1])
+    assert len(log.of_kind(ev.DELAY_INVOKED)) <= t.delay_uses
+    for end in log.of_kind(ev.DELAY_ENDED):
+        assert end.day <= end.details["cap_day"]
+        if end.details["offering_effective"]:
+            assert end.details["cap_day"] == delay_rules.delay_cap_day(
+                end.details["basis_day"], t)
+    assert not [f for f in audit(log, t) if f.kind.startswith("delay_")]
+
+
+@SETTINGS
+@given(variants, deals)
+def test_nothing_is_filed_inside_a_cooldown(terms, scenario, changes, deal):
+    """§1(c): no demand statement is filed within `cooldown_days` after another
+    statement in scope became effective."""
+    t = dataclasses.replace(terms, **changes)
+    log = run_deal(t, scenario, deal[0], deal[1])
+    scoped = [d for _, d, resale in log[0].details["prior_statements"]
+              if resale or t.cooldown_scope == "any_statement"]
+    for e in log:
+        if e.kind == ev.OFFERING_EFFECTIVE and t.cooldown_scope == "any_statement":
+            scoped.append(e.day)
+        elif e.kind == ev.STATEMENT_EFFECTIVE:
+            scoped.append(e.day)
+        elif e.kind == ev.STATEMENT_FILED:
+            assert not any(s <= e.day < s + t.cooldown_days for s in scoped if s != e.day)
+
+
+@SETTINGS
+@given(variants, deals)
+def test_log_is_ordered_cited_and_consistent_with_the_audit(terms, scenario, changes, deal):
+    """The log is chronological, every event cites its clause, and the agents' own flags
+    agree with the independent audit."""
+    t = dataclasses.replace(terms, **changes)
+    log = run_deal(t, scenario, deal[0], deal[1])
+    days = [e.day for e in log]
+    assert days == sorted(days)
+    assert all(e.kind in ev.KINDS for e in log)
+    assert all(e.clause.startswith("§") or e.clause == "recitals" for e in log)
+    row, kinds = outcomes(log), {f.kind for f in audit(log, t)}
+    assert row["company_notice_late"] == ("company_notice_late" in kinds)
+    assert row["filing_delayed_by_investor"] == ("filing_late_investor" in kinds)
+    assert row["target_miss_breach"] == ("target_missed_company" in kinds)
+    assert row["filing_deadline_missed"] == any(
+        k.startswith("filing_deadline_missed") for k in kinds)
+
+
+@SETTINGS
+@given(deals)
+def test_shares_are_conserved(terms, scenario, deal):
+    """Registered + left out for capital = requested; sales never exceed registrations;
+    all registrations together never exceed the Registrable Shares (§7)."""
+    log = run_deal(terms, scenario, deal[0], deal[1])
+    total = log[0].details["registrable_shares"]
+    registered = 0
+    for e in log:
+        if e.kind == ev.STATEMENT_FILED and not e.details["second"]:
+            d = e.details
+            assert d["shares_registered"] + d["shares_unregistered_capital"] == d["shares_requested"]
+        if e.kind == ev.STATEMENT_EFFECTIVE:
+            registered += e.details["shares"]
+        if e.kind == ev.EFFECTIVENESS_ENDED:
+            assert 0 <= e.details["shares_sold"] <= e.details["shares_registered"]
+    assert registered <= total
