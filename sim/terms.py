@@ -43,9 +43,16 @@ class Terms:
     common_per_warrant: Annotated[Count, Clause(
         "recitals", "warrants to purchase one share of Common Stock")] = 1
 
+    units_offered: Annotated[int, Field(ge=1, strict=True), Clause(
+        "recitals", "a portion of the 4,500,000 units (collectively, the 'Units' ...) offered "
+        "by the Company")] = 4_500_000
+
     # --- Demand registration (§1(a)) -----------------------------------------------
     demand_threshold: Annotated[float, Field(gt=0.0, le=1.0, strict=True), Clause(
         "§1(a)", "One or more Investors holding a majority of the Units")] = 0.5
+    majority_base: Annotated[Literal["units_held", "units_offered"], Clause(
+        "§1(a)", "switch: 'a majority of the Units' -- of the Units the Investors hold, or of "
+        "the 4,500,000 Units the recitals define as 'the Units'")] = "units_held"
     promptly_days: Annotated[Days, Clause(
         "§1(a)", "the Company shall promptly notify each other Investor "
         "(switch: days after which a Company Notice is late)")] = 10

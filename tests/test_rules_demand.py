@@ -244,3 +244,14 @@ def test_1a_second_demand_needs_unregistered_shares():
 def test_1a_second_demand_switched_off():
     """§1(a) variant second_demand=False: a shortfall gives no second demand."""
     assert second_demand_allowed(2_000, 0, Terms(second_demand=False)) is False
+
+
+def test_1a_majority_of_the_units_offered_switch():
+    """§1(a) with the recitals: "the Units" are the 4,500,000 Units offered. Read that way
+    a majority is more than 2,250,000 Units, whatever the Investors bought; holders of
+    2,000,000 of the 3,563,593 Units sold then cannot demand."""
+    offered = Terms(majority_base="units_offered")
+    assert is_initiating_majority(2_000_000, 3_563_593, Terms())
+    assert not is_initiating_majority(2_000_000, 3_563_593, offered)
+    assert not is_initiating_majority(2_250_000, 3_563_593, offered)
+    assert is_initiating_majority(2_250_001, 3_563_593, offered)

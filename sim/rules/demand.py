@@ -13,14 +13,17 @@ def is_initiating_majority(units_initiating: int, total_units: int, terms: Terms
     """§1(a): "One or more Investors holding a majority of the Units (the 'Initiating
     Investors') may elect to exercise the right to request a Demand Registration".
 
-    A majority is *more than* ``demand_threshold`` of all Units held by Investors; a
-    threshold of 1.0 means all of them.
+    A majority is *more than* ``demand_threshold`` of the Units; a threshold of 1.0 means
+    all of them. Switch ``majority_base``: ``units_held`` (default) counts the Units the
+    Investors hold (``total_units``); ``units_offered`` reads "the Units" as the recitals
+    define them, all ``units_offered`` (4,500,000) Units offered, sold or not.
     """
-    if total_units <= 0:
+    base = terms.units_offered if terms.majority_base == "units_offered" else total_units
+    if base <= 0:
         return False
     if terms.demand_threshold >= 1.0:
-        return units_initiating >= total_units
-    return units_initiating > terms.demand_threshold * total_units
+        return units_initiating >= base
+    return units_initiating > terms.demand_threshold * base
 
 
 @rule("§1(a)", "Upon receipt by the Company of a Demand Notice, the Company shall promptly "

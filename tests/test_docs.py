@@ -1,0 +1,29 @@
+"""The documentation stays true: every event kind and outcome column is documented."""
+
+from pathlib import Path
+
+from sim import events as ev
+from sim.outcomes import COLUMN_NAMES
+import sim.outcomes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_event_kind_is_documented():
+    text = (ROOT / "docs" / "event-log.md").read_text(encoding="utf-8")
+    missing = [k for k in ev.KINDS if f"`{k}`" not in text]
+    assert not missing, f"undocumented kinds: {missing}"
+
+
+def test_every_outcome_column_is_documented():
+    doc = sim.outcomes.__doc__
+    missing = [c for c in COLUMN_NAMES if c not in doc]
+    assert not missing, f"undocumented columns: {missing}"
+
+
+def test_readme_quick_start_is_two_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    test_cmd = "python3 -m pip install -e '.[test]' && python3 -m pytest"
+    assert "python3 -m pip install -e . && regsim run" in readme
+    assert test_cmd in readme
+    assert test_cmd in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
