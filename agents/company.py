@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Generator
 
 import mesa
 
+from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH
 from sim import events as ev
 from sim.calendar import Order
 from sim.effectiveness import merge_periods, poisson_count, sell_out_day, usable_days
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 SUSPENSION_WIDTH = 20      # per cycle: count, then (start, length) pairs
 MAX_SUSPENSIONS = 9
+_CN_LATENCY = INVESTOR_SLOTS["cn_latency"]   # the recipient's slot for the Company Notice
 
 
 class Company(mesa.Agent):
@@ -32,6 +34,9 @@ class Company(mesa.Agent):
         self.name = "company"
         self.stream = model.streams.stream("company")
         self.suspension_stream = model.streams.stream("suspension")
+        # Scenario facts read in every notice and §6 exchange.
+        self.notice_method = model.scenario.company.notice_method
+        self.info_due_days = model.scenario.company.info_due_days
         self.reset()
 
     def reset(self) -> None:
@@ -45,20 +50,22 @@ class Company(mesa.Agent):
         """A Demand Notice takes effect on receipt (§8(a)); check it and start work."""
         m = self.model
         today = reg.received_day = m.calendar.now
-        units = sum(m.investor(i).units for i in reg.initiating)
+        by_name = m.investors_by_name
+        units = sum(by_name[i].units for i in reg.initiating)
+        m.log.record(today, ev.DEMAND_RECEIVED, self.name, "§1(a)", dict(
+            cycle=reg.cycle, second=reg.second, initiating=reg.initiating, units=units,
+            total_units=m.total_units, shares=sum(reg.requested.values()),
+            sent_day=reg.demand_sent_day))
         if not demand_rules.is_initiating_majority(units, m.total_units, m.terms):
-            m.log.emit(today, ev.DEMAND_REFUSED, self.name, "§1(a)", cycle=reg.cycle,
-                       reason="initiating investors do not hold a majority of the Units",
-                       units=units, total_units=m.total_units)
+            m.log.record(today, ev.DEMAND_REFUSED, self.name, "§1(a)", dict(
+                cycle=reg.cycle, reason="initiating investors do not hold a majority of the Units",
+                units=units, total_units=m.total_units))
             return
         if not limits.demand_available(self.demands_used, reg.second, m.terms):
-            m.log.emit(today, ev.DEMAND_REFUSED, self.name, "§1(c)", cycle=reg.cycle,
-                       reason="demand registration already used", demands_used=self.demands_used)
+            m.log.record(today, ev.DEMAND_REFUSED, self.name, "§1(c)", dict(
+                cycle=reg.cycle, reason="demand registration already used",
+                demands_used=self.demands_used))
             return
-        m.log.emit(today, ev.DEMAND_RECEIVED, self.name, "§1(a)", cycle=reg.cycle,
-                   second=reg.second, initiating=reg.initiating, units=units,
-                   total_units=m.total_units, shares=sum(reg.requested.values()),
-                   sent_day=reg.demand_sent_day)
         m.schedule_mai(reg)
         m.calendar.process(self.demand_registration(reg))
 
@@ -69,6 +76,9 @@ class Company(mesa.Agent):
                                    self.model.terms, self.model.policy)
         rd, cycle = reg.received_day, reg.cycle
         delay_basis = self._delay_basis(reg)
+        # The delay runs on its own clock (it ends when its offering allows, §1(d)),
+        # whatever the filing work is waiting for meanwhile.
+        delay = cal.process(self.hold_delay(reg, delay_basis)) if delay_basis else None
         prep_done = rd + pol.prep_days(self.stream, cycle)
 
         # Company Notice (§1(a)), effective on receipt (§8(a)).
@@ -77,28 +87,29 @@ class Company(mesa.Agent):
             return
         given = reg.notice_given_day = cal.now
         recipients = [i for i in m.investors if i.name not in reg.initiating]
-        log.emit(given, ev.COMPANY_NOTICE_GIVEN, self.name, "§1(a)", cycle=cycle,
-                 days_after_demand=given - rd, recipients=tuple(i.name for i in recipients),
-                 method=m.scenario.company.notice_method)
+        method = self.notice_method
+        log.record(given, ev.COMPANY_NOTICE_GIVEN, self.name, "§1(a)", dict(
+            cycle=cycle, days_after_demand=given - rd,
+            recipients=tuple(i.name for i in recipients), method=method))
         if demand_rules.company_notice_late(rd, given, terms):
-            log.emit(given, ev.COMPANY_NOTICE_LATE, self.name, "§1(a)", cycle=cycle,
-                     days_after_demand=given - rd, allowed_days=terms.promptly_days)
+            log.record(given, ev.COMPANY_NOTICE_LATE, self.name, "§1(a)", dict(
+                cycle=cycle, days_after_demand=given - rd, allowed_days=terms.promptly_days))
         last = given + terms.joinder_window_days
+        receipts, cn_slot = reg.notice_receipts, cycle * INVESTOR_WIDTH + _CN_LATENCY
         for inv in recipients:
-            lat = pol.latency(inv.stream, m.scenario.company.notice_method,
-                              inv.slot("cn_latency", cycle), inv.name, "company")
-            got = reg.notice_receipts[inv.name] = notices.effective_day(given, given + lat, terms)
+            lat = pol.latency(inv.stream, method, cn_slot, inv.name, "company")
+            got = receipts[inv.name] = notices.effective_day(given, given + lat, terms)
             last = max(last, demand_rules.joinder_last_day(given, got, terms))
             cal.at(got, Order.RECEIPT, lambda _, inv=inv: inv.on_company_notice(reg))
         reg.joinder_last_day = last
         sellers = [name for name in reg.initiating if reg.requested.get(name)]
-        log.emit(given, ev.INFO_REQUESTED, self.name, "§6", cycle=cycle, investors=tuple(sellers),
-                 due_days=m.scenario.company.info_due_days)
+        log.record(given, ev.INFO_REQUESTED, self.name, "§6", dict(
+            cycle=cycle, investors=tuple(sellers), due_days=self.info_due_days))
         for name in sellers:
-            self.request_info(reg, m.investor(name))
+            self.request_info(reg, m.investors_by_name[name])
         if m.other_holders and not reg.second:
-            log.emit(given, ev.OTHER_HOLDERS_OFFERED, self.name, "§1(b)", cycle=cycle,
-                     holders=tuple(o.name for o in m.other_holders))
+            log.record(given, ev.OTHER_HOLDERS_OFFERED, self.name, "§1(b)", dict(
+                cycle=cycle, holders=tuple(o.name for o in m.other_holders)))
             for holder in m.other_holders:
                 holder.on_offer(reg)
 
@@ -109,22 +120,22 @@ class Company(mesa.Agent):
         yield cal.until(anchor if anchor is not None else given, Order.CLOSE)
         if reg.withdrawn:
             return
-        log.emit(cal.now, ev.FILING_WINDOW_SET, self.name, "§1(a)", cycle=cycle,
-                 floor=window.floor, deadline=window.deadline, anchor_receipt_day=anchor,
-                 demand_received_day=rd)
+        log.record(cal.now, ev.FILING_WINDOW_SET, self.name, "§1(a)", dict(
+            cycle=cycle, floor=window.floor, deadline=window.deadline, anchor_receipt_day=anchor,
+            demand_received_day=rd))
         if window.empty:
-            log.emit(cal.now, ev.WINDOW_EMPTY, self.name, "§1(a)", cycle=cycle,
-                     floor=window.floor, deadline=window.deadline,
-                     notice_receipt_lag_days=anchor - rd, switch=terms.empty_window)
+            log.record(cal.now, ev.WINDOW_EMPTY, self.name, "§1(a)", dict(
+                cycle=cycle, floor=window.floor, deadline=window.deadline,
+                notice_receipt_lag_days=anchor - rd, switch=terms.empty_window))
 
         # Scope fixed at the close of the joinder window (§1(a)).
         yield cal.until(reg.joinder_last_day, Order.CLOSE)
         if reg.withdrawn:
             return
         reg.scope_closed = True
-        log.emit(cal.now, ev.JOINDER_WINDOW_CLOSED, self.name, "§1(a)", cycle=cycle,
-                 sellers=tuple(reg.requested), shares=sum(reg.requested.values()),
-                 other_holder_shares=sum(reg.other_requested.values()))
+        log.record(cal.now, ev.JOINDER_WINDOW_CLOSED, self.name, "§1(a)", dict(
+            cycle=cycle, sellers=tuple(reg.requested), shares=sum(reg.requested.values()),
+            other_holder_shares=sum(reg.other_requested.values())))
 
         # Ready: the planned day in the window, drafting done, then §6 answers.
         yield cal.until(max(demand_rules.planned_filing_day(window, terms), prep_done),
@@ -136,13 +147,15 @@ class Company(mesa.Agent):
             return
 
         # Delay (§1(d)) and cooldown (§1(c)).
-        if delay_basis is not None:
-            yield from self.hold_delay(reg, delay_basis)
+        if delay is not None:
+            if not delay.triggered:
+                yield delay
             ready_without_info = max(ready_without_info, cal.now)
         while (end := limits.cooldown_end(cal.now, self.cooldown_days(), terms)) is not None:
             reg.cooldown_end = end
-            log.emit(cal.now, ev.COOLDOWN_APPLIED, self.name, "§1(c)", cycle=cycle, until=end,
-                     cooldown_days=terms.cooldown_days, scope=terms.cooldown_scope)
+            log.record(cal.now, ev.COOLDOWN_APPLIED, self.name, "§1(c)", dict(
+                cycle=cycle, until=end, cooldown_days=terms.cooldown_days,
+                scope=terms.cooldown_scope))
             yield cal.until(end, Order.ACTION)
             ready_without_info = max(ready_without_info, cal.now)
         if reg.withdrawn:
@@ -156,20 +169,22 @@ class Company(mesa.Agent):
 
     def request_info(self, reg: "DemandRegistration", inv: "Investor") -> None:
         """§6: ask a selling Investor in writing for the information the filing needs
-        (logged with the Company Notice, or with the Investor's joinder)."""
+        (logged with the Company Notice as INFO_REQUESTED)."""
         reg.info_pending += 1
+        cal = self.model.calendar
         if reg.info_waiter is None:
-            reg.info_waiter = self.model.calendar.signal()
-        inv.on_info_request(reg, self.model.calendar.now)
+            reg.info_waiter = cal.signal()
+        inv.on_info_request(reg, cal.now)
 
     def on_info(self, reg: "DemandRegistration", inv: "Investor", requested_day: int) -> None:
         """A §6 answer arrives; the last one releases the filing."""
         m = self.model
         today = m.calendar.now
-        late = inv.info_is_late(requested_day, today)
-        m.log.emit(today, ev.INFO_RECEIVED, inv.name, "§6", cycle=reg.cycle,
-                   requested_day=requested_day, days=today - requested_day, late=late,
-                   due_days=m.scenario.company.info_due_days)
+        due = self.info_due_days
+        late = information.information_late(requested_day, today, due)   # §6 reasonable time
+        m.log.record(today, ev.INFO_RECEIVED, inv.name, "§6", dict(
+            cycle=reg.cycle, requested_day=requested_day, days=today - requested_day, late=late,
+            due_days=due))
         if late:
             reg.info_late = True
         reg.info_pending -= 1
@@ -187,13 +202,15 @@ class Company(mesa.Agent):
                                              reg.notice_receipts[inv.name], m.terms)
         if today <= last and not reg.scope_closed and not reg.withdrawn:
             reg.requested[inv.name] = shares
-            m.log.emit(today, ev.JOINDER_RECEIVED, inv.name, "§1(a)", cycle=reg.cycle,
-                       shares=shares, sent_day=sent_day, last_day=last, info_requested=True)
-            self.request_info(reg, inv)
+            # §1(a)(iii): the request itself states "any other information reasonably
+            # requested by the Company", so a joiner owes no separate §6 answer.
+            m.log.record(today, ev.JOINDER_RECEIVED, inv.name, "§1(a)", dict(
+                cycle=reg.cycle, shares=shares, sent_day=sent_day, last_day=last,
+                info_included=True))
         else:
-            m.log.emit(today, ev.JOINDER_REJECTED, inv.name, "§1(a)", cycle=reg.cycle,
-                       shares=shares, sent_day=sent_day, last_day=last,
-                       days_late=today - last)
+            m.log.record(today, ev.JOINDER_REJECTED, inv.name, "§1(a)", dict(
+                cycle=reg.cycle, shares=shares, sent_day=sent_day, last_day=last,
+                days_late=today - last))
 
     # --- §1(d) delay -----------------------------------------------------------------
     def _delay_basis(self, reg: "DemandRegistration"):
@@ -210,10 +227,10 @@ class Company(mesa.Agent):
         if basis is None or not m.policy.invoke_delay(self.stream, reg.cycle):
             return None
         self.delays_used += 1
-        m.log.emit(rd, ev.DELAY_INVOKED, self.name, "§1(d)", cycle=reg.cycle,
-                   basis="offering" if basis != "activity" else "other_activity",
-                   offering=getattr(basis, "id", None), delays_used=self.delays_used,
-                   max_days=terms.delay_max_days)
+        m.log.record(rd, ev.DELAY_INVOKED, self.name, "§1(d)", dict(
+            cycle=reg.cycle, basis="offering" if basis != "activity" else "other_activity",
+            offering=getattr(basis, "id", None), delays_used=self.delays_used,
+            max_days=terms.delay_max_days))
         return basis
 
     def hold_delay(self, reg: "DemandRegistration", basis) -> Generator:
@@ -223,7 +240,7 @@ class Company(mesa.Agent):
         if basis == "activity":
             start = m.activity_day
             cap = delay_rules.delay_cap_day(start, m.terms)
-            end = min(start + hold, cap)
+            end = max(min(start + hold, cap), cal.now)
         else:
             if basis.resolved_day is None or basis.resolved_day > cal.now:
                 yield basis.resolved
@@ -234,10 +251,12 @@ class Company(mesa.Agent):
             else:
                 cap = end = start            # withdrawn: no effective date (§1(d) reading)
         yield cal.until(end, Order.ACTION)
+        if reg.withdrawn:
+            return
         reg.delay_end = cal.now
-        m.log.emit(cal.now, ev.DELAY_ENDED, self.name, "§1(d)", cycle=reg.cycle,
-                   basis_day=start, cap_day=cap, offering=getattr(basis, "id", None),
-                   offering_effective=getattr(basis, "effective", None))
+        m.log.record(cal.now, ev.DELAY_ENDED, self.name, "§1(d)", dict(
+            cycle=reg.cycle, basis_day=start, cap_day=cap, offering=getattr(basis, "id", None),
+            offering_effective=getattr(basis, "effective", None)))
 
     def cooldown_days(self) -> list[int]:
         """Effective dates of the statements that start a §1(c) cooldown."""
@@ -255,24 +274,24 @@ class Company(mesa.Agent):
         suspension_end = max((d for d in (reg.delay_end, reg.cooldown_end) if d is not None),
                              default=None)
         deadline = delay_rules.excused_deadline(reg.deadline, suspension_end)
-        m.log.emit(today, ev.STATEMENT_FILED, self.name, "§1(a)", cycle=reg.cycle,
-                   second=reg.second, sellers=tuple(registered),
-                   shares_requested=sum(reg.requested.values()),
-                   shares_registered=sum(registered.values()),
-                   shares_unregistered_capital=sum(unregistered.values()),
-                   other_holder_shares=sum(reg.other_requested.values()),
-                   floor=reg.floor, deadline=reg.deadline, excused_deadline=deadline,
-                   drafted_day=drafted_day, capital_headroom=m.headroom)
+        m.log.record(today, ev.STATEMENT_FILED, self.name, "§1(a)", dict(
+            cycle=reg.cycle, second=reg.second, sellers=tuple(registered),
+            shares_requested=sum(reg.requested.values()),
+            shares_registered=sum(registered.values()),
+            shares_unregistered_capital=sum(unregistered.values()),
+            other_holder_shares=sum(reg.other_requested.values()), floor=reg.floor,
+            deadline=reg.deadline, excused_deadline=deadline, drafted_day=drafted_day,
+            capital_headroom=m.headroom))
         fault = information.filing_delay_fault(today, deadline, ready_without_info,
                                                reg.info_done_day, reg.info_late)
         if fault is not None:
-            m.log.emit(today, ev.FILING_DEADLINE_MISSED, self.name,
-                       "§6" if fault == "investor" else "§1(a)", cycle=reg.cycle,
-                       days_late=today - deadline, deadline=deadline, fault=fault,
-                       window_empty=reg.floor > reg.deadline)
+            clause = "§6" if fault == "investor" else "§1(a)"
+            m.log.record(today, ev.FILING_DEADLINE_MISSED, self.name, clause, dict(
+                cycle=reg.cycle, days_late=today - deadline, deadline=deadline, fault=fault,
+                window_empty=reg.floor > reg.deadline))
         if today < reg.floor:
-            m.log.emit(today, ev.FILED_BEFORE_FLOOR, self.name, "§1(a)", cycle=reg.cycle,
-                       days_early=reg.floor - today, floor=reg.floor)
+            m.log.record(today, ev.FILED_BEFORE_FLOOR, self.name, "§1(a)", dict(
+                cycle=reg.cycle, days_early=reg.floor - today, floor=reg.floor))
         if unregistered:
             m.schedule_capital_increase(reg)
 
@@ -281,18 +300,19 @@ class Company(mesa.Agent):
         m, terms, log = self.model, self.model.terms, self.model.log
         today = reg.effective_day = m.calendar.now
         target = demand_rules.effectiveness_target_day(reg.filed_day, terms)
-        log.emit(today, ev.STATEMENT_EFFECTIVE, self.name, "§1(a)", cycle=reg.cycle,
-                 second=reg.second, days_from_filing=today - reg.filed_day, target_day=target,
-                 shares=sum(reg.registered.values()))
+        log.record(today, ev.STATEMENT_EFFECTIVE, self.name, "§1(a)", dict(
+            cycle=reg.cycle, second=reg.second, days_from_filing=today - reg.filed_day,
+            target_day=target, shares=sum(reg.registered.values())))
         if today > target:
-            log.emit(today, ev.TARGET_MISSED, self.name, "§1(a)", cycle=reg.cycle,
-                     days_over=today - target, company_delay_days=company_delay,
-                     breach=demand_rules.target_miss_is_breach(reg.filed_day, today,
-                                                               company_delay, terms))
+            log.record(today, ev.TARGET_MISSED, self.name, "§1(a)", dict(
+                cycle=reg.cycle, days_over=today - target, company_delay_days=company_delay,
+                breach=demand_rules.target_miss_is_breach(reg.filed_day, today, company_delay,
+                                                          terms)))
         if not reg.second:
             self.demands_used += 1
-        log.emit(today, ev.DEMAND_SATISFIED, self.name, "§1(c)", cycle=reg.cycle,
-                 how="effective", counts=not reg.second, demands_used=self.demands_used)
+        log.record(today, ev.DEMAND_SATISFIED, self.name, "§1(c)", dict(
+            cycle=reg.cycle, how="effective", counts=not reg.second,
+            demands_used=self.demands_used))
         self.statements.append((today, True, f"demand-{reg.cycle}"))
         self.effectiveness_period(reg)
         m.after_effective(reg)
@@ -304,9 +324,9 @@ class Company(mesa.Agent):
         used = limits.withdrawal_uses_demand(at_investors_request=True, caused_by_later_mai=True)
         if used and not reg.second:
             self.demands_used += 1
-        m.log.emit(m.calendar.now, ev.STATEMENT_WITHDRAWN, "investors", "§1(c)",
-                   cycle=reg.cycle, filed=reg.filed_day >= 0, at_investors_request=True,
-                   caused_by_mai=True, demand_used=used)
+        m.log.record(m.calendar.now, ev.STATEMENT_WITHDRAWN, "investors", "§1(c)", dict(
+            cycle=reg.cycle, filed=reg.filed_day >= 0, at_investors_request=True,
+            caused_by_mai=True, demand_used=used))
         if reg.info_waiter is not None and not reg.info_waiter.triggered:
             reg.info_waiter.succeed()
 
@@ -329,20 +349,23 @@ class Company(mesa.Agent):
                 n = max(1, s.days(m.scenario.suspensions.length_days, base + 2 + 2 * k))
                 periods.append((a, a + n))
         periods = merge_periods(periods)
-        sellers = [(m.investor(name), shares) for name, shares in reg.registered.items() if shares]
-        needs = {inv.name: m.policy.sell_days(inv.stream, inv.name, reg.cycle)
-                 for inv, _ in sellers}
-        done = {name: sell_out_day(start, need, periods) for name, need in needs.items()}
+        by_name, pol, cycle = m.investors_by_name, m.policy, reg.cycle
+        sellers = [(by_name[name], shares) for name, shares in reg.registered.items() if shares]
+        needs, done = {}, {}        # usable days each seller needs, and the day it is done
+        for inv, _ in sellers:
+            need = needs[inv.name] = pol.sell_days(inv.stream, inv.name, cycle)
+            done[inv.name] = sell_out_day(start, need, periods)
         all_sold = max(done.values()) if done else start
         end = procedures.effectiveness_end_day(start, all_sold if all_sold <= start + keep
                                                else None, terms)
         for a, b in periods:
             if a < end:
-                cal.at(a, Order.ACTION, lambda _, a=a, b=b: m.log.emit(
-                    a, ev.SALES_SUSPENDED, self.name, "§2", cycle=reg.cycle, until=min(b, end)))
+                cal.at(a, Order.ACTION, lambda _, a=a, b=b: m.log.record(
+                    a, ev.SALES_SUSPENDED, self.name, "§2",
+                    dict(cycle=reg.cycle, until=min(b, end))))
                 if b < end:
-                    cal.at(b, Order.ACTION, lambda _, b=b: m.log.emit(
-                        b, ev.SALES_RESUMED, self.name, "§2", cycle=reg.cycle))
+                    cal.at(b, Order.ACTION, lambda _, b=b: m.log.record(
+                        b, ev.SALES_RESUMED, self.name, "§2", dict(cycle=reg.cycle)))
         sold_total, sold_out = 0, []
         for inv, shares in sellers:
             day = done[inv.name]
@@ -354,8 +377,9 @@ class Company(mesa.Agent):
                 sold = min(shares, shares * usable_days(start, end, periods) // needs[inv.name])
             sold_total += sold
         reason = "all_sold" if end < start + keep else "one_year"
-        cal.at(end, Order.END, lambda _: m.log.emit(
-            end, ev.EFFECTIVENESS_ENDED, self.name, "§2(e)", cycle=reg.cycle, reason=reason,
-            effective_day=start, shares_registered=sum(s for _, s in sellers),
-            shares_sold=sold_total, sold_out=tuple(sold_out),
-            suspension_days=sum(min(b, end) - a for a, b in periods if a < end)))
+        cal.at(end, Order.END, lambda _: m.log.record(
+            end, ev.EFFECTIVENESS_ENDED, self.name, "§2(e)", dict(
+                cycle=reg.cycle, reason=reason, effective_day=start,
+                shares_registered=sum(s for _, s in sellers), shares_sold=sold_total,
+                sold_out=tuple(sold_out),
+                suspension_days=sum(min(b, end) - a for a, b in periods if a < end))))

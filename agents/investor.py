@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from sim.model import DealModel
     from sim.registration import DemandRegistration
 
+# Slots of the hottest draws, resolved once (``slot()`` gives the same numbers).
+_JOIN_LATENCY, _INFO_REQ_LATENCY, _INFO_LATENCY = (
+    INVESTOR_SLOTS[k] for k in ("join_latency", "info_req_latency", "info_latency"))
+
 
 class Investor(mesa.Agent):
     """An Investor (§7): signs the Demand Notice, asks to join, furnishes information.
@@ -46,28 +50,30 @@ class Investor(mesa.Agent):
         today = m.calendar.now
         latency = m.policy.latency(self.stream, self.notice_method,
                                    self.slot("demand_latency", reg.cycle), self.name)
-        m.log.emit(today, ev.DEMAND_SENT, self.name, "§1(a)", cycle=reg.cycle,
-                   second=reg.second, initiating=reg.initiating,
-                   units=sum(m.investor(i).units for i in reg.initiating),
-                   shares=sum(reg.requested.values()), method=self.notice_method)
+        m.log.record(today, ev.DEMAND_SENT, self.name, "§1(a)", dict(
+            cycle=reg.cycle, second=reg.second, initiating=reg.initiating,
+            units=sum(m.investors_by_name[i].units for i in reg.initiating),
+            shares=sum(reg.requested.values()), method=self.notice_method))
         received = today + latency
         m.calendar.at(notices.effective_day(today, received, m.terms), Order.RECEIPT,
                       lambda _: m.company.on_demand_received(reg))
 
     # --- Company Notice and joinder (§1(a)) ------------------------------------------
+    # These run once per notified Investor and per §6 request, the busiest reactions of
+    # a deal: locals stand in for repeated ``m.``/``self.`` lookups.
     def on_company_notice(self, reg: "DemandRegistration") -> None:
         """Receive the Company Notice (§8(a)); decide whether to ask to be included."""
         m = self.model
-        today = m.calendar.now
-        m.log.emit(today, ev.COMPANY_NOTICE_RECEIVED, self.name, "§8(a)", cycle=reg.cycle,
-                   given_day=reg.notice_given_day)
-        if reg.withdrawn or not m.policy.joins(self.stream, self.name, reg.cycle):
+        today, cycle = m.calendar.now, reg.cycle
+        m.log.record(today, ev.COMPANY_NOTICE_RECEIVED, self.name, "§8(a)", dict(
+            cycle=cycle, given_day=reg.notice_given_day))
+        pol = m.policy
+        if reg.withdrawn or not pol.joins(self.stream, self.name, cycle):
             return
         shares = self.shares_to_offer(reg)
         if shares <= 0:
             return
-        self.send_joinder(reg, shares, today + m.policy.join_response(self.stream, self.name,
-                                                                       reg.cycle))
+        self.send_joinder(reg, shares, today + pol.join_response(self.stream, self.name, cycle))
 
     def shares_to_offer(self, reg: "DemandRegistration") -> int:
         """Registrable Shares this Investor asks to include in ``reg``."""
@@ -85,29 +91,30 @@ class Investor(mesa.Agent):
         receipt is the logged fact (with the day it was sent)."""
         m = self.model
         latency = m.policy.latency(self.stream, self.notice_method,
-                                   self.slot("join_latency", reg.cycle), self.name)
+                                   reg.cycle * INVESTOR_WIDTH + _JOIN_LATENCY, self.name)
         received = notices.effective_day(sent_day, sent_day + latency, m.terms)
+        company = m.company
         m.calendar.at(received, Order.RECEIPT,
-                      lambda _: m.company.on_joinder(reg, self, shares, sent_day))
+                      lambda _: company.on_joinder(reg, self, shares, sent_day))
 
     # --- Information (§6) ------------------------------------------------------------
     def on_info_request(self, reg: "DemandRegistration", requested_day: int) -> None:
         """Answer the Company's §6 request after this Investor's response time."""
         m = self.model
-        lat_in = m.policy.latency(self.stream, m.scenario.company.notice_method,
-                                  self.slot("info_req_latency", reg.cycle), self.name)
-        response = m.policy.info_response(self.stream, self.name, reg.cycle)
-        lat_out = m.policy.latency(self.stream, self.notice_method,
-                                   self.slot("info_latency", reg.cycle), self.name)
-        arrive = notices.effective_day(requested_day + lat_in + response,
-                                       requested_day + lat_in + response + lat_out, m.terms)
+        pol, s, name, base = m.policy, self.stream, self.name, reg.cycle * INVESTOR_WIDTH
+        company = m.company
+        lat_in = pol.latency(s, company.notice_method, base + _INFO_REQ_LATENCY, name)
+        response = pol.info_response(s, name, reg.cycle)
+        lat_out = pol.latency(s, self.notice_method, base + _INFO_LATENCY, name)
+        sent = requested_day + lat_in + response
+        arrive = notices.effective_day(sent, sent + lat_out, m.terms)
         m.calendar.at(arrive, Order.RECEIPT,
-                      lambda _: m.company.on_info(reg, self, requested_day))
+                      lambda _: company.on_info(reg, self, requested_day))
 
     def info_is_late(self, requested_day: int, received_day: int) -> bool:
         """§6 lateness of this Investor's answer (scenario's reasonable time)."""
         return information.information_late(requested_day, received_day,
-                                            self.model.scenario.company.info_due_days)
+                                            self.model.company.info_due_days)
 
 
 def initiating_group(investors: Sequence[Investor], desire_days: Sequence[int],
@@ -121,7 +128,8 @@ def initiating_group(investors: Sequence[Investor], desire_days: Sequence[int],
     Returns:
         ``(day, member ids, lead id)``, or None if no majority ever forms.
     """
-    order = sorted(range(len(investors)), key=lambda i: (desire_days[i], i))
+    # By (desire day, scenario order): the sort is stable, so keying on the day is enough.
+    order = sorted(range(len(investors)), key=desire_days.__getitem__)
     units = 0
     for pos, i in enumerate(order):
         units += investors[i].units

@@ -59,5 +59,5 @@ class OtherHolder(mesa.Agent):
                     and not reg.withdrawn)
         if included:
             reg.other_requested[self.name] = self.shares
-        m.log.emit(today, ev.OTHER_HOLDER_REQUESTED, self.name, "§1(b)", cycle=reg.cycle,
-                   shares=self.shares, included=included)
+        m.log.record(today, ev.OTHER_HOLDER_REQUESTED, self.name, "§1(b)", dict(
+            cycle=reg.cycle, shares=self.shares, included=included))

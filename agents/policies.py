@@ -29,6 +29,10 @@ INVESTOR_SLOTS = dict(patience=0, cn_latency=1, join=2, join_response=3, join_la
 INVESTOR_WIDTH = 12
 OTHER_HOLDER_SLOTS = dict(request=0, latency_in=1, response=2, latency_out=3)
 OTHER_HOLDER_WIDTH = 4
+# The Investor slots drawn for every Investor of every deal, resolved once.
+_PATIENCE, _JOIN, _JOIN_RESPONSE, _INFO_RESPONSE, _SELL_DAYS = (
+    INVESTOR_SLOTS[k] for k in ("patience", "join", "join_response", "info_response",
+                                "sell_days"))
 
 
 class ScenarioPolicy:
@@ -45,6 +49,9 @@ class ScenarioPolicy:
         self.scenario = scenario
         self.script = script or Script()
         self.scripted = script is not None
+        # Looked up for every draw: keep the scenario's tables one attribute away.
+        self._notices = scenario.notices
+        self._ib = scenario.investor_behaviour
 
     # --- Company ---------------------------------------------------------------------
     def notice_delay(self, s: Stream, cycle: int) -> int:
@@ -87,61 +94,58 @@ class ScenarioPolicy:
         return raw_days
 
     # --- Investors -------------------------------------------------------------------
+    # Only a script fixes an Investor's choices, so the (hot) unscripted path tests
+    # ``self.scripted`` before calling ``_inv``.
     def _inv(self, investor_id: str, name: str):
-        if not self.scripted:
-            return None
         table = self.script.investor(investor_id)
         return None if table is None else getattr(table, name)
 
     def patience(self, s: Stream, investor_id: str, cycle: int) -> int:
         """Days (from the cycle's start) until the Investor wants a registration."""
-        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["patience"]
-        return s.days(self.scenario.investor_behaviour.demand_patience_days, slot)
+        return s.days(self._ib.demand_patience_days, cycle * INVESTOR_WIDTH + _PATIENCE)
 
     def joins(self, s: Stream, investor_id: str, cycle: int) -> bool:
         """Whether an Investor asks to be included after a Company Notice."""
-        fixed = self._inv(investor_id, "join")
+        fixed = self._inv(investor_id, "join") if self.scripted else None
         if fixed is not None:
             return fixed
-        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["join"]
-        return s.chance(self.scenario.investor_behaviour.join_prob, slot)
+        return s.chance(self._ib.join_prob, cycle * INVESTOR_WIDTH + _JOIN)
 
     def join_response(self, s: Stream, investor_id: str, cycle: int) -> int:
-        fixed = self._inv(investor_id, "join_response_days")
+        fixed = self._inv(investor_id, "join_response_days") if self.scripted else None
         if fixed is not None:
             return fixed
-        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["join_response"]
-        return s.days(self.scenario.investor_behaviour.join_response_days, slot)
+        return s.days(self._ib.join_response_days, cycle * INVESTOR_WIDTH + _JOIN_RESPONSE)
 
     def info_response(self, s: Stream, investor_id: str, cycle: int) -> int:
-        fixed = self._inv(investor_id, "info_response_days")
+        fixed = self._inv(investor_id, "info_response_days") if self.scripted else None
         if fixed is not None:
             return fixed
-        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["info_response"]
-        return s.days(self.scenario.investor_behaviour.info_response_days, slot)
+        return s.days(self._ib.info_response_days, cycle * INVESTOR_WIDTH + _INFO_RESPONSE)
 
     def sell_days(self, s: Stream, investor_id: str, cycle: int) -> int:
-        fixed = self._inv(investor_id, "sell_days")
+        fixed = self._inv(investor_id, "sell_days") if self.scripted else None
         if fixed is not None:
             return max(fixed, 1)
-        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["sell_days"]
-        return max(1, s.days(self.scenario.investor_behaviour.sell_days, slot))
+        days = s.days(self._ib.sell_days, cycle * INVESTOR_WIDTH + _SELL_DAYS)
+        return days if days > 1 else 1
 
     def withdraws_on_mai(self, s: Stream, investor_id: str, cycle: int) -> bool:
-        fixed = self._inv(investor_id, "withdraw_on_mai")
+        fixed = self._inv(investor_id, "withdraw_on_mai") if self.scripted else None
         if fixed is not None:
             return fixed
         slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["withdraw"]
-        return s.chance(self.scenario.investor_behaviour.withdraw_on_mai_prob, slot)
+        return s.chance(self._ib.withdraw_on_mai_prob, slot)
 
     # --- Notices (§8(a)) -------------------------------------------------------------
     def latency(self, s: Stream, method: str, slot: int, *ids: str) -> int:
         """Delivery days of a notice sent by ``method``, drawn from the recipient's or
         sender's stream at ``slot`` (whose stream: the investor's, either way)."""
-        fixed = self.script.latency_for(*ids) if self.scripted else None
-        if fixed is not None:
-            return fixed
-        return s.days(getattr(self.scenario.notices, method), slot)
+        if self.scripted:
+            fixed = self.script.latency_for(*ids)
+            if fixed is not None:
+                return fixed
+        return s.days(getattr(self._notices, method), slot)
 
 
 class CompliantPolicy(ScenarioPolicy):

@@ -50,6 +50,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
         Findings in order of day.
     """
     events = list(log)
+    seq = {id(e): i for i, e in enumerate(events)}
     out: list[Finding] = []
     by_cycle: dict[int, list[ev.Event]] = defaultdict(list)
     offerings: dict[str, dict] = defaultdict(dict)
@@ -65,9 +66,9 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
             offerings[d["offering"]].update(plan_day=e.day, file_day=d["file_day"],
                                            include=d["investors_may_include"])
         elif e.kind == ev.OFFERING_EFFECTIVE:
-            offerings[d["offering"]].update(resolved=e.day, effective=True)
+            offerings[d["offering"]].update(resolved=e.day, effective=True, seq=seq[id(e)])
         elif e.kind == ev.OFFERING_WITHDRAWN:
-            offerings[d["offering"]].update(resolved=e.day, effective=False)
+            offerings[d["offering"]].update(resolved=e.day, effective=False, seq=seq[id(e)])
         elif e.kind == ev.OTHER_ACTIVITY_COMMENCED:
             activity_day = e.day
         if "cycle" in d:
@@ -88,14 +89,15 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     demands_used = 0
     for cycle in sorted(by_cycle):
         demands_used = _audit_cycle(by_cycle[cycle], terms, out, offerings, statements,
-                                    activity_day, total_units, demands_used)
+                                    activity_day, total_units, demands_used, seq)
     out.sort(key=lambda f: f.day)
     return out
 
 
 def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                  offerings: dict[str, dict], statements: list[tuple[int, bool, str]],
-                 activity_day: int | None, total_units: int | None, demands_used: int) -> int:
+                 activity_day: int | None, total_units: int | None, demands_used: int,
+                 seq: dict[int, int]) -> int:
     first = {}
     for e in evs:
         first.setdefault(e.kind, e)
@@ -161,7 +163,8 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     delay = first.get(ev.DELAY_INVOKED)
     if delay is not None:
         end_ev = first.get(ev.DELAY_ENDED)
-        basis_ok, cap = _delay_basis(delay, rd, offerings, activity_day, terms)
+        basis_ok, cap = _delay_basis(delay, rd, seq[id(received)], offerings, activity_day,
+                                     terms)
         if not basis_ok:
             out.append(Finding(delay.day, "breach", "delay_without_basis", "§1(d)",
                                "delay invoked with no offering engaged or planned within "
@@ -251,16 +254,20 @@ def _withdrawal_use(first: dict[str, ev.Event]) -> int:
                                              w.details["caused_by_mai"]))
 
 
-def _delay_basis(delay: ev.Event, rd: int, offerings: dict[str, dict],
+def _delay_basis(delay: ev.Event, rd: int, rd_seq: int, offerings: dict[str, dict],
                  activity_day: int | None, terms: Terms) -> tuple[bool, int | None]:
-    """Whether a §1(d) basis existed at the demand, and the delay's cap day."""
+    """Whether a §1(d) basis existed at the demand, and the delay's cap day.
+
+    An offering counts as resolved at the demand only if its resolution comes before
+    the demand's receipt in the log (same-day order matters).
+    """
     for oid, o in offerings.items():
         if "plan_day" not in o:
             continue
         resolved = o.get("resolved")
+        known = resolved if resolved is not None and o["seq"] < rd_seq else None
         if delay_rules.offering_supports_delay(
-                rd, o["plan_day"], o["file_day"], resolved if resolved is not None
-                and resolved <= rd else None, o["include"], terms):
+                rd, o["plan_day"], o["file_day"], known, o["include"], terms):
             if delay.details.get("offering") not in (None, oid):
                 continue
             if resolved is None:

@@ -12,12 +12,15 @@ the order they were scheduled (SimPy's insertion order):
 5. ``END``        periods end (effectiveness period, deal).
 
 A scheduled reaction is a callback on one SimPy event (no process per reaction), which
-keeps the kernel's work per deal small.
+keeps the kernel's work per deal small. One environment serves every deal of a model:
+:meth:`Calendar.reset` rewinds it (a deal always runs until its queue is empty).
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
+from heapq import heappush
+from itertools import count
 from typing import Callable
 
 import simpy
@@ -35,27 +38,45 @@ class Order(IntEnum):
 
 
 class _Alarm(Timeout):
-    """A SimPy timeout with an explicit same-day priority."""
+    """A SimPy timeout with an explicit same-day priority.
+
+    An alarm always succeeds with value None, so ``_ok`` and ``_value`` are class
+    constants rather than per-instance attributes (one allocation less per event).
+    """
 
     __slots__ = ()
+    _ok = True
+    _value = None
 
-    def __init__(self, env: simpy.Environment, delay: int, order: int) -> None:
-        # Inlined like simpy.Timeout.__init__, with our priority instead of NORMAL.
+    def __init__(self, env: simpy.Environment, delay: int, order: int,
+                 callbacks: list | None = None) -> None:
+        # Inlined like simpy.Timeout.__init__, with our priority instead of NORMAL, and
+        # Environment.schedule inlined too (it is one heappush; this is the hot path).
         self.env = env
-        self.callbacks = []
-        self._value = None
+        self.callbacks = [] if callbacks is None else callbacks
         self._delay = delay
-        self._ok = True
-        env.schedule(self, order, delay)
+        heappush(env._queue, (env._now + delay, order, next(env._eid), self))
+
+
+_new_alarm = object.__new__      # an _Alarm without running __init__ (see Calendar.at)
 
 
 class Calendar:
-    """Day-granular scheduling on a fresh SimPy environment (one per deal)."""
+    """Day-granular scheduling on a SimPy environment, rewound for every deal."""
 
     __slots__ = ("env",)
 
     def __init__(self) -> None:
         self.env = simpy.Environment()
+
+    def reset(self) -> None:
+        """Rewind to day 0 for the next deal (the previous deal emptied the queue)."""
+        env = self.env
+        if env._queue:
+            env._queue.clear()
+        env._now = 0
+        env._eid = count()
+        env._active_proc = None
 
     @property
     def now(self) -> int:
@@ -64,13 +85,19 @@ class Calendar:
 
     def at(self, day: int, order: Order, fn: Callable[[simpy.Event], None]) -> None:
         """Call ``fn(event)`` on ``day`` (not before today) at the given same-day order."""
+        # The most frequent call of a deal (~30 per deal): _Alarm.__init__ inlined.
         env = self.env
-        delay = day - env._now
-        _Alarm(env, delay if delay > 0 else 0, order).callbacks.append(fn)
+        now = env._now
+        delay = day - now if day > now else 0
+        alarm = _new_alarm(_Alarm)
+        alarm.env, alarm.callbacks, alarm._delay = env, [fn], delay
+        heappush(env._queue, (now + delay, order, next(env._eid), alarm))
 
     def until(self, day: int, order: Order = Order.ACTION) -> simpy.Event:
         """An event a process can ``yield`` to sleep until ``day`` (at ``order``)."""
-        return _Alarm(self.env, max(day - self.env.now, 0), order)
+        env = self.env
+        delay = day - env._now
+        return _Alarm(env, delay if delay > 0 else 0, order)
 
     def signal(self) -> simpy.Event:
         """A plain event to be succeeded later (e.g. 'all information received')."""
@@ -80,6 +107,6 @@ class Calendar:
         """Start an agent's process."""
         return self.env.process(generator)
 
-    def run(self, until: int) -> None:
-        """Run the calendar to day ``until`` (exclusive)."""
+    def run(self, until: int | None = None) -> None:
+        """Run the calendar until its queue is empty, or to day ``until`` (exclusive)."""
         self.env.run(until=until)

@@ -45,7 +45,9 @@ def stream_specs(scenario: Scenario) -> list[StreamSpec]:
 
     A layout names the distribution each slot is sampled from, so a chunk of deals is
     transformed at once (see :mod:`sim.streams`); it must match what the agents ask for
-    at those slots (a mismatch is not wrong, only slower: the value is computed per draw).
+    at those slots. A mismatch is not an error, only slower: the value is then computed per
+    draw with ``math`` instead of NumPy (deterministic either way, though the two may
+    round a duration differently in rare last-bit cases).
     """
     sc, notices = scenario, scenario.notices
     company_method = getattr(notices, sc.company.notice_method)
@@ -115,7 +117,7 @@ class DealModel(mesa.Model):
         self.review_stream = self.streams.stream("review")
         self.company = Company(self)
         self.investors = [Investor(self, spec) for spec in scenario.investors]
-        self._investors = {i.name: i for i in self.investors}
+        self.investors_by_name = {i.name: i for i in self.investors}
         self.other_holders = [OtherHolder(self, spec) for spec in scenario.other_holders]
         self.underwriter = Underwriter(self)
         self.total_units = scenario.total_units
@@ -124,17 +126,18 @@ class DealModel(mesa.Model):
                                - 0.5 * scenario.market.annual_volatility ** 2) * (
             DAYS_PER_MONTH / 365)
         self._monthly_vol = scenario.market.annual_volatility * math.sqrt(DAYS_PER_MONTH / 365)
+        self.calendar = Calendar()      # one SimPy environment, rewound for every deal
 
     def investor(self, name: str) -> Investor:
         """The Investor with id ``name``."""
-        return self._investors[name]
+        return self.investors_by_name[name]
 
     # --- One deal ----------------------------------------------------------------------
     def run(self, deal: int = 0) -> EventLog:
         """Play deal number ``deal`` to its end and return its frozen event log."""
         self.streams.load(deal)
         self.deal = deal
-        self.calendar = Calendar()
+        self.calendar.reset()
         self.log = EventLog()
         self.company.reset()
         self.registered_shares: dict[str, int] = {}
@@ -146,28 +149,27 @@ class DealModel(mesa.Model):
         self.statements_effective = 0
         self._log_prices: list[float] = [0.0]
         self._start()
-        self.calendar.env.run()
-        self.log.emit(self.calendar.now, ev.DEAL_ENDED, "calendar", "§2(e)",
-                      demands_used=self.company.demands_used)
+        self.calendar.run()
+        self.log.record(self.calendar.now, ev.DEAL_ENDED, "calendar", "§2(e)", dict(
+            demands_used=self.company.demands_used))
         return self.log.freeze()
 
     def _start(self) -> None:
         sc, terms, log = self.scenario, self.terms, self.log
-        log.emit(0, ev.DEAL_CLOSED, "company", "recitals", seed=self.seed, deal=self.deal,
-                 investors=len(self.investors), units=self.total_units,
-                 registrable_shares=self.registrable_total,
-                 other_holders=len(self.other_holders), price=sc.market.price0,
-                 prior_statements=tuple((p.id, p.effective_day, p.permits_resale)
-                                        for p in sc.prior_statements))
+        log.record(0, ev.DEAL_CLOSED, "company", "recitals", dict(
+            seed=self.seed, deal=self.deal, investors=len(self.investors), units=self.total_units,
+            registrable_shares=self.registrable_total, other_holders=len(self.other_holders),
+            price=sc.market.price0, prior_statements=tuple(
+                (p.id, p.effective_day, p.permits_resale) for p in sc.prior_statements)))
         fixed = self.policy.script.company.reserved_other_shares
         reserved = fixed if fixed is not None else int(
             self.capital_stream.sample(sc.capital.reserved_other, 0))
         self.headroom = sc.capital.authorized_common - sc.capital.outstanding_common - reserved
         needed = securities.capital_dependent_shares(self.total_units, terms)
-        log.emit(0, ev.CAPITAL_CHECKED, "company", "§1(a)", authorized=sc.capital.authorized_common,
-                 outstanding=sc.capital.outstanding_common, reserved_other=reserved,
-                 headroom=self.headroom, capital_dependent_shares=needed,
-                 shortfall=demand_rules.capital_shortfall(needed, self.headroom))
+        log.record(0, ev.CAPITAL_CHECKED, "company", "§1(a)", dict(
+            authorized=sc.capital.authorized_common, outstanding=sc.capital.outstanding_common,
+            reserved_other=reserved, headroom=self.headroom, capital_dependent_shares=needed,
+            shortfall=demand_rules.capital_shortfall(needed, self.headroom)))
         for day, resale, sid in ((p.effective_day, p.permits_resale, p.id)
                                  for p in sc.prior_statements):
             self.company.statements.append((day, resale, sid))
@@ -177,8 +179,8 @@ class DealModel(mesa.Model):
             self.calendar.process(offering_process(self, plan))
         self.activity_day = self._draw_activity()
         if self.activity_day is not None:
-            self.calendar.at(self.activity_day, Order.ACTION, lambda _: log.emit(
-                self.activity_day, ev.OTHER_ACTIVITY_COMMENCED, "company", "§1(d)"))
+            self.calendar.at(self.activity_day, Order.ACTION, lambda _: log.record(
+                self.activity_day, ev.OTHER_ACTIVITY_COMMENCED, "company", "§1(d)", {}))
         self.schedule_demand(base_day=0, second=False)
 
     def _draw_activity(self) -> int | None:
@@ -196,14 +198,15 @@ class DealModel(mesa.Model):
         """Price of the Common on ``day``: GBM sampled monthly (piecewise constant)."""
         month = max(0, day) // DAYS_PER_MONTH
         logs = self._log_prices
-        fixed = self.policy.script.events.market_returns
-        while len(logs) <= month:
-            k = len(logs) - 1
-            if fixed is not None:
-                step = fixed[k] if k < len(fixed) else 0.0
-            else:
-                step = self._monthly_drift + self._monthly_vol * self.market_stream.normal(k)
-            logs.append(logs[-1] + step)
+        if len(logs) <= month:              # extend the path to this month (once per month)
+            fixed = self.policy.script.events.market_returns
+            drift, vol, normal = self._monthly_drift, self._monthly_vol, self.market_stream.normal
+            for k in range(len(logs) - 1, month):
+                if fixed is not None:
+                    step = fixed[k] if k < len(fixed) else 0.0
+                else:
+                    step = drift + vol * normal(k)
+                logs.append(logs[-1] + step)
         return self.scenario.market.price0 * math.exp(logs[month])
 
     def price_trigger_day(self, start: int, until: int) -> int | None:
@@ -241,9 +244,9 @@ class DealModel(mesa.Model):
         if day > self.scenario.horizon_days:
             return
         requested = {}
+        by_name = self.investors_by_name
         for name in members:
-            inv = self.investor(name)
-            shares = inv.shares_to_offer_for(second)
+            shares = by_name[name].shares_to_offer_for(second)
             if shares > 0:
                 requested[name] = shares
         if not requested:
@@ -270,7 +273,7 @@ class DealModel(mesa.Model):
         if reg.withdrawn or reg.effective_day >= 0:
             return
         today = self.calendar.now
-        self.log.emit(today, ev.MAI_DISCLOSED, "company", "§1(c)", cycle=reg.cycle)
+        self.log.record(today, ev.MAI_DISCLOSED, "company", "§1(c)", dict(cycle=reg.cycle))
         lead = self.investor(reg.initiating[0])
         if self.policy.withdraws_on_mai(lead.stream, lead.name, reg.cycle):
             self.company.withdraw_for_mai(reg)
@@ -285,9 +288,13 @@ class DealModel(mesa.Model):
         """
         terms = self.terms
         cap = {}
-        for name, shares in reg.requested.items():
-            cap[name] = shares if reg.second else (
-                shares * terms.capital_dependent_per_unit // terms.registrable_per_unit)
+        if reg.second:
+            cap.update(reg.requested)
+        else:
+            # Terms computes these per access; read them once for all sellers.
+            per_unit, registrable = terms.capital_dependent_per_unit, terms.registrable_per_unit
+            for name, shares in reg.requested.items():
+                cap[name] = shares * per_unit // registrable
         need = sum(cap.values())
         if need <= self.headroom:
             self.headroom -= need
@@ -301,12 +308,13 @@ class DealModel(mesa.Model):
                 alloc[n] += 1
             self.headroom = 0
         registered, unregistered = {}, {}
+        registered_shares = self.registered_shares
         for name, shares in reg.requested.items():
             short = cap[name] - alloc[name]
             registered[name] = shares - short
             if short:
                 unregistered[name] = short
-            self.registered_shares[name] = self.registered_shares.get(name, 0) + shares - short
+            registered_shares[name] = registered_shares.get(name, 0) + shares - short
         for name, short in unregistered.items():
             self.unregistered_capital[name] = self.unregistered_capital.get(name, 0) + short
         if reg.second:
@@ -325,8 +333,8 @@ class DealModel(mesa.Model):
             short = sum(self.unregistered_capital.values())
             self.headroom += short
             self.capital_increased_day = self.calendar.now
-            self.log.emit(self.calendar.now, ev.CAPITAL_INCREASED, "company", "§1(a)",
-                          added=short, headroom=self.headroom)
+            self.log.record(self.calendar.now, ev.CAPITAL_INCREASED, "company", "§1(a)", dict(
+                added=short, headroom=self.headroom))
             self._maybe_second_demand()
 
         self.calendar.at(reg_day + days, Order.ACTION, increase)

@@ -92,12 +92,12 @@ def offering_process(model: "DealModel", plan: OfferingPlan) -> Generator:
     """SimPy process of one Company registration: plans fixed, filed, effective or pulled."""
     cal, log = model.calendar, model.log
     yield cal.until(plan.plan_day, Order.ACTION)
-    log.emit(cal.now, ev.OFFERING_PLANNED, "company", "§1(d)", offering=plan.id, type=plan.type,
-             file_day=plan.file_day, underwritten=plan.underwritten,
-             investors_may_include=plan.investors_may_include)
+    log.record(cal.now, ev.OFFERING_PLANNED, "company", "§1(d)", dict(
+        offering=plan.id, type=plan.type, file_day=plan.file_day, underwritten=plan.underwritten,
+        investors_may_include=plan.investors_may_include))
     yield cal.until(plan.file_day, Order.ACTION)
-    log.emit(cal.now, ev.OFFERING_FILED, "company", "§3(a)", offering=plan.id, type=plan.type,
-             investors_may_include=plan.investors_may_include)
+    log.record(cal.now, ev.OFFERING_FILED, "company", "§3(a)", dict(
+        offering=plan.id, type=plan.type, investors_may_include=plan.investors_may_include))
     yield cal.until(plan.decision_day, Order.COMMISSION)
     go = not plan.scripted_withdrawal and (
         not plan.underwritten or model.underwriter.proceeds(plan, cal.now))
@@ -105,12 +105,14 @@ def offering_process(model: "DealModel", plan: OfferingPlan) -> Generator:
     if go:
         plan.effective = True
         model.company.statements.append((cal.now, False, plan.id))
-        log.emit(cal.now, ev.OFFERING_EFFECTIVE, "company", "§1(c)", offering=plan.id,
-                 type=plan.type, starts_cooldown_until=cal.now + model.terms.cooldown_days)
+        log.record(cal.now, ev.OFFERING_EFFECTIVE, "company", "§1(c)", dict(
+            offering=plan.id, type=plan.type,
+            starts_cooldown_until=cal.now + model.terms.cooldown_days))
     else:
-        log.emit(cal.now, ev.OFFERING_WITHDRAWN, "company", "§3(b)", offering=plan.id,
-                 type=plan.type, pulled_by_underwriter=not plan.scripted_withdrawal)
+        log.record(cal.now, ev.OFFERING_WITHDRAWN, "company", "§3(b)", dict(
+            offering=plan.id, type=plan.type, pulled_by_underwriter=not plan.scripted_withdrawal))
     plan.resolved.succeed()
     if go and plan.underwritten:
         yield cal.until(cal.now + plan.distribution_days, Order.ACTION)
-        log.emit(cal.now, ev.OFFERING_DISTRIBUTED, "underwriter", "§2(b)", offering=plan.id)
+        log.record(cal.now, ev.OFFERING_DISTRIBUTED, "underwriter", "§2(b)", dict(
+            offering=plan.id))

@@ -47,8 +47,8 @@ def review(model: "DealModel", reg: "DemandRegistration") -> Generator:
                                        REVIEW_SLOTS["no_review"]), Order.COMMISSION)
         if reg.withdrawn:
             return None
-        log.emit(cal.now, ev.REVIEW_DECIDED, "commission", "§2(a)", cycle=reg.cycle,
-                 reviewed=False)
+        log.record(cal.now, ev.REVIEW_DECIDED, "commission", "§2(a)", dict(
+            cycle=reg.cycle, reviewed=False))
     else:
         yield cal.until(cal.now + pick(fixed.first_comment_days, r.first_comment_days,
                                        REVIEW_SLOTS["first_comment"]), Order.COMMISSION)
@@ -56,11 +56,11 @@ def review(model: "DealModel", reg: "DemandRegistration") -> Generator:
             return None
         letters = fixed.comment_letters if fixed.comment_letters is not None else max(
             1, int(s.sample(r.comment_letters, slot_of(reg.cycle, REVIEW_SLOTS["letters"], REVIEW_WIDTH))))
-        log.emit(cal.now, ev.REVIEW_DECIDED, "commission", "§2(a)", cycle=reg.cycle,
-                 reviewed=True)
+        log.record(cal.now, ev.REVIEW_DECIDED, "commission", "§2(a)", dict(
+            cycle=reg.cycle, reviewed=True))
         for k in range(1, letters + 1):
-            log.emit(cal.now, ev.COMMENTS_RECEIVED, "commission", "§2(a)", cycle=reg.cycle,
-                     round=k)
+            log.record(cal.now, ev.COMMENTS_RECEIVED, "commission", "§2(a)", dict(
+                cycle=reg.cycle, round=k))
             raw = s.days(r.response_days, slot_of(
                 reg.cycle, REVIEW_SLOTS["response"] + k - 1 if k <= 6 else REVIEW_WIDTH + k,
                 REVIEW_WIDTH))
@@ -70,8 +70,8 @@ def review(model: "DealModel", reg: "DemandRegistration") -> Generator:
                 return None
             excess = demand_rules.response_excess_days(days, model.terms)
             company_delay += excess
-            log.emit(cal.now, ev.RESPONSE_FILED, "company", "§1(a)", cycle=reg.cycle,
-                     round=k, days=days, late=excess > 0, excess_days=excess)
+            log.record(cal.now, ev.RESPONSE_FILED, "company", "§1(a)", dict(
+                cycle=reg.cycle, round=k, days=days, late=excess > 0, excess_days=excess))
             if k < letters:
                 tfixed = fixed.turnaround_days
                 slot = slot_of(reg.cycle, REVIEW_SLOTS["turnaround"] + k - 1 if k <= 5
@@ -85,5 +85,5 @@ def review(model: "DealModel", reg: "DemandRegistration") -> Generator:
                                    REVIEW_SLOTS["clearance"]), Order.COMMISSION)
     if reg.withdrawn:
         return None
-    log.emit(cal.now, ev.REVIEW_CLEARED, "commission", "§2(a)", cycle=reg.cycle)
+    log.record(cal.now, ev.REVIEW_CLEARED, "commission", "§2(a)", dict(cycle=reg.cycle))
     return company_delay

@@ -15,6 +15,12 @@ counter ``d * width / 4``), and every draw has a fixed *slot* in that window. He
 
 A draw outside the window (a later cycle of a repeated process, or more rounds than
 slots) comes from an overflow generator keyed by (stream, deal), equally reproducible.
+
+Cost notes (a deal reads ~100 numbers, so per-deal overheads matter): a chunk's ready
+values stay one float64 array, and a deal reads its row through a memoryview (a Python
+float is made only for a value actually read, not for all ~300 columns); normals are
+computed only for the columns whose layout needs them (and on demand for a raw draw);
+overflow blocks are drawn per (stream, deal, block) only when needed.
 """
 
 from __future__ import annotations
@@ -73,38 +79,41 @@ class StreamSpec:
     def __post_init__(self) -> None:
         if self.width <= 0 or self.width % 4:
             raise ValueError(f"stream {self.name!r}: width must be a positive multiple of 4")
+        # Stream relies on this: a slot found in the layout is inside the window.
+        if any(not 0 <= slot < self.width for slot, _ in self.layout):
+            raise ValueError(f"stream {self.name!r}: layout slots must be in [0, width)")
 
 
 class Draws:
-    """The current deal's draws: one flat row ``v`` of ready values (see StreamSpec)."""
+    """The current deal's draws: its row ``v`` of ready values (see StreamSpec).
 
-    __slots__ = ("v", "row", "deal", "root_seed", "_u", "_z", "_overflow")
+    ``v`` is a memoryview of the deal's row in the chunk's array of ready values;
+    indexing it gives a Python float, exactly the array's value.
+    """
 
-    def __init__(self, root_seed: int) -> None:
-        self.root_seed = root_seed
-        self.v: list[float] = []
+    __slots__ = ("v", "row", "deal", "streams")
+
+    def __init__(self, streams: "RandomStreams") -> None:
+        self.streams = streams
+        self.v: Any = memoryview(bytearray())
         self.row = 0
         self.deal = -1
-        self._u = self._z = np.empty((0, 0))
-        self._overflow: dict[tuple[str, int], list[tuple[float, float]]] = {}
 
     def uz(self, k: int) -> tuple[float, float]:
         """The raw uniform and normal at column ``k`` of the current deal."""
-        return float(self._u[self.row, k]), float(self._z[self.row, k])
+        u = float(self.streams._u[self.row, k])
+        # The same ufunc as the block transform, element by element: identical value.
+        return u, float(ndtri(u))
 
     def overflow(self, name: str, index: int) -> tuple[float, float]:
         """Draw number ``index`` past a stream's window, from its (stream, deal) generator.
 
-        Overflow draws come in blocks of 64 addressed by ``index // 64`` (Philox counter
-        ``[deal, block, 0, 0]``), so sparse indices cost one block each.
+        Overflow draws come in blocks of 64 addressed by ``index // 64``; see
+        :meth:`RandomStreams.overflow_block`.
         """
         block, pos = divmod(index, 64)
-        got = self._overflow.get((name, block))
-        if got is None:
-            key = stream_key(self.root_seed, name + "#overflow")
-            u = _uniforms(Philox(key=key, counter=[self.deal, block, 0, 0]).random_raw(64))
-            got = self._overflow[(name, block)] = list(zip(u.tolist(), ndtri(u).tolist()))
-        return got[pos]
+        u, z = self.streams.overflow_block(name, block, self.deal)
+        return u[pos], z[pos]
 
 
 class Stream:
@@ -131,14 +140,14 @@ class Stream:
 
     def normal(self, slot: int) -> float:
         """A standard normal at ``slot``."""
-        if slot < self.width and self.layout.get(slot) is NORMAL:
+        if self.layout.get(slot) is NORMAL:      # layout slots are inside the window
             return self.draws.v[self.offset + slot]
         return self.uz(slot)[1]
 
     def days(self, dist, slot: int) -> int:
         """``whole_days(dist.sample(u, z))`` at ``slot``: precomputed when the layout
         assigns ``dist`` to the slot, else computed from the raw draws."""
-        if slot < self.width and self.layout.get(slot) is dist:
+        if self.layout.get(slot) is dist:        # layout slots are inside the window
             return int(self.draws.v[self.offset + slot])
         return whole_days(dist.sample(*self.uz(slot)))
 
@@ -168,21 +177,39 @@ class RandomStreams:
         self.root_seed = int(root_seed)
         self.specs = tuple(specs)
         self._keys = {s.name: stream_key(self.root_seed, s.name) for s in specs}
+        # Keys depend only on (root seed, name): derive the overflow keys once, not per
+        # block (a SeedSequence costs as much as the block it keys).
+        self._overflow_keys = {s.name: stream_key(self.root_seed, s.name + "#overflow")
+                               for s in specs}
         self.offsets: dict[str, int] = {}
         total = 0
         for s in specs:
             self.offsets[s.name] = total
             total += s.width
         self.total_width = total
-        self.draws = Draws(self.root_seed)
-        self._rows: list[list[float]] = []
-        self._u = self._z = np.empty((0, total))
+        # Every (column, dist) the layouts fill, in spec order, and their columns as an
+        # index array: only these columns need the normal transform in a chunk.
+        self._layout = tuple((self.offsets[s.name] + slot, dist)
+                             for s in specs for slot, dist in s.layout)
+        self._layout_columns = np.array([k for k, _ in self._layout], dtype=np.intp)
+        self.draws = Draws(self)
+        self._u = np.empty((0, total))
+        self._v: Any = memoryview(bytearray())
         self._first = 0
+        self._n = 0
+        self._overflow: dict[tuple[str, int, int], tuple[list, list]] = {}
 
     def stream(self, name: str) -> Stream:
         """A view of stream ``name`` that follows whichever deal is loaded."""
         spec = next(s for s in self.specs if s.name == name)
         return Stream(name, self.draws, self.offsets[name], spec.width, dict(spec.layout))
+
+    def _uniform_block(self, first_deal: int, n_deals: int) -> np.ndarray:
+        parts = []
+        for s in self.specs:
+            gen = Philox(key=self._keys[s.name], counter=first_deal * (s.width // 4))
+            parts.append(gen.random_raw(n_deals * s.width).reshape(n_deals, s.width))
+        return _uniforms(np.concatenate(parts, axis=1))
 
     def block(self, first_deal: int, n_deals: int) -> tuple[np.ndarray, np.ndarray]:
         """Raw uniforms and normals for deals ``[first_deal, first_deal + n_deals)``.
@@ -190,31 +217,40 @@ class RandomStreams:
         Returns:
             Two ``(n_deals, total_width)`` float64 arrays ``u`` and ``z = ndtri(u)``.
         """
-        parts = []
-        for s in self.specs:
-            gen = Philox(key=self._keys[s.name], counter=first_deal * (s.width // 4))
-            parts.append(gen.random_raw(n_deals * s.width).reshape(n_deals, s.width))
-        u = _uniforms(np.concatenate(parts, axis=1))
+        u = self._uniform_block(first_deal, n_deals)
         return u, ndtri(u)
 
     def prepare(self, first_deal: int, n_deals: int) -> None:
         """Draw a chunk of deals; :meth:`load` then selects one of them."""
-        u, z = self.block(first_deal, n_deals)
+        u = self._uniform_block(first_deal, n_deals)
         v = u.copy()
-        for s in self.specs:
-            off = self.offsets[s.name]
-            for slot, dist in s.layout:
-                k = off + slot
-                v[:, k] = z[:, k] if dist is NORMAL else whole_days_vec(
-                    dist.sample_vec(u[:, k], z[:, k]))
-        self._rows, self._u, self._z, self._first = v.tolist(), u, z, first_deal
+        z = ndtri(u[:, self._layout_columns])    # normals only where a layout needs them
+        for j, (k, dist) in enumerate(self._layout):
+            v[:, k] = z[:, j] if dist is NORMAL else whole_days_vec(
+                dist.sample_vec(u[:, k], z[:, j]))
+        self._u, self._first, self._n = u, first_deal, n_deals
+        self._v = memoryview(v.reshape(-1))      # v is C-contiguous: row i at i * width
+
+    def overflow_block(self, name: str, block: int, deal: int) -> tuple[list, list]:
+        """Uniforms and normals of overflow ``block`` of stream ``name`` for ``deal``.
+
+        Philox counter ``[0, block, deal, 0]`` onwards: generating 64 numbers advances
+        only the counter's first word, so every (block, deal) has its own numbers, shared
+        with no other deal. Drawn when first needed (about one deal in ten needs any).
+        """
+        got = self._overflow.get((name, block, deal))
+        if got is None:
+            gen = Philox(key=self._overflow_keys[name], counter=[0, block, deal, 0])
+            u = _uniforms(gen.random_raw(64))
+            got = self._overflow[(name, block, deal)] = (u.tolist(), ndtri(u).tolist())
+        return got
 
     def load(self, deal: int) -> None:
         """Make ``deal`` the current deal of every stream view (drawing it if needed)."""
         i = deal - self._first
-        if not 0 <= i < len(self._rows):
+        if not 0 <= i < self._n:
             self.prepare(deal, 1)
             i = 0
-        d = self.draws
-        d.v, d.row, d.deal, d._u, d._z = self._rows[i], i, deal, self._u, self._z
-        d._overflow = {}
+        d, w = self.draws, self.total_width
+        d.v, d.row, d.deal = self._v[i * w:(i + 1) * w], i, deal
+        self._overflow.clear()

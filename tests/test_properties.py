@@ -46,9 +46,19 @@ def test_compliant_company_breaches_only_when_the_window_is_empty(terms, scenari
     t = dataclasses.replace(terms, **changes)
     log = run_deal(t, scenario, deal[0], deal[1], policy="compliant")
     findings = audit(log, t)
-    breaches = [f for f in findings if f.severity == "breach"]
-    assert all(f.kind.endswith("_empty_window") for f in breaches), breaches
+    breaches = [f for f in findings if f.severity == "breach"
+                and not f.kind.endswith("_empty_window")
+                and not (f.kind == "filing_deadline_missed" and _window_outruns_deadline(log, t))]
+    assert not breaches, breaches
     assert not [f for f in findings if f.kind == "filed_in_cooldown"]
+
+
+def _window_outruns_deadline(log, t):
+    """The terms' own joinder window closed after the filing deadline: the Company
+    cannot fix the scope of the statement in time (a conflict within the terms)."""
+    received = {e.details["cycle"]: e.day for e in log.of_kind(ev.DEMAND_RECEIVED)}
+    return any(e.day > received[e.details["cycle"]] + t.filing_deadline_days
+               for e in log.of_kind(ev.JOINDER_WINDOW_CLOSED))
 
 
 @SETTINGS

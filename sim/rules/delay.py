@@ -33,10 +33,11 @@ def activity_supports_delay(demand_day: int, commenced_day: int | None, terms: T
     as the case may be" -- "such other material activity" has no antecedent.
 
     Switch ``delay_other_activity``: ``ignore`` (default) gives the words no effect;
-    ``allow`` lets material activity under way at the demand support a delay.
+    ``allow`` lets material activity under way at the demand support a delay, while
+    "120 days from the date of commencement" has not yet run out.
     """
     return (terms.delay_other_activity == "allow" and commenced_day is not None
-            and commenced_day <= demand_day)
+            and commenced_day <= demand_day < commenced_day + terms.delay_max_days)
 
 
 @rule("§1(d)", "such right to delay a request to be exercised by the Company not more than once")
