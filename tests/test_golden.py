@@ -1,0 +1,43 @@
+"""Golden event logs: seeded runs must reproduce the checked-in JSON Lines byte for byte.
+
+A deliberate change of behaviour regenerates them with
+``REGSIM_UPDATE_GOLDEN=1 python3 -m pytest tests/test_golden.py`` -- and the diff of the
+golden files then shows, event by event, what the change did.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sim.model import run_deal
+from sim.script import load_script
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden"
+
+
+def _check(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("REGSIM_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}; run with REGSIM_UPDATE_GOLDEN=1"
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        for i, (a, b) in enumerate(zip(text.splitlines(), expected.splitlines())):
+            if a != b:
+                pytest.fail(f"{name} differs first at line {i + 1}:\n  got      {a}\n  expected {b}")
+        pytest.fail(f"{name}: {len(text.splitlines())} lines, expected {len(expected.splitlines())}")
+
+
+@pytest.mark.parametrize("seed, deal", [(1, 0), (2024, 2605)])
+# (2024, 2605): a deal where many clauses bite: late Company Notice, empty window, §1(d)
+# delay, material adverse information, capital shortfall, review, suspensions.
+def test_seeded_deal_matches_golden_log(terms, scenario, seed, deal):
+    _check(f"seed{seed}-deal{deal}.jsonl", run_deal(terms, scenario, seed, deal).to_jsonl())
+
+
+def test_what_if_script_matches_golden_log(terms, scenario):
+    ids = {i.id for i in scenario.investors}
+    script = load_script(HERE / "data" / "whatif.toml", ids)
+    _check("whatif-seed0.jsonl", run_deal(terms, scenario, 0, 0, script=script).to_jsonl())
