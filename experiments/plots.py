@@ -35,11 +35,12 @@ def ecdf_days_to_effective(df: pd.DataFrame, terms: Terms, out: Path,
     d, t = terms.filing_deadline_days, terms.effectiveness_target_days
     ax.axvline(d, color="0.35", ls="--", lw=1.5)
     ax.axvline(d + t, color="firebrick", ls="--", lw=1.5)
-    top = ax.get_ylim()[1]
-    ax.text(d, 0.04, f" filing deadline\n {d} days (§1(a))", fontsize=11, color="0.25")
-    ax.text(d + t, 0.04, f" deadline + {t}-day\n target (§1(a))", fontsize=11,
-            color="firebrick")
-    ax.set_ylim(0, min(1.0, max(top, 0.05)) if len(finite) else 1.0)
+    box = dict(facecolor="white", edgecolor="none", alpha=0.85, pad=2)
+    ax.text(d + 3, 0.97, f"filing deadline:\n{d} days after receipt\nof the demand (§1(a))", fontsize=11,
+            color="0.25", va="top", bbox=box)
+    ax.text(d + t + 3, 0.60, f"deadline + {t}-day\neffectiveness\ntarget (§1(a))",
+            fontsize=11, color="firebrick", va="top", bbox=box)
+    ax.set_ylim(0, 1.0)
     ax.set_xlim(left=0)
     ax.set_xlabel("days from Demand Notice to effectiveness")
     ax.set_ylabel("share of deals effective")

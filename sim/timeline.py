@@ -37,7 +37,7 @@ DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
                                    f"({e.details['shares']:,} shares)"),
     ev.DEMAND_REFUSED: lambda e: f"demand refused: {e.details['reason']}",
     ev.COMPANY_NOTICE_GIVEN: lambda e: (f"Company Notice given to "
-                                        f"{_names(e.details['recipients'])}, "
+                                        f"{_names(sorted(e.details['recipients']))}, "
                                         f"{e.details['days_after_demand']} days after receipt"),
     ev.COMPANY_NOTICE_LATE: lambda e: (f"Company Notice late: {e.details['days_after_demand']} "
                                        f"days > {e.details['allowed_days']} ('promptly')"),
@@ -58,7 +58,8 @@ DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
     ev.WINDOW_EMPTY: lambda e: (f"filing window EMPTY: floor day {e.details['floor']} > "
                                 f"deadline day {e.details['deadline']} "
                                 f"(switch {e.details['switch']})"),
-    ev.INFO_REQUESTED: lambda e: (f"information requested from {_names(e.details['investors'])}"
+    ev.INFO_REQUESTED: lambda e: (f"information requested from "
+                                  f"{_names(sorted(e.details['investors']))}"
                                   f" (answer within {e.details['due_days']} days)"),
     ev.INFO_RECEIVED: lambda e: (f"{e.actor}'s information received after {e.details['days']} "
                                  f"days{' -- LATE' if e.details['late'] else ''}"),
