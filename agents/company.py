@@ -35,8 +35,8 @@ class Company(mesa.Agent):
         self.stream = model.streams.stream("company")
         self.suspension_stream = model.streams.stream("suspension")
         # Scenario facts read in every notice and §6 exchange.
-        self.notice_method = model.scenario.company.notice_method
-        self.info_due_days = model.scenario.company.info_due_days
+        self.notice_method = model.world.company.notice_method
+        self.info_due_days = model.world.company.info_due_days
         self.reset()
 
     def reset(self) -> None:
@@ -341,12 +341,12 @@ class Company(mesa.Agent):
             periods = [(start + a, start + a + n) for a, n in fixed]
         else:
             s, base = self.suspension_stream, reg.cycle * SUSPENSION_WIDTH
-            count = poisson_count(m.scenario.suspensions.rate_per_year * keep / 365,
+            count = poisson_count(m.world.suspensions.rate_per_year * keep / 365,
                                   s.u(base), MAX_SUSPENSIONS)
             periods = []
             for k in range(count):
                 a = start + int(s.u(base + 1 + 2 * k) * keep)
-                n = max(1, s.days(m.scenario.suspensions.length_days, base + 2 + 2 * k))
+                n = max(1, s.days(m.world.suspensions.length_days, base + 2 + 2 * k))
                 periods.append((a, a + n))
         periods = merge_periods(periods)
         by_name, pol, cycle = m.investors_by_name, m.policy, reg.cycle

@@ -41,9 +41,9 @@ class OtherHolder(mesa.Agent):
         m = self.model
         if not self.stream.chance(self.request_prob, self._slot("request", reg.cycle)):
             return
-        lat_in = m.policy.latency(self.stream, m.scenario.company.notice_method,
+        lat_in = m.policy.latency(self.stream, m.world.company.notice_method,
                                   self._slot("latency_in", reg.cycle), self.name)
-        response = self.stream.days(m.scenario.investor_behaviour.join_response_days,
+        response = self.stream.days(m.world.investor_behaviour.join_response_days,
                                                  self._slot("response", reg.cycle))
         lat_out = m.policy.latency(self.stream, self.notice_method,
                                    self._slot("latency_out", reg.cycle), self.name)

@@ -28,4 +28,4 @@ class Underwriter(mesa.Agent):
         """Whether the offering is priced on ``day`` (True) or pulled (False)."""
         m = self.model
         drop = 1.0 - m.price_at(day) / m.price_at(plan.file_day)
-        return drop <= m.scenario.offerings.pull_if_price_drop
+        return drop <= m.world.offerings.pull_if_price_drop

@@ -107,7 +107,9 @@ class DealModel(mesa.Model):
     def __init__(self, terms: Terms, scenario: Scenario, seed: int = 0, *,
                  script: Script | None = None, policy: str = "scenario") -> None:
         super().__init__(rng=seed)   # Mesa's own generators: seeded, not used by the rules
-        self.terms, self.scenario, self.seed = terms, scenario, seed
+        # The scenario is ``world``: Mesa >= 3.5 reserves ``Model.scenario`` for its own
+        # Scenario objects.
+        self.terms, self.world, self.seed = terms, scenario, seed
         self.streams = RandomStreams(seed, stream_specs(scenario))
         self.policy = POLICIES[policy](terms, scenario, script)
         self.market_stream = self.streams.stream("market")
@@ -155,7 +157,7 @@ class DealModel(mesa.Model):
         return self.log.freeze()
 
     def _start(self) -> None:
-        sc, terms, log = self.scenario, self.terms, self.log
+        sc, terms, log = self.world, self.terms, self.log
         log.record(0, ev.DEAL_CLOSED, "company", "recitals", dict(
             seed=self.seed, deal=self.deal, investors=len(self.investors), units=self.total_units,
             registrable_shares=self.registrable_total, other_holders=len(self.other_holders),
@@ -188,7 +190,7 @@ class DealModel(mesa.Model):
         if self.policy.scripted and (fixed is not None or self.policy.script.events.mai_day
                                      is not None):
             return fixed
-        e = self.scenario.events
+        e = self.world.events
         if not self.events_stream.chance(e.other_activity_prob, 0):
             return None
         return self.events_stream.days(e.other_activity_day, 1)
@@ -207,11 +209,11 @@ class DealModel(mesa.Model):
                 else:
                     step = drift + vol * normal(k)
                 logs.append(logs[-1] + step)
-        return self.scenario.market.price0 * math.exp(logs[month])
+        return self.world.market.price0 * math.exp(logs[month])
 
     def price_trigger_day(self, start: int, until: int) -> int | None:
         """First month start in ``[start, until]`` with the price at the investors' trigger."""
-        trigger = self.scenario.market.price0 * (1 + self.scenario.investor_behaviour.price_trigger)
+        trigger = self.world.market.price0 * (1 + self.world.investor_behaviour.price_trigger)
         day = start
         while day <= until:
             if self.price_at(day) >= trigger:
@@ -233,7 +235,7 @@ class DealModel(mesa.Model):
         else:
             pol = self.policy
             desire = [base_day + pol.patience(i.stream, i.name, cycle) for i in self.investors]
-            if cycle == 0 and self.scenario.investor_behaviour.price_trigger > 0:
+            if cycle == 0 and self.world.investor_behaviour.price_trigger > 0:
                 cross = self.price_trigger_day(base_day, max(desire))
                 if cross is not None:
                     desire = [min(d, cross) for d in desire]
@@ -241,7 +243,7 @@ class DealModel(mesa.Model):
             if group is None:
                 return
             day, members, lead = group
-        if day > self.scenario.horizon_days:
+        if day > self.world.horizon_days:
             return
         requested = {}
         by_name = self.investors_by_name
@@ -257,7 +259,7 @@ class DealModel(mesa.Model):
 
     def schedule_mai(self, reg: DemandRegistration) -> None:
         """Material adverse information may surface while ``reg`` is pending (§1(c))."""
-        e, s = self.scenario.events, self.events_stream
+        e, s = self.world.events, self.events_stream
         fixed = self.policy.script.events.mai_day
         if self.policy.scripted and (fixed is not None or reg.cycle > 0):
             if fixed is None or reg.cycle > 0:
@@ -326,7 +328,7 @@ class DealModel(mesa.Model):
         """Shareholders authorize more Common some days after a shortfall (scenario)."""
         fixed = self.policy.script.company.capital_increase_days
         days = fixed if fixed is not None else self.capital_stream.days(
-            self.scenario.capital.increase_days, 1)
+            self.world.capital.increase_days, 1)
         reg_day = self.calendar.now
 
         def increase(_event=None) -> None:

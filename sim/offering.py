@@ -62,8 +62,8 @@ def draw_offerings(model: "DealModel") -> list[OfferingPlan]:
                              o.underwritten, o.distribution_days,
                              scripted_withdrawal=o.withdrawn_day is not None)
                 for k, o in enumerate(scripted)]
-    spec, s = model.scenario.offerings, model.offerings_stream
-    horizon = model.scenario.horizon_days
+    spec, s = model.world.offerings, model.offerings_stream
+    horizon = model.world.horizon_days
     count = poisson_count(spec.rate_per_year * horizon / 365, s.u(0), spec.max_count)
     plans = []
     for k in range(count):

@@ -31,7 +31,7 @@ def review(model: "DealModel", reg: "DemandRegistration") -> Generator:
     beyond ``late_response_days`` (§1(a)), which decides whether a missed 120-day target
     is the Company's breach. Stops early (returns None) if the statement is withdrawn.
     """
-    r = model.scenario.review
+    r = model.world.review
     fixed = model.policy.script.review
     s = model.review_stream
     cal, log = model.calendar, model.log
