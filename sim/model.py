@@ -19,7 +19,8 @@ from agents.company import MAX_SUSPENSIONS, SUSPENSION_WIDTH, Company
 from agents.investor import Investor, initiating_group
 from agents.other_holder import OtherHolder
 from agents.policies import (COMPANY_SLOTS, COMPANY_WIDTH, INVESTOR_SLOTS, INVESTOR_WIDTH,
-                             OTHER_HOLDER_SLOTS, OTHER_HOLDER_WIDTH, POLICIES)
+                             OTHER_HOLDER_SLOTS, OTHER_HOLDER_WIDTH, POLICIES,
+                             ScenarioPolicy)
 from agents.underwriter import Underwriter
 from sim import events as ev
 from sim.calendar import Calendar, Order
@@ -101,17 +102,20 @@ class DealModel(mesa.Model):
         scenario: The world the deal meets.
         seed: Root seed; every named stream is spawned from it.
         script: Optional what-if script fixing decisions and draws.
-        policy: ``"scenario"`` (behaviour as drawn) or ``"compliant"``.
+        policy: ``"scenario"`` (behaviour as drawn), ``"compliant"``, or a subclass of
+            :class:`agents.policies.ScenarioPolicy` overriding any decision.
     """
 
     def __init__(self, terms: Terms, scenario: Scenario, seed: int = 0, *,
-                 script: Script | None = None, policy: str = "scenario") -> None:
+                 script: Script | None = None,
+                 policy: str | type[ScenarioPolicy] = "scenario") -> None:
         super().__init__(rng=seed)   # Mesa's own generators: seeded, not used by the rules
         # The scenario is ``world``: Mesa >= 3.5 reserves ``Model.scenario`` for its own
         # Scenario objects.
         self.terms, self.world, self.seed = terms, scenario, seed
         self.streams = RandomStreams(seed, stream_specs(scenario))
-        self.policy = POLICIES[policy](terms, scenario, script)
+        policy_cls = POLICIES[policy] if isinstance(policy, str) else policy
+        self.policy = policy_cls(terms, scenario, script)
         self.market_stream = self.streams.stream("market")
         self.capital_stream = self.streams.stream("capital")
         self.offerings_stream = self.streams.stream("offerings")
@@ -359,6 +363,7 @@ class DealModel(mesa.Model):
 
 
 def run_deal(terms: Terms, scenario: Scenario, seed: int = 0, deal: int = 0, *,
-             script: Script | None = None, policy: str = "scenario") -> EventLog:
+             script: Script | None = None,
+             policy: str | type[ScenarioPolicy] = "scenario") -> EventLog:
     """Play one deal and return its event log (a new model; see :class:`DealModel`)."""
     return DealModel(terms, scenario, seed, script=script, policy=policy).run(deal)

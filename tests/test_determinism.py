@@ -70,3 +70,32 @@ def test_mesa_model_is_seeded_and_never_stepped(terms, scenario):
     model.run(0)
     assert model.steps == 0
     assert len(model.agents) == 1 + len(scenario.investors) + len(scenario.other_holders) + 1
+
+
+def _half(args):
+    terms, scenario, first = args
+    return run_deals(terms, scenario, 8, first, 40, chunk=13)
+
+
+def test_same_table_from_two_worker_processes(terms, scenario):
+    """Deals split across two worker processes give the single-process table."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import pandas as pd
+
+    whole = run_deals(terms, scenario, 8, 0, 80)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        parts = list(pool.map(_half, [(terms, scenario, 0), (terms, scenario, 40)]))
+    assert pd.concat(parts, ignore_index=True).equals(whole)
+
+
+def test_a_custom_policy_plugs_in(terms, scenario):
+    """A decision policy is pluggable: a Company that always gives notice the same day."""
+    from agents.policies import ScenarioPolicy
+
+    class SameDayNotice(ScenarioPolicy):
+        def notice_delay(self, s, cycle):
+            return 0
+
+    log = run_deal(terms, scenario, 3, 0, policy=SameDayNotice)
+    assert _first(log, ev.COMPANY_NOTICE_GIVEN).day == _first(log, ev.DEMAND_RECEIVED).day

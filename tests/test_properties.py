@@ -27,7 +27,7 @@ variants = st.fixed_dictionaries({
     "notices_effective": st.sampled_from(["on_receipt", "on_dispatch"]),
 })
 deals = st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 10_000))
-SETTINGS = settings(max_examples=60, deadline=None,
+SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
