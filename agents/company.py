@@ -18,7 +18,6 @@ from sim.rules import information, limits, notices, procedures
 if TYPE_CHECKING:
     from agents.investor import Investor
     from sim.model import DealModel
-    from sim.offering import OfferingPlan
     from sim.registration import DemandRegistration
 
 SUSPENSION_WIDTH = 20      # per cycle: count, then (start, length) pairs
@@ -267,7 +266,7 @@ class Company(mesa.Agent):
     # --- Filing and effectiveness ----------------------------------------------------
     def file(self, reg: "DemandRegistration", ready_without_info: int, drafted_day: int) -> None:
         """File the statement (§1(a), §2(a)), registering what authorized capital allows."""
-        m, terms = self.model, self.model.terms
+        m = self.model
         today = reg.filed_day = m.calendar.now
         registered, unregistered = m.allocate_capital(reg)
         reg.registered, reg.unregistered_capital = registered, unregistered

@@ -15,7 +15,7 @@ import dataclasses
 import tomllib
 import typing
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 import pydantic
 from pydantic import ConfigDict
@@ -145,6 +145,21 @@ def build(cls: type[T], data: dict[str, Any], source: str, prefix: str = "") -> 
         raise ConfigError(source, full, problem) from None
     except TypeError as exc:  # e.g. a positional mishap; keep it one line
         raise ConfigError(source, prefix, str(exc)) from None
+
+
+def load_with_presets(path: str | Path | None, presets: Iterable[str], default: str,
+                      from_dict: Callable[[dict[str, Any], str], T]) -> T:
+    """Load ``path`` -- a preset name, a TOML file overriding a preset, or None for the
+    default preset -- through ``from_dict(table, source)``."""
+    if path is None:
+        return from_dict({}, default)
+    name = str(path)
+    if name in presets:
+        return from_dict({"preset": name}, name)
+    if not Path(path).exists() and not name.endswith(".toml"):
+        raise ConfigError(name, "", "no such file, and not a preset; presets: "
+                          + ", ".join(presets))
+    return from_dict(read_toml(path), name)
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

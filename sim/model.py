@@ -11,7 +11,6 @@ SimPy owns the clock; the Mesa model is never stepped.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import mesa
 

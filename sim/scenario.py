@@ -10,6 +10,7 @@ with every figure's source (see ``CALIBRATION.md``); a scenario file overrides i
 
 from __future__ import annotations
 
+import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
-from sim.config import STRICT, ConfigError, build, deep_merge, read_toml
+from sim.config import STRICT, ConfigError, build, deep_merge, load_with_presets
 from sim.distributions import Dist
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]
@@ -218,7 +219,6 @@ DEFAULT_SCENARIO = "bestnet-2003"
 
 def _preset_table(name: str) -> dict[str, Any]:
     text = resources.files("sim.presets").joinpath(SCENARIO_PRESETS[name]).read_text("utf-8")
-    import tomllib
     return tomllib.loads(text)
 
 
@@ -233,12 +233,5 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scen
 
 
 def load_scenario(path: str | Path | None = None) -> Scenario:
-    """Load a scenario file (overriding a preset), or the default preset."""
-    if path is None:
-        return scenario_from_dict({}, DEFAULT_SCENARIO)
-    if str(path) in SCENARIO_PRESETS:
-        return scenario_from_dict({"preset": str(path)}, str(path))
-    if not Path(path).exists() and not str(path).endswith(".toml"):
-        raise ConfigError(str(path), "", "no such file, and not a preset; presets: "
-                          + ", ".join(SCENARIO_PRESETS))
-    return scenario_from_dict(read_toml(path), str(path))
+    """Load a scenario: a preset name, a TOML file overriding a preset, or the default."""
+    return load_with_presets(path, SCENARIO_PRESETS, DEFAULT_SCENARIO, scenario_from_dict)

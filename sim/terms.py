@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 from pydantic.dataclasses import dataclass
 
-from sim.config import STRICT, Clause, ConfigError, build, read_toml
+from sim.config import STRICT, Clause, ConfigError, build, load_with_presets
 
 Days = Annotated[int, Field(ge=0, le=3650, strict=True)]
 Count = Annotated[int, Field(ge=0, le=100, strict=True)]
@@ -181,15 +181,8 @@ def terms_from_dict(data: dict[str, Any], source: str = "<terms>") -> Terms:
 
 
 def load_terms(path: str | Path | None = None) -> Terms:
-    """Load terms from a TOML file that overrides a preset, or the default preset."""
-    if path is None:
-        return terms_from_dict({}, DEFAULT_PRESET)
-    if str(path) in PRESETS:
-        return terms_from_dict({"preset": str(path)}, str(path))
-    if not Path(path).exists() and not str(path).endswith(".toml"):
-        raise ConfigError(str(path), "", "no such file, and not a preset; presets: "
-                          + ", ".join(PRESETS))
-    return terms_from_dict(read_toml(path), str(path))
+    """Load terms: a preset name, a TOML file overriding a preset, or (None) the default."""
+    return load_with_presets(path, PRESETS, DEFAULT_PRESET, terms_from_dict)
 
 
 def diff_terms(a: Terms, b: Terms) -> list[tuple[str, Any, Any]]:
