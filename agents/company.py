@@ -97,7 +97,8 @@ class Company(mesa.Agent):
         receipts, cn_slot = reg.notice_receipts, cycle * INVESTOR_WIDTH + _CN_LATENCY
         for inv in recipients:
             lat = pol.latency(inv.stream, method, cn_slot, inv.name, "company")
-            got = receipts[inv.name] = notices.effective_day(given, given + lat, terms)
+            got = receipts[inv.name] = notices.effective_day(given, given + lat, terms,
+                                                                     self.notice_method)
             last = max(last, demand_rules.joinder_last_day(given, got, terms))
             cal.at(got, Order.RECEIPT, lambda _, inv=inv: inv.on_company_notice(reg))
         reg.joinder_last_day = last

@@ -55,7 +55,8 @@ class Investor(mesa.Agent):
             units=sum(m.investors_by_name[i].units for i in reg.initiating),
             shares=sum(reg.requested.values()), method=self.notice_method))
         received = today + latency
-        m.calendar.at(notices.effective_day(today, received, m.terms), Order.RECEIPT,
+        m.calendar.at(notices.effective_day(today, received, m.terms,
+                                                    self.notice_method), Order.RECEIPT,
                       lambda _: m.company.on_demand_received(reg))
 
     # --- Company Notice and joinder (§1(a)) ------------------------------------------
@@ -92,7 +93,8 @@ class Investor(mesa.Agent):
         m = self.model
         latency = m.policy.latency(self.stream, self.notice_method,
                                    reg.cycle * INVESTOR_WIDTH + _JOIN_LATENCY, self.name)
-        received = notices.effective_day(sent_day, sent_day + latency, m.terms)
+        received = notices.effective_day(sent_day, sent_day + latency, m.terms,
+                                         self.notice_method)
         company = m.company
         m.calendar.at(received, Order.RECEIPT,
                       lambda _: company.on_joinder(reg, self, shares, sent_day))
@@ -107,7 +109,7 @@ class Investor(mesa.Agent):
         response = pol.info_response(s, name, reg.cycle)
         lat_out = pol.latency(s, self.notice_method, base + _INFO_LATENCY, name)
         sent = requested_day + lat_in + response
-        arrive = notices.effective_day(sent, sent + lat_out, m.terms)
+        arrive = notices.effective_day(sent, sent + lat_out, m.terms, self.notice_method)
         m.calendar.at(arrive, Order.RECEIPT,
                       lambda _: company.on_info(reg, self, requested_day))
 

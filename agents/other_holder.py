@@ -48,7 +48,7 @@ class OtherHolder(mesa.Agent):
         lat_out = m.policy.latency(self.stream, self.notice_method,
                                    self._slot("latency_out", reg.cycle), self.name)
         sent = reg.notice_given_day + lat_in + response
-        arrive = notices.effective_day(sent, sent + lat_out, m.terms)
+        arrive = notices.effective_day(sent, sent + lat_out, m.terms, self.notice_method)
         m.calendar.at(arrive, Order.RECEIPT, lambda _: self.on_request_received(reg))
 
     def on_request_received(self, reg: "DemandRegistration") -> None:

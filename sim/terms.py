@@ -129,8 +129,10 @@ class Terms:
         "§3(c)", "switch for `floor_percent`: minimum share of the offering for Investors")] = 0.0
 
     # --- Notices (§8(a)) -----------------------------------------------------------
-    notices_effective: Annotated[Literal["on_receipt", "on_dispatch"], Clause(
-        "§8(a)", "shall be effective only if and when actually received")] = "on_receipt"
+    notices_effective: Annotated[Literal["on_receipt", "by_method", "on_dispatch"], Clause(
+        "§8(a)", "shall be deemed to have been given if sent by registered or certified mail "
+        "... may also be given by personal delivery, by facsimile or by regular mail, but shall "
+        "be effective only if and when actually received (switch)")] = "on_receipt"
 
     @property
     def registrable_per_unit(self) -> int:

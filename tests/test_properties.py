@@ -24,7 +24,7 @@ variants = st.fixed_dictionaries({
     "empty_window": st.sampled_from(["file_at_floor", "file_at_deadline"]),
     "company_notice_receipt": st.sampled_from(["last_investor", "first_investor"]),
     "unconditional_notice": st.sampled_from(["company_notice", "company_notice_receipt"]),
-    "notices_effective": st.sampled_from(["on_receipt", "on_dispatch"]),
+    "notices_effective": st.sampled_from(["on_receipt", "by_method", "on_dispatch"]),
 })
 deals = st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 10_000))
 SETTINGS = settings(max_examples=150, deadline=None,

@@ -169,3 +169,15 @@ def test_8a_same_day_delivery_is_the_same_under_both_readings():
     """§8(a): a fax sent and received day 3 is effective day 3 under either reading."""
     assert effective_day(3, 3, T) == 3
     assert effective_day(3, 3, Terms(notices_effective="on_dispatch")) == 3
+
+
+def test_8a_by_method_registered_or_certified_mail_is_given_when_sent():
+    """§8(a) read by method: a notice "sent by registered or certified mail" is "deemed to
+    have been given" when sent (day 3); fax, personal delivery and regular mail are
+    "effective only if and when actually received" (day 7)."""
+    t = Terms(notices_effective="by_method")
+    assert effective_day(3, 7, t, "certified_mail") == 3
+    assert effective_day(3, 7, t, "registered_mail") == 3
+    for method in ("fax", "personal", "regular_mail"):
+        assert effective_day(3, 7, t, method) == 7
+    assert effective_day(3, 7, Terms(), "certified_mail") == 7
