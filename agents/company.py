@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Generator
 import mesa
 
 from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH
+from sim import claims, costs
 from sim import events as ev
 from sim.calendar import Order
 from sim.effectiveness import merge_periods, poisson_count, sell_out_day, usable_days
 from sim.review import review
 from sim.rules import delay as delay_rules
 from sim.rules import demand as demand_rules
-from sim.rules import information, limits, notices, procedures
+from sim.rules import cutback, expenses, information, limits, notices, procedures
 
 if TYPE_CHECKING:
     from agents.investor import Investor
@@ -43,6 +44,7 @@ class Company(mesa.Agent):
         self.demands_used = 0
         self.delays_used = 0
         self.statements: list[tuple[int, bool, str]] = []   # (effective day, §7 RS?, id)
+        self.active: set[int] = set()                       # demand cycles under way
 
     # --- Demand received (§1(a), §1(c)) --------------------------------------------
     def on_demand_received(self, reg: "DemandRegistration") -> None:
@@ -65,6 +67,7 @@ class Company(mesa.Agent):
                 cycle=reg.cycle, reason="demand registration already used",
                 demands_used=self.demands_used))
             return
+        self.active.add(reg.cycle)
         m.schedule_mai(reg)
         m.calendar.process(self.demand_registration(reg))
 
@@ -270,6 +273,9 @@ class Company(mesa.Agent):
         m = self.model
         today = reg.filed_day = m.calendar.now
         registered, unregistered = m.allocate_capital(reg)
+        underwritten = m.policy.demand_underwritten(self.stream, reg.cycle)
+        if underwritten:
+            self._cut_back_demand(reg, registered)
         reg.registered, reg.unregistered_capital = registered, unregistered
         suspension_end = max((d for d in (reg.delay_end, reg.cooldown_end) if d is not None),
                              default=None)
@@ -281,7 +287,7 @@ class Company(mesa.Agent):
             shares_unregistered_capital=sum(unregistered.values()),
             other_holder_shares=sum(reg.other_requested.values()), floor=reg.floor,
             deadline=reg.deadline, excused_deadline=deadline, drafted_day=drafted_day,
-            capital_headroom=m.headroom))
+            capital_headroom=m.headroom, underwritten=underwritten))
         fault = information.filing_delay_fault(today, deadline, ready_without_info,
                                                reg.info_done_day, reg.info_late)
         if fault is not None:
@@ -294,6 +300,22 @@ class Company(mesa.Agent):
                 cycle=reg.cycle, days_early=reg.floor - today, floor=reg.floor))
         if unregistered:
             m.schedule_capital_increase(reg)
+
+    def _cut_back_demand(self, reg: "DemandRegistration", registered: dict[str, int]) -> None:
+        """An underwritten demand registration: the `demand_cutback` switch decides (§1(b))."""
+        m = self.model
+        sellers = [cutback.Seller(name, shares, m.investors_by_name[name].holds,
+                                  m.investors_by_name[name].group, True)
+                   for name, shares in registered.items()]
+        sellers += [cutback.Seller(name, shares, shares, None, False)
+                    for name, shares in reg.other_requested.items()]
+        alloc = m.underwriter.include_in_demand(reg, sellers)
+        for name in registered:
+            cut = registered[name] - alloc.get(name, 0)
+            registered[name] -= cut
+            m.registered_shares[name] -= cut
+        for name in reg.other_requested:
+            reg.other_requested[name] = alloc.get(name, 0)
 
     def become_effective(self, reg: "DemandRegistration", company_delay: int) -> None:
         """The statement is effective: check the target, satisfy the demand (§1(a), §1(c))."""
@@ -314,6 +336,9 @@ class Company(mesa.Agent):
             cycle=reg.cycle, how="effective", counts=not reg.second,
             demands_used=self.demands_used))
         self.statements.append((today, True, f"demand-{reg.cycle}"))
+        self.active.discard(reg.cycle)
+        costs.pay_registration_expenses(m, f"demand-{reg.cycle}", sum(reg.registered.values())
+                                        + sum(reg.other_requested.values()), withdrawn=False)
         self.effectiveness_period(reg)
         m.after_effective(reg)
 
@@ -327,6 +352,10 @@ class Company(mesa.Agent):
         m.log.record(m.calendar.now, ev.STATEMENT_WITHDRAWN, "investors", "§1(c)", dict(
             cycle=reg.cycle, filed=reg.filed_day >= 0, at_investors_request=True,
             caused_by_mai=True, demand_used=used))
+        self.active.discard(reg.cycle)
+        if reg.filed_day >= 0:
+            costs.pay_registration_expenses(m, f"demand-{reg.cycle}", sum(
+                reg.registered.values()) + sum(reg.other_requested.values()), withdrawn=True)
         if reg.info_waiter is not None and not reg.info_waiter.triggered:
             reg.info_waiter.succeed()
 
@@ -366,7 +395,7 @@ class Company(mesa.Agent):
                 if b < end:
                     cal.at(b, Order.ACTION, lambda _, b=b: m.log.record(
                         b, ev.SALES_RESUMED, self.name, "§2", dict(cycle=reg.cycle)))
-        sold_total, sold_out = 0, []
+        sold_total, sold_out, sold_by = 0, [], {}
         for inv, shares in sellers:
             day = done[inv.name]
             if day <= end:
@@ -376,10 +405,41 @@ class Company(mesa.Agent):
                 # Linear sales over usable days: the share of the pace reached by the end.
                 sold = min(shares, shares * usable_days(start, end, periods) // needs[inv.name])
             sold_total += sold
+            sold_by[inv.name] = sold
         reason = "all_sold" if end < start + keep else "one_year"
-        cal.at(end, Order.END, lambda _: m.log.record(
-            end, ev.EFFECTIVENESS_ENDED, self.name, "§2(e)", dict(
+
+        def period_ends(_event=None) -> None:
+            m.log.record(end, ev.EFFECTIVENESS_ENDED, self.name, "§2(e)", dict(
                 cycle=reg.cycle, reason=reason, effective_day=start,
                 shares_registered=sum(s for _, s in sellers), shares_sold=sold_total,
                 sold_out=tuple(sold_out),
-                suspension_days=sum(min(b, end) - a for a, b in periods if a < end))))
+                suspension_days=sum(min(b, end) - a for a, b in periods if a < end)))
+            self.resale_sold(reg, start, sold_by)
+
+        cal.at(end, Order.END, period_ends)
+
+    def resale_sold(self, reg: "DemandRegistration", effective_day: int,
+                    sold_by: dict[str, int]) -> None:
+        """Sales under a resale statement: shares sold stop being Registrable Shares (§7);
+        the sellers bear their brokers' commissions (§4), valued at the price when the
+        statement became effective; a claim may follow (§5)."""
+        m = self.model
+        price = m.price_at(effective_day)
+        net, gross_total, cost_total = {}, 0.0, 0.0
+        rate = m.expense_figures.selling_commission
+        for name, sold in sold_by.items():
+            if sold:
+                m.sold_registrable[name] = m.sold_registrable.get(name, 0) + sold
+                gross = sold * price
+                cost = expenses.selling_costs(gross, False, m.expense_figures)
+                net[name] = gross - cost
+                gross_total += gross
+                cost_total += cost
+        if not net:
+            return
+        m.log.record(m.calendar.now, ev.SELLING_COSTS_PAID, "investors", "§4", dict(
+            registration=f"demand-{reg.cycle}", shares=sum(sold_by.values()),
+            gross_usd=round(gross_total, 2), cost_usd=round(cost_total, 2),
+            item="selling_commission", rate=rate))
+        claims.schedule_claim(m, f"demand-{reg.cycle}", reg.cycle, net, gross_total, 0.0,
+                              False)

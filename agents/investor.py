@@ -6,15 +6,17 @@ from typing import TYPE_CHECKING, Sequence
 
 import mesa
 
-from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH
+from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH, PIGGYBACK_SLOTS, PIGGYBACK_WIDTH
 from sim import events as ev
 from sim.calendar import Order
+from sim.offering import on_piggyback_request
 from sim.rules import demand as demand_rules
 from sim.rules import information, notices, securities
 from sim.scenario import InvestorSpec
 
 if TYPE_CHECKING:
     from sim.model import DealModel
+    from sim.offering import OfferingPlan
     from sim.registration import DemandRegistration
 
 # Slots of the hottest draws, resolved once (``slot()`` gives the same numbers).
@@ -38,16 +40,51 @@ class Investor(mesa.Agent):
         self.notice_method = spec.notice_method
         self.registrable = securities.registrable_shares(spec.units, model.terms)
         self.stream = model.streams.stream(f"investor:{spec.id}")
+        self.piggyback_stream = model.streams.stream(f"piggyback:{spec.id}")
 
     def slot(self, name: str, cycle: int) -> int:
         """This investor's stream slot for draw ``name`` in ``cycle``."""
         return cycle * INVESTOR_WIDTH + INVESTOR_SLOTS[name]
 
-    # --- Demand (§1(a)) --------------------------------------------------------------
-    def send_demand(self, reg: "DemandRegistration") -> None:
-        """Send the Demand Notice on behalf of the Initiating Investors (§1(a))."""
+    def piggyback_slot(self, plan: "OfferingPlan", name: str) -> int:
+        """This investor's ``piggyback`` stream slot for draw ``name`` about ``plan``."""
+        return plan.index * PIGGYBACK_WIDTH + PIGGYBACK_SLOTS[name]
+
+    @property
+    def holds(self) -> int:
+        """Registrable Shares not yet sold in a registered distribution (§7)."""
+        return self.registrable - self.model.sold_registrable.get(self.name, 0)
+
+    # --- Piggy-back (§3(a)) ----------------------------------------------------------
+    def on_registration_notice(self, plan: "OfferingPlan") -> None:
+        """Receive a Registration Notice (§8(a)) and decide on a Piggy-back Request."""
         m = self.model
         today = m.calendar.now
+        m.log.record(today, ev.REGISTRATION_NOTICE_RECEIVED, self.name, "§8(a)", dict(
+            offering=plan.id, given_day=plan.notice_given_day))
+        shares = self.registrable - m.registered_shares.get(self.name, 0)
+        if shares <= 0 or not m.policy.elects_piggyback(self, plan):
+            return
+        sent = today + m.policy.piggyback_response(self, plan)
+        lat = m.policy.latency(self.piggyback_stream, self.notice_method,
+                               self.piggyback_slot(plan, "latency_out"), self.name)
+        got = notices.effective_day(sent, sent + lat, m.terms, self.notice_method)
+        m.calendar.at(got, Order.RECEIPT,
+                      lambda _: on_piggyback_request(m, plan, self.name, shares, sent))
+
+    # --- Demand (§1(a)) --------------------------------------------------------------
+    def send_demand(self, reg: "DemandRegistration") -> None:
+        """Send the Demand Notice on behalf of the Initiating Investors (§1(a)), for the
+        shares they hold unregistered on the day it is sent (none left: no demand)."""
+        m = self.model
+        today = m.calendar.now
+        by_name = m.investors_by_name
+        for name in reg.initiating:
+            shares = by_name[name].shares_to_offer_for(reg.second)
+            if shares > 0:
+                reg.requested[name] = shares
+        if not reg.requested:
+            return
         latency = m.policy.latency(self.stream, self.notice_method,
                                    self.slot("demand_latency", reg.cycle), self.name)
         m.log.record(today, ev.DEMAND_SENT, self.name, "§1(a)", dict(

@@ -30,6 +30,7 @@ class OtherHolder(mesa.Agent):
         self.name = spec.id
         self.shares = spec.shares
         self.request_prob = spec.request_prob
+        self.sell_in_offering_prob = spec.sell_in_offering_prob
         self.notice_method = spec.notice_method
         self.stream = model.streams.stream(f"other_holder:{spec.id}")
 
@@ -50,6 +51,16 @@ class OtherHolder(mesa.Agent):
         sent = reg.notice_given_day + lat_in + response
         arrive = notices.effective_day(sent, sent + lat_out, m.terms, self.notice_method)
         m.calendar.at(arrive, Order.RECEIPT, lambda _: self.on_request_received(reg))
+
+    def consider_offering(self, plan) -> None:
+        """§3(c): an Other Holder with its own rights may sell through the Company's
+        underwriting as one of the "other stockholders distributing their securities"."""
+        m = self.model
+        slot = 500 + plan.index          # sparse, past every demand cycle: one per offering
+        if self.stream.chance(self.sell_in_offering_prob, slot):
+            plan.others[self.name] = self.shares
+            m.log.record(m.calendar.now, ev.OTHER_HOLDER_JOINED_OFFERING, self.name, "§3(c)",
+                         dict(offering=plan.id, shares=self.shares))
 
     def on_request_received(self, reg: "DemandRegistration") -> None:
         """The Company receives this holder's request (§8(a))."""

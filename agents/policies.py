@@ -13,6 +13,7 @@ variants share random futures), unless a what-if script fixes it. Two families s
 
 from __future__ import annotations
 
+from sim.offering import OFFERING_SLOTS, PER_OFFERING
 from sim.scenario import Scenario
 from sim.script import Script
 from sim.streams import Stream
@@ -21,7 +22,7 @@ from sim.terms import Terms
 # Slot layouts of the streams (per cycle; cycle c uses slot c * WIDTH + k, cycles past
 # the first continue in the stream's overflow generator).
 COMPANY_SLOTS = dict(notice_delay=0, prep=1, invoke_delay=2, delay_hold=3,
-                     mai_occurs=4, mai_day=5)
+                     mai_occurs=4, mai_day=5, underwritten=6)
 COMPANY_WIDTH = 8
 INVESTOR_SLOTS = dict(patience=0, cn_latency=1, join=2, join_response=3, join_latency=4,
                       info_req_latency=5, info_response=6, info_latency=7, sell_days=8,
@@ -29,6 +30,9 @@ INVESTOR_SLOTS = dict(patience=0, cn_latency=1, join=2, join_response=3, join_la
 INVESTOR_WIDTH = 12
 OTHER_HOLDER_SLOTS = dict(request=0, latency_in=1, response=2, latency_out=3)
 OTHER_HOLDER_WIDTH = 4
+# Per Company offering k (slot k * PIGGYBACK_WIDTH + ...), in each investor's own stream.
+PIGGYBACK_SLOTS = dict(elect=0, response=1, latency_in=2, latency_out=3, accept=4)
+PIGGYBACK_WIDTH = 5
 # The Investor slots drawn for every Investor of every deal, resolved once.
 _PATIENCE, _JOIN, _JOIN_RESPONSE, _INFO_RESPONSE, _SELL_DAYS = (
     INVESTOR_SLOTS[k] for k in ("patience", "join", "join_response", "info_response",
@@ -86,6 +90,11 @@ class ScenarioPolicy:
         slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["delay_hold"]
         return s.days(self.scenario.company.delay_hold_days, slot)
 
+    def demand_underwritten(self, s: Stream, cycle: int) -> bool:
+        """Whether a demand registration is sold through underwriters (scenario)."""
+        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["underwritten"]
+        return s.chance(self.scenario.company.demand_underwritten_prob, slot)
+
     def response_days(self, raw_days: int, round_no: int) -> int:
         """Days the Company takes to answer comment letter ``round_no`` (1-based)."""
         fixed = self.script.review.response_days
@@ -137,6 +146,43 @@ class ScenarioPolicy:
         slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["withdraw"]
         return s.chance(self._ib.withdraw_on_mai_prob, slot)
 
+    # --- Company registrations (§3) ------------------------------------------------
+    def registration_notice_delay(self, s: Stream, plan) -> int:
+        """Days from fixing the plans to giving the Registration Notice (§3(a))."""
+        if plan.notice_day is not None:
+            return plan.notice_day - plan.plan_day
+        slot = 1 + PER_OFFERING * plan.index + OFFERING_SLOTS["notice"]
+        return s.days(self.scenario.company.notice_delay_days, slot)
+
+    def elects_piggyback(self, inv, plan) -> bool:
+        """Whether ``inv`` asks to be included in ``plan`` (§3(a)): more likely when the
+        price is at or above the closing price, less while a demand is under way."""
+        fixed = self._inv(inv.name, "piggyback") if self.scripted else None
+        if fixed is not None:
+            return fixed
+        m = inv.model
+        ratio = m.price_at(m.calendar.now) / self.scenario.market.price0
+        p = self._ib.piggyback_prob * min(1.0, ratio)
+        if m.demand_pending():
+            p *= 0.5
+        return inv.piggyback_stream.chance(p, inv.piggyback_slot(plan, "elect"))
+
+    def piggyback_response(self, inv, plan) -> int:
+        """Days from receiving the Registration Notice to sending the request."""
+        fixed = self._inv(inv.name, "piggyback_response_days") if self.scripted else None
+        if fixed is not None:
+            return fixed
+        return inv.piggyback_stream.days(self._ib.piggyback_response_days,
+                                         inv.piggyback_slot(plan, "response"))
+
+    def accepts_underwriting_terms(self, inv, plan) -> bool:
+        """§3(c): an Investor must accept the underwriting terms or drop out."""
+        fixed = self._inv(inv.name, "accept_underwriting") if self.scripted else None
+        if fixed is not None:
+            return fixed
+        return not inv.piggyback_stream.chance(self.scenario.underwriting.refuse_terms_prob,
+                                               inv.piggyback_slot(plan, "accept"))
+
     # --- Notices (§8(a)) -------------------------------------------------------------
     def latency(self, s: Stream, method: str, slot: int, *ids: str) -> int:
         """Delivery days of a notice sent by ``method``, drawn from the recipient's or
@@ -164,6 +210,11 @@ class CompliantPolicy(ScenarioPolicy):
 
     def response_days(self, raw_days: int, round_no: int) -> int:
         return min(super().response_days(raw_days, round_no), self.terms.late_response_days)
+
+    def registration_notice_delay(self, s: Stream, plan) -> int:
+        # §3(a): "prior to filing": at the latest the day before the filing day.
+        return max(0, min(super().registration_notice_delay(s, plan),
+                          plan.file_day - plan.plan_day - 1))
 
 
 POLICIES = {"scenario": ScenarioPolicy, "compliant": CompliantPolicy}

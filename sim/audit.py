@@ -24,7 +24,7 @@ from typing import Iterable
 from sim import events as ev
 from sim.rules import delay as delay_rules
 from sim.rules import demand as demand_rules
-from sim.rules import information, limits, procedures
+from sim.rules import cutback, information, limits, piggyback, procedures
 from sim.terms import Terms
 
 
@@ -77,7 +77,9 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     # Statements effective during the deal, in order, for the §1(c) cooldown.
     for e in events:
         if e.kind == ev.OFFERING_EFFECTIVE:
-            statements.append((e.day, False, e.details["offering"]))
+            # With Investors' shares in it, it permits their resale (§7's defined term).
+            statements.append((e.day, e.details.get("investor_shares", 0) > 0,
+                               e.details["offering"]))
         elif e.kind == ev.STATEMENT_EFFECTIVE:
             statements.append((e.day, True, f"demand-{e.details['cycle']}"))
 
@@ -86,6 +88,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
         out.append(Finding(delays[terms.delay_uses].day, "breach", "delay_reused", "§1(d)",
                            f"delay right used {len(delays)} times; allowed "
                            f"{terms.delay_uses} ('not more than once')"))
+    _audit_company_registrations(events, terms, out)
     demands_used = 0
     for cycle in sorted(by_cycle):
         demands_used = _audit_cycle(by_cycle[cycle], terms, out, offerings, statements,
@@ -244,6 +247,67 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
             out.append(Finding(ended.day, "breach", "effectiveness_ended_early", "§2(e)",
                                f"statement kept effective to day {ended.day}, due to day {due}"))
     return demands_used + (0 if first[ev.STATEMENT_EFFECTIVE].details["second"] else 1)
+
+
+def _audit_company_registrations(events: list[ev.Event], terms: Terms,
+                                 out: list[Finding]) -> None:
+    """§3(a) notice and requests, §3(c)/§1(b) allocations, §4 payers."""
+    given: dict[str, int] = {}
+    timely: dict[str, dict[str, int]] = defaultdict(dict)
+    refused: dict[str, set[str]] = defaultdict(set)
+    cut: set[str] = set()
+    for e in events:
+        d, k = e.details, e.kind
+        if k == ev.REGISTRATION_NOTICE_GIVEN:
+            given[d["offering"]] = e.day
+            if not piggyback.registration_notice_in_time(e.day, d["file_day"]):
+                out.append(Finding(e.day, "breach", "registration_notice_late", "§3(a)",
+                                   f"Registration Notice for {d['offering']} given day {e.day}, "
+                                   f"not before the filing on day {d['file_day']}"))
+        elif k in (ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED) and d["offering"] in given:
+            last = piggyback.piggyback_last_day(given[d["offering"]], terms)
+            if k == ev.PIGGYBACK_REJECTED and e.day <= last and not d["resolved"]:
+                out.append(Finding(e.day, "breach", "piggyback_request_dropped", "§3(a)",
+                                   f"{e.actor}'s Piggy-back Request received day {e.day}, within "
+                                   f"the window ending day {last}, was not accepted"))
+            elif k == ev.PIGGYBACK_REQUESTED:
+                timely[d["offering"]][e.actor] = d["shares"]
+                if e.day > last:
+                    out.append(Finding(e.day, "note", "late_piggyback_included", "§3(a)",
+                                       f"{e.actor}'s request received day {e.day}, after day "
+                                       f"{last}, was accepted"))
+        elif k == ev.UNDERWRITING_TERMS_REFUSED:
+            refused[d["offering"]].add(e.actor)
+        elif k == ev.CUTBACK_APPLIED:
+            cut.add(d["registration"])
+            _check_allocation(e, terms, out)
+        elif k == ev.OFFERING_EFFECTIVE and d["offering"] not in cut:
+            owed = sum(v for inv, v in timely[d["offering"]].items()
+                       if inv not in refused[d["offering"]])
+            if d["investor_shares"] != owed:
+                out.append(Finding(e.day, "breach", "piggyback_request_dropped", "§3(a)",
+                                   f"{d['offering']} included {d['investor_shares']:,} Investor "
+                                   f"shares without a cutback; timely requests asked {owed:,}"))
+        elif k == ev.REGISTRATION_EXPENSES_PAID and d["payer"] != "company":
+            out.append(Finding(e.day, "breach", "expenses_not_paid_by_company", "§4",
+                               f"Registration Expenses of {d['registration']} charged to "
+                               f"{d['payer']}; 'The Company will pay all Registration Expenses'"))
+
+
+def _check_allocation(e: ev.Event, terms: Terms, out: list[Finding]) -> None:
+    """Recompute a cutback from its inputs with the rule; any difference is a breach."""
+    d = e.details
+    sellers = [cutback.Seller(i, req, held, group, inv)
+               for i, req, held, group, inv, _ in d["sellers"]]
+    if e.clause == "§3(c)":
+        expected = cutback.allocate_cutback(d["limit"], sellers, terms, d["company_shares"])
+    else:
+        expected = cutback.demand_cutback_allocation(d["limit"], sellers, terms)
+    got = {i: alloc for i, _, _, _, _, alloc in d["sellers"]}
+    if any(got[s.id] != expected.get(s.id, 0) for s in sellers):
+        out.append(Finding(e.day, "breach", "allocation_not_as_agreed", e.clause,
+                           f"cutback in {d['registration']} differs from the {d['rule']} "
+                           "allocation of the same requests and holdings"))
 
 
 def _withdrawal_use(first: dict[str, ev.Event]) -> int:

@@ -18,10 +18,13 @@ from agents.company import MAX_SUSPENSIONS, SUSPENSION_WIDTH, Company
 from agents.investor import Investor, initiating_group
 from agents.other_holder import OtherHolder
 from agents.policies import (COMPANY_SLOTS, COMPANY_WIDTH, INVESTOR_SLOTS, INVESTOR_WIDTH,
-                             OTHER_HOLDER_SLOTS, OTHER_HOLDER_WIDTH, POLICIES,
-                             ScenarioPolicy)
+                             OTHER_HOLDER_SLOTS, OTHER_HOLDER_WIDTH, PIGGYBACK_SLOTS,
+                             PIGGYBACK_WIDTH, POLICIES, ScenarioPolicy)
 from agents.underwriter import Underwriter
+from sim import claims, costs
+from sim.claims import CLAIM_SLOTS, PER_CLAIM
 from sim import events as ev
+from sim.rules import expenses as costs_rules
 from sim.calendar import Calendar, Order
 from sim.events import EventLog
 from sim.offering import (OFFERING_SLOTS, PER_OFFERING, draw_offerings, offering_process,
@@ -73,9 +76,14 @@ def stream_specs(scenario: Scenario) -> list[StreamSpec]:
                 (1 + PER_OFFERING * k + OFFERING_SLOTS["lead"], sc.offerings.plan_lead_days),
                 (1 + PER_OFFERING * k + OFFERING_SLOTS["review"], sc.offerings.review_days),
                 (1 + PER_OFFERING * k + OFFERING_SLOTS["distribution"],
-                 sc.offerings.distribution_days)))),
+                 sc.offerings.distribution_days),
+                (1 + PER_OFFERING * k + OFFERING_SLOTS["notice"],
+                 sc.company.notice_delay_days)))),
         StreamSpec("events", EVENTS_WIDTH, ((1, sc.events.other_activity_day),
                                             (3, sc.events.mai_day))),
+        StreamSpec("underwriter", 16),
+        StreamSpec("claims", 16, tuple(
+            (c * PER_CLAIM + CLAIM_SLOTS["day"], sc.claims.claim_day) for c in range(2))),
     ]
     for inv in sc.investors:
         own = getattr(notices, inv.notice_method)
@@ -85,6 +93,10 @@ def stream_specs(scenario: Scenario) -> list[StreamSpec]:
                 ("join_response", ib.join_response_days), ("join_latency", own),
                 ("info_req_latency", company_method), ("info_response", ib.info_response_days),
                 ("info_latency", own), ("sell_days", ib.sell_days), ("demand_latency", own)))))
+        specs.append(StreamSpec(f"piggyback:{inv.id}", PIGGYBACK_WIDTH * 4, tuple(
+            (k * PIGGYBACK_WIDTH + PIGGYBACK_SLOTS[name], dist) for k in range(4)
+            for name, dist in (("response", ib.piggyback_response_days),
+                               ("latency_in", company_method), ("latency_out", own)))))
     for oh in sc.other_holders:
         specs.append(StreamSpec(f"other_holder:{oh.id}", OTHER_HOLDER_WIDTH, (
             (OTHER_HOLDER_SLOTS["latency_in"], company_method),
@@ -120,6 +132,8 @@ class DealModel(mesa.Model):
         self.offerings_stream = self.streams.stream("offerings")
         self.events_stream = self.streams.stream("events")
         self.review_stream = self.streams.stream("review")
+        self.claims_stream = self.streams.stream("claims")
+        self.expense_figures = costs.figures(self)
         self.company = Company(self)
         self.investors = [Investor(self, spec) for spec in scenario.investors]
         self.investors_by_name = {i.name: i for i in self.investors}
@@ -147,7 +161,7 @@ class DealModel(mesa.Model):
         self.company.reset()
         self.registered_shares: dict[str, int] = {}
         self.unregistered_capital: dict[str, int] = {}
-        self.sold_shares: dict[str, int] = {}
+        self.sold_registrable: dict[str, int] = {}
         self.cycles = 0
         self.capital_increased_day: int | None = None
         self.second_demand_scheduled = False
@@ -164,6 +178,7 @@ class DealModel(mesa.Model):
         log.record(0, ev.DEAL_CLOSED, "company", "recitals", dict(
             seed=self.seed, deal=self.deal, investors=len(self.investors), units=self.total_units,
             registrable_shares=self.registrable_total, other_holders=len(self.other_holders),
+            investor_ids=tuple(i.name for i in self.investors),
             price=sc.market.price0, prior_statements=tuple(
                 (p.id, p.effective_day, p.permits_resale) for p in sc.prior_statements)))
         fixed = self.policy.script.company.reserved_other_shares
@@ -248,16 +263,8 @@ class DealModel(mesa.Model):
             day, members, lead = group
         if day > self.world.horizon_days:
             return
-        requested = {}
-        by_name = self.investors_by_name
-        for name in members:
-            shares = by_name[name].shares_to_offer_for(second)
-            if shares > 0:
-                requested[name] = shares
-        if not requested:
-            return
         reg = DemandRegistration(cycle=cycle, second=second, initiating=tuple(members),
-                                 requested=requested, demand_sent_day=day)
+                                 requested={}, demand_sent_day=day)
         self.calendar.at(day, Order.ACTION, lambda _: self.investor(lead).send_demand(reg))
 
     def schedule_mai(self, reg: DemandRegistration) -> None:
@@ -343,6 +350,30 @@ class DealModel(mesa.Model):
             self._maybe_second_demand()
 
         self.calendar.at(reg_day + days, Order.ACTION, increase)
+
+    def demand_pending(self) -> bool:
+        """Whether a demand registration is under way (received, not yet over)."""
+        return bool(self.company.active)
+
+    def sell_in_offering(self, plan, included: dict[str, int]) -> None:
+        """The included holders sell in the Company's offering: their shares stop being
+        Registrable Shares (§7), they bear their selling costs (§4), claims may follow (§5)."""
+        net, gross_total = {}, 0.0
+        for name, shares in included.items():
+            if not shares:
+                continue
+            gross, net_usd = costs.pay_selling_costs(self, plan.id, name, shares,
+                                                    plan.underwritten)
+            if name in self.investors_by_name:
+                self.registered_shares[name] = self.registered_shares.get(name, 0) + shares
+                self.sold_registrable[name] = self.sold_registrable.get(name, 0) + shares
+                net[name] = net_usd
+                gross_total += gross
+        company_gross = plan.company_shares * self.price_at(self.calendar.now)
+        company_net = company_gross - costs_rules.selling_costs(
+            company_gross, plan.underwritten, self.expense_figures)
+        claims.schedule_claim(self, plan.id, claims.OFFERING_BASE + plan.index, net,
+                              gross_total, company_net, plan.underwritten)
 
     def after_effective(self, reg: DemandRegistration) -> None:
         """After a statement is effective: the second demand may follow (§1(a))."""

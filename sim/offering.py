@@ -1,9 +1,15 @@
-"""The Company's own registrations, as scenario events (the seam for §3 piggy-back).
+"""The Company's own registrations (§3): notice, piggy-back, cutback, withdrawal.
 
-Offerings matter to the demand path twice: an offering Investors may include shares in
-(§3(a)) that is under way or planned at the demand supports the §1(d) delay, and any
-statement's effective date starts a §1(c) cooldown. The piggy-back Registration Notice,
-elections and the §3(c) cutback plug in at :func:`offering_process`.
+The scenario draws the Company's registrations (type, size, underwritten or not, timing).
+For one Investors may join (§3(a)) the Company gives every Investor a Registration Notice
+before filing; each Investor elects by its policy and its Piggy-back Request must be
+received within the window after the notice is *given*. Other Holders may sell in an
+underwritten offering (§3(c) "other stockholders"). On the pricing day the Underwriter
+either pulls the deal (the Company withdraws, §3(b), and still pays its expenses, §4) or
+sets its marketing limit; Investors who refuse the underwriting terms drop out, and the
+§3(c) cutback divides the room. The offering also matters to the demand path: one under
+way or planned at a demand supports the §1(d) delay, and its effective date starts a
+§1(c) cooldown.
 """
 
 from __future__ import annotations
@@ -11,16 +17,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generator
 
+from sim import costs
 from sim import events as ev
 from sim.calendar import Order
 from sim.effectiveness import poisson_count
-from sim.rules.piggyback import investors_may_include
+from sim.rules import notices
+from sim.rules.piggyback import EXCLUDED_TYPES, investors_may_include, piggyback_last_day
 
 if TYPE_CHECKING:
     from sim.model import DealModel
 
-OFFERING_SLOTS = dict(plan=0, lead=1, type=2, underwritten=3, review=4, distribution=5)
-PER_OFFERING = 6
+OFFERING_SLOTS = dict(plan=0, lead=1, type=2, underwritten=3, review=4, distribution=5,
+                      size=6, notice=7)
+PER_OFFERING = 8
 TYPES = ("public", "stock_plan", "rule_145", "convertible_debt")
 
 
@@ -35,11 +44,17 @@ class OfferingPlan:
     decision_day: int            # planned effective day (or the withdrawal day if scripted)
     underwritten: bool
     distribution_days: int
+    company_shares: int = 0
+    index: int = 0
     scripted_withdrawal: bool = False
+    marketing_limit: int | None = None     # fixed by a script; else the Underwriter's
+    notice_day: int | None = None          # fixed by a script; else the Company's policy
     resolved_day: int | None = None
     effective: bool = False
     resolved: object = None      # SimPy event, succeeded when effective or withdrawn
-    extra: dict = field(default_factory=dict)
+    notice_given_day: int | None = None
+    requests: dict = field(default_factory=dict)   # investor id -> shares (timely requests)
+    others: dict = field(default_factory=dict)     # Other Holder id -> shares
 
     @property
     def investors_may_include(self) -> bool:
@@ -48,7 +63,7 @@ class OfferingPlan:
 
 
 def offering_stream_width(max_count: int) -> int:
-    """Slots of the ``offerings`` stream: the count, then six per offering."""
+    """Slots of the ``offerings`` stream: the count, then eight per offering."""
     n = 1 + PER_OFFERING * max_count
     return (n + 3) // 4 * 4
 
@@ -59,8 +74,9 @@ def draw_offerings(model: "DealModel") -> list[OfferingPlan]:
     if scripted is not None:
         return [OfferingPlan(f"offering-{k + 1}", o.type, o.plan_day, o.file_day,
                              o.effective_day if o.effective_day is not None else o.withdrawn_day,
-                             o.underwritten, o.distribution_days,
-                             scripted_withdrawal=o.withdrawn_day is not None)
+                             o.underwritten, o.distribution_days, o.company_shares, k,
+                             scripted_withdrawal=o.withdrawn_day is not None,
+                             marketing_limit=o.marketing_limit, notice_day=o.notice_day)
                 for k, o in enumerate(scripted)]
     spec, s = model.world.offerings, model.offerings_stream
     horizon = model.world.horizon_days
@@ -82,19 +98,24 @@ def draw_offerings(model: "DealModel") -> list[OfferingPlan]:
         review = 0 if kind == "stock_plan" else s.days(spec.review_days,
                                                       base + OFFERING_SLOTS["review"])
         dist = s.days(spec.distribution_days, base + OFFERING_SLOTS["distribution"])
+        size = int(s.sample(spec.company_shares, base + OFFERING_SLOTS["size"]))
         plans.append(OfferingPlan(f"offering-{k + 1}", kind, plan_day, file_day,
-                                  file_day + review, underwritten, dist))
+                                  file_day + review, underwritten, dist, size, k))
     plans.sort(key=lambda p: (p.plan_day, p.id))
     return plans
 
 
 def offering_process(model: "DealModel", plan: OfferingPlan) -> Generator:
-    """SimPy process of one Company registration: plans fixed, filed, effective or pulled."""
-    cal, log = model.calendar, model.log
+    """SimPy process of one Company registration, from fixed plans to distribution."""
+    cal, log, company = model.calendar, model.log, model.company
     yield cal.until(plan.plan_day, Order.ACTION)
     log.record(cal.now, ev.OFFERING_PLANNED, "company", "§1(d)", dict(
         offering=plan.id, type=plan.type, file_day=plan.file_day, underwritten=plan.underwritten,
-        investors_may_include=plan.investors_may_include))
+        company_shares=plan.company_shares, investors_may_include=plan.investors_may_include))
+    give_registration_notice(model, plan)
+    if plan.underwritten:
+        for holder in model.other_holders:
+            holder.consider_offering(plan)
     yield cal.until(plan.file_day, Order.ACTION)
     log.record(cal.now, ev.OFFERING_FILED, "company", "§3(a)", dict(
         offering=plan.id, type=plan.type, investors_may_include=plan.investors_may_include))
@@ -103,16 +124,66 @@ def offering_process(model: "DealModel", plan: OfferingPlan) -> Generator:
         not plan.underwritten or model.underwriter.proceeds(plan, cal.now))
     plan.resolved_day = cal.now
     if go:
+        included = model.underwriter.include(plan) if plan.underwritten else dict(plan.requests)
         plan.effective = True
-        model.company.statements.append((cal.now, False, plan.id))
+        company.statements.append((cal.now, any(included.values()), plan.id))
         log.record(cal.now, ev.OFFERING_EFFECTIVE, "company", "§1(c)", dict(
-            offering=plan.id, type=plan.type,
+            offering=plan.id, type=plan.type, company_shares=plan.company_shares,
+            investor_shares=sum(v for k, v in included.items() if k in model.investors_by_name),
+            other_holder_shares=sum(v for k, v in included.items()
+                                    if k not in model.investors_by_name),
             starts_cooldown_until=cal.now + model.terms.cooldown_days))
+        costs.pay_registration_expenses(model, plan.id, plan.company_shares + sum(included.values()),
+                                          withdrawn=False)
+        model.sell_in_offering(plan, included)
     else:
         log.record(cal.now, ev.OFFERING_WITHDRAWN, "company", "§3(b)", dict(
-            offering=plan.id, type=plan.type, pulled_by_underwriter=not plan.scripted_withdrawal))
+            offering=plan.id, type=plan.type, pulled_by_underwriter=not plan.scripted_withdrawal,
+            requests_dropped=len(plan.requests)))
+        costs.pay_registration_expenses(model, plan.id, plan.company_shares + sum(
+            plan.requests.values()), withdrawn=True)
     plan.resolved.succeed()
     if go and plan.underwritten:
         yield cal.until(cal.now + plan.distribution_days, Order.ACTION)
         log.record(cal.now, ev.OFFERING_DISTRIBUTED, "underwriter", "§2(b)", dict(
             offering=plan.id))
+
+
+def give_registration_notice(model: "DealModel", plan: OfferingPlan) -> None:
+    """§3(a): "prior to filing the registration statement ... promptly give each Investor
+    written notice" -- or, for an excluded registration, log why none is due."""
+    cal, log = model.calendar, model.log
+    if not plan.investors_may_include:
+        log.record(cal.now, ev.REGISTRATION_NOTICE_NOT_REQUIRED, "company", "§3(a)", dict(
+            offering=plan.id, type=plan.type, reason=EXCLUDED_TYPES[plan.type]))
+        return
+    delay = model.policy.registration_notice_delay(model.offerings_stream, plan)
+
+    def give(_event=None) -> None:
+        given = plan.notice_given_day = cal.now
+        log.record(given, ev.REGISTRATION_NOTICE_GIVEN, "company", "§3(a)", dict(
+            offering=plan.id, recipients=tuple(i.name for i in model.investors),
+            file_day=plan.file_day, before_filing=given < plan.file_day,
+            last_day=piggyback_last_day(given, model.terms)))
+        method = model.company.notice_method
+        for inv in model.investors:
+            lat = model.policy.latency(inv.piggyback_stream, method,
+                                       inv.piggyback_slot(plan, "latency_in"), inv.name, "company")
+            got = notices.effective_day(given, given + lat, model.terms, method)
+            cal.at(got, Order.RECEIPT, lambda _, inv=inv: inv.on_registration_notice(plan))
+
+    cal.at(cal.now + delay, Order.ACTION, give)
+
+
+def on_piggyback_request(model: "DealModel", plan: OfferingPlan, investor: str, shares: int,
+                         sent_day: int) -> None:
+    """§3(a): a Piggy-back Request counts if "received within twenty (20) days after the
+    date on which the Registration Notice is given", and before the registration is over."""
+    cal = model.calendar
+    last = piggyback_last_day(plan.notice_given_day, model.terms)
+    timely = cal.now <= last and plan.resolved_day is None
+    if timely:
+        plan.requests[investor] = shares
+    model.log.record(cal.now, ev.PIGGYBACK_REQUESTED if timely else ev.PIGGYBACK_REJECTED,
+                     investor, "§3(a)", dict(offering=plan.id, shares=shares, sent_day=sent_day,
+                                             last_day=last, resolved=plan.resolved_day is not None))

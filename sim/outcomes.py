@@ -44,6 +44,23 @@ registrable_shares                 all Registrable Shares of the Investors (§7)
 fraction_sold_first_year           shares sold under the first effective statement,
                                    over all Registrable Shares (§2(e) period <= 1 year)
 end_day                            last day of the deal
+registration_notices               Registration Notices given for Company offerings (§3(a))
+registration_notice_late           a Registration Notice came on or after the filing (§3(a))
+piggyback_requests                 Piggy-back Requests received in time (§3(a))
+piggyback_rejected                 ... received too late (§3(a))
+piggyback_shares_requested         shares asked for in timely Piggy-back Requests
+piggyback_shares_included          Investors' shares included in effective Company offerings
+offerings_withdrawn                Company registrations withdrawn (§3(b))
+underwriting_terms_refused         Investors who refused the underwriting terms (§3(c))
+cutbacks                           underwriter cutbacks applied (§3(c), §1(b))
+cutback_fraction                   share of Investors' requested shares cut, over all cutbacks
+largest_cutback_fraction           the largest share cut from one Investor in one cutback
+company_expenses_usd               Registration Expenses paid by the Company (§4)
+seller_costs_usd                   underwriting discounts and commissions paid by sellers (§4)
+claims                             misstatement claims asserted (§5(c))
+loss_company_usd                   claim losses borne by the Company (§5)
+loss_investors_usd                 ... by Investors (§5(b), §5(d))
+loss_others_usd                    ... by others (underwriters, Other Holders)
 =================================  =====================================================
 """
 
@@ -68,6 +85,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("shares_unregistered_capital", "int"), ("joinders_timely", "int"),
     ("joinders_late", "int"), ("info_answers_late", "int"), ("suspension_days", "int"),
     ("registrable_shares", "int"), ("fraction_sold_first_year", "float"), ("end_day", "int"),
+    ("registration_notices", "int"), ("registration_notice_late", "bool"),
+    ("piggyback_requests", "int"), ("piggyback_rejected", "int"),
+    ("piggyback_shares_requested", "int"), ("piggyback_shares_included", "int"),
+    ("offerings_withdrawn", "int"), ("underwriting_terms_refused", "int"),
+    ("cutbacks", "int"), ("cutback_fraction", "float"), ("largest_cutback_fraction", "float"),
+    ("company_expenses_usd", "float"), ("seller_costs_usd", "float"), ("claims", "int"),
+    ("loss_company_usd", "float"), ("loss_investors_usd", "float"),
+    ("loss_others_usd", "float"),
 )
 COLUMN_NAMES = tuple(c for c, _ in COLUMNS)
 
@@ -81,6 +106,10 @@ _COUNTED = frozenset({
     ev.STATEMENT_FILED, ev.FILING_DEADLINE_MISSED, ev.FILED_BEFORE_FLOOR,
     ev.REVIEW_DECIDED, ev.COMMENTS_RECEIVED, ev.STATEMENT_EFFECTIVE, ev.TARGET_MISSED,
     ev.DEMAND_SATISFIED, ev.STATEMENT_WITHDRAWN, ev.EFFECTIVENESS_ENDED,
+    ev.REGISTRATION_NOTICE_GIVEN, ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED,
+    ev.OFFERING_EFFECTIVE, ev.OFFERING_WITHDRAWN, ev.UNDERWRITING_TERMS_REFUSED,
+    ev.CUTBACK_APPLIED, ev.REGISTRATION_EXPENSES_PAID, ev.SELLING_COSTS_PAID,
+    ev.CLAIM_ASSERTED, ev.LOSS_ALLOCATED,
 })
 # Kinds as module constants: one pass over ~50 events per deal is hot enough that the
 # ``ev.`` attribute lookups in every comparison of the dispatch chain showed up.
@@ -97,6 +126,14 @@ _REVIEW_DECIDED, _COMMENTS_RECEIVED, _STATEMENT_EFFECTIVE = (
     ev.REVIEW_DECIDED, ev.COMMENTS_RECEIVED, ev.STATEMENT_EFFECTIVE)
 _TARGET_MISSED, _DEMAND_SATISFIED, _STATEMENT_WITHDRAWN, _EFFECTIVENESS_ENDED = (
     ev.TARGET_MISSED, ev.DEMAND_SATISFIED, ev.STATEMENT_WITHDRAWN, ev.EFFECTIVENESS_ENDED)
+_SELLING_COSTS_PAID, _REGISTRATION_EXPENSES_PAID = (ev.SELLING_COSTS_PAID,
+                                                     ev.REGISTRATION_EXPENSES_PAID)
+_REGISTRATION_NOTICE_GIVEN, _PIGGYBACK_REQUESTED, _PIGGYBACK_REJECTED = (
+    ev.REGISTRATION_NOTICE_GIVEN, ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED)
+_OFFERING_EFFECTIVE, _OFFERING_WITHDRAWN, _UNDERWRITING_TERMS_REFUSED = (
+    ev.OFFERING_EFFECTIVE, ev.OFFERING_WITHDRAWN, ev.UNDERWRITING_TERMS_REFUSED)
+_CUTBACK_APPLIED, _CLAIM_ASSERTED, _LOSS_ALLOCATED = (
+    ev.CUTBACK_APPLIED, ev.CLAIM_ASSERTED, ev.LOSS_ALLOCATED)
 
 
 def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
@@ -124,6 +161,13 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
     delay_start = None
     sold_first = None
     day = 0
+    # §3-§5 (Company registrations, expenses, claims): rarer kinds, handled at the end of
+    # the dispatch chain.
+    rn = rn_late = pb_req = pb_rej = pb_shares = pb_incl = withdrawn = refused = cuts = 0
+    cut_req = cut_alloc = 0
+    largest_cut = company_usd = seller_usd = loss_company = loss_inv = loss_other = 0.0
+    n_claims = 0
+    investors = set()
     for day, k, _actor, _clause, d in log:
         if k == _INFO_RECEIVED:              # the most frequent kind: one per §6 answer
             info_late += d["late"]
@@ -171,6 +215,7 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
         elif k == _DEAL_CLOSED:
             deal = d["deal"]
             registrable = d["registrable_shares"]
+            investors = set(d.get("investor_ids", ()))
         elif k == _COMMENTS_RECEIVED:
             if d["cycle"] == first_cycle:
                 letters += 1
@@ -200,6 +245,41 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
             delay_days = day - delay_start
         elif k == _FILED_BEFORE_FLOOR:
             before_floor = True
+        elif k == _SELLING_COSTS_PAID:
+            seller_usd += d["cost_usd"]
+        elif k == _REGISTRATION_EXPENSES_PAID:
+            company_usd += d["total_usd"]
+        elif k == _REGISTRATION_NOTICE_GIVEN:
+            rn += 1
+            rn_late += not d["before_filing"]
+        elif k == _PIGGYBACK_REQUESTED:
+            pb_req += 1
+            pb_shares += d["shares"]
+        elif k == _PIGGYBACK_REJECTED:
+            pb_rej += 1
+        elif k == _OFFERING_EFFECTIVE:
+            pb_incl += d["investor_shares"]
+        elif k == _OFFERING_WITHDRAWN:
+            withdrawn += 1
+        elif k == _UNDERWRITING_TERMS_REFUSED:
+            refused += 1
+        elif k == _CUTBACK_APPLIED:
+            cuts += 1
+            for _id, req, _held, _group, is_investor, alloc in d["sellers"]:
+                if is_investor and req:
+                    cut_req += req
+                    cut_alloc += alloc
+                    largest_cut = max(largest_cut, 1 - alloc / req)
+        elif k == _CLAIM_ASSERTED:
+            n_claims += 1
+        elif k == _LOSS_ALLOCATED:
+            for party, usd in d["borne"]:
+                if party == "company":
+                    loss_company += usd
+                elif party in investors:
+                    loss_inv += usd
+                else:
+                    loss_other += usd
     fraction = 0.0
     if sold_first is not None and registrable:
         fraction = sold_first / registrable
@@ -224,7 +304,15 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
         "joinders_timely": timely, "joinders_late": late_joinders,
         "info_answers_late": info_late, "suspension_days": suspension,
         "registrable_shares": registrable, "fraction_sold_first_year": fraction,
-        "end_day": day,
+        "end_day": day, "registration_notices": rn, "registration_notice_late": rn_late > 0,
+        "piggyback_requests": pb_req, "piggyback_rejected": pb_rej,
+        "piggyback_shares_requested": pb_shares, "piggyback_shares_included": pb_incl,
+        "offerings_withdrawn": withdrawn, "underwriting_terms_refused": refused,
+        "cutbacks": cuts, "cutback_fraction": 1 - cut_alloc / cut_req if cut_req else 0.0,
+        "largest_cutback_fraction": largest_cut, "company_expenses_usd": round(company_usd, 2),
+        "seller_costs_usd": round(seller_usd, 2), "claims": n_claims,
+        "loss_company_usd": round(loss_company, 2), "loss_investors_usd": round(loss_inv, 2),
+        "loss_others_usd": round(loss_other, 2),
     }
 
 

@@ -47,6 +47,7 @@ class OtherHolderSpec:
     id: Ident
     shares: Annotated[int, Field(gt=0, strict=True)]
     request_prob: Prob = 0.0
+    sell_in_offering_prob: Prob = 0.0
     notice_method: NoticeMethod = "certified_mail"
 
 
@@ -105,6 +106,7 @@ class CompanyBehaviour:
     info_due_days: DayCount
     delay_invoke_prob: Prob
     delay_hold_days: Dist
+    demand_underwritten_prob: Prob = 0.0
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -119,6 +121,7 @@ class Offerings:
     review_days: Dist
     pull_if_price_drop: Prob
     distribution_days: Dist
+    company_shares: Dist
 
     @model_validator(mode="after")
     def _probs(self) -> "Offerings":
@@ -152,6 +155,44 @@ class InvestorBehaviour:
     info_response_days: Dist
     sell_days: Dist
     withdraw_on_mai_prob: Prob
+    piggyback_prob: Prob
+    piggyback_response_days: Dist
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Underwriting:
+    """The Underwriter's marketing limit and terms (§3(c))."""
+
+    capacity_ratio: Dist
+    price_elasticity: Annotated[float, Field(ge=0.0, le=10.0, strict=True)]
+    refuse_terms_prob: Prob
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Expenses:
+    """Registration Expenses and selling costs (§4), in USD."""
+
+    sec_fee_per_million: Annotated[float, Field(ge=0.0, strict=True)]
+    legal_usd: Annotated[float, Field(ge=0.0, strict=True)]
+    accounting_usd: Annotated[float, Field(ge=0.0, strict=True)]
+    printing_usd: Annotated[float, Field(ge=0.0, strict=True)]
+    listing_usd: Annotated[float, Field(ge=0.0, strict=True)]
+    blue_sky_per_state_usd: Annotated[float, Field(ge=0.0, strict=True)]
+    blue_sky_states: Annotated[int, Field(ge=0, le=60, strict=True)]
+    underwriting_discount: Prob
+    selling_commission: Prob
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Claims:
+    """Misstatement claims after a registration with Investors' shares (§5)."""
+
+    claim_prob: Prob
+    loss_fraction: Dist
+    company_source_prob: Prob
+    corrected_prob: Prob
+    fraud_prob: Prob
+    claim_day: Dist
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -190,6 +231,9 @@ class Scenario:
     investor_behaviour: InvestorBehaviour
     suspensions: Suspensions
     events: MaterialEvents
+    underwriting: Underwriting
+    expenses: Expenses
+    claims: Claims
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Scenario":

@@ -26,6 +26,9 @@ apply to one investor, ``[investors.all]`` to every investor without its own val
     info_response_days = 30       # §6 answer 30 days after the request arrives
     sell_days = 100               # usable days needed to sell out
     withdraw_on_mai = true
+    piggyback = true              # asks to be included in Company registrations (§3(a))
+    piggyback_response_days = 4
+    accept_underwriting = true    # accepts the underwriting terms (§3(c))
 
     [review]
     reviewed = false              # no review
@@ -43,6 +46,9 @@ apply to one investor, ``[investors.all]`` to every investor without its own val
     effective_day = 60            # or withdrawn_day = 60
     underwritten = true
     distribution_days = 5
+    company_shares = 10000000      # the Company's own shares in it
+    marketing_limit = 12000000     # the underwriters' limit on all shares (§3(c))
+    notice_day = 2                # the Registration Notice is given on day 2 (§3(a))
 
     [events]
     mai_day = 50                  # material adverse information disclosed (none if absent)
@@ -89,6 +95,9 @@ class InvestorScript:
     info_response_days: Day | None = None
     sell_days: Day | None = None
     withdraw_on_mai: Flag | None = None
+    piggyback: Flag | None = None
+    piggyback_response_days: Day | None = None
+    accept_underwriting: Flag | None = None
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -111,6 +120,9 @@ class OfferingScript:
     withdrawn_day: Day | None = None
     underwritten: Flag = False
     distribution_days: Day = 0
+    company_shares: Annotated[int, Field(ge=0, strict=True)] = 0
+    marketing_limit: Annotated[int, Field(ge=0, strict=True)] | None = None
+    notice_day: Day | None = None
 
     @model_validator(mode="after")
     def _outcome(self) -> "OfferingScript":
@@ -120,6 +132,8 @@ class OfferingScript:
         if not self.plan_day <= self.file_day <= end:
             raise ValueError("file_day: days must satisfy plan_day <= file_day <= "
                              "effective_day (or withdrawn_day)")
+        if self.notice_day is not None and self.notice_day < self.plan_day:
+            raise ValueError("notice_day: must not be before plan_day")
         return self
 
 

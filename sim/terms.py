@@ -128,6 +128,12 @@ class Terms:
     cutback_floor_percent: Annotated[float, Field(ge=0.0, le=100.0, strict=True), Clause(
         "§3(c)", "switch for `floor_percent`: minimum share of the offering for Investors")] = 0.0
 
+    # --- Indemnification and contribution (§5) ----------------------------------------
+    contribution_basis: Annotated[Literal["relative_benefits", "relative_fault"], Clause(
+        "§5(d)", "in such proportion as is appropriate to reflect the relative benefits ... or "
+        "if ... not permitted by applicable law ... also the relative fault (switch)")] = (
+        "relative_benefits")
+
     # --- Notices (§8(a)) -----------------------------------------------------------
     notices_effective: Annotated[Literal["on_receipt", "by_method", "on_dispatch"], Clause(
         "§8(a)", "shall be deemed to have been given if sent by registered or certified mail "

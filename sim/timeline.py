@@ -104,6 +104,42 @@ DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
     ev.OFFERING_WITHDRAWN: lambda e: f"Company withdraws its {e.details['type']} offering",
     ev.OFFERING_DISTRIBUTED: lambda e: "underwriters complete the distribution",
     ev.OTHER_ACTIVITY_COMMENCED: lambda e: "other material activity commences",
+    ev.REGISTRATION_NOTICE_GIVEN: lambda e: (
+        f"Registration Notice for {e.details['offering']} given"
+        f"{'' if e.details['before_filing'] else ' -- AFTER the filing'} (requests by day "
+        f"{e.details['last_day']})"),
+    ev.REGISTRATION_NOTICE_NOT_REQUIRED: lambda e: (
+        f"no Registration Notice for {e.details['offering']}: {e.details['reason']}"),
+    ev.REGISTRATION_NOTICE_RECEIVED: lambda e: f"{e.actor} receives the Registration Notice",
+    ev.PIGGYBACK_REQUESTED: lambda e: (f"{e.actor} asks to include {e.details['shares']:,} "
+                                       f"shares in {e.details['offering']} (sent day "
+                                       f"{e.details['sent_day']})"),
+    ev.PIGGYBACK_REJECTED: lambda e: (f"{e.actor}'s Piggy-back Request too late (window ended "
+                                      f"day {e.details['last_day']})"),
+    ev.OTHER_HOLDER_JOINED_OFFERING: lambda e: (f"{e.actor} will sell {e.details['shares']:,} "
+                                                f"shares in {e.details['offering']}"),
+    ev.UNDERWRITING_TERMS_REFUSED: lambda e: (f"{e.actor} refuses the underwriting terms and "
+                                              "drops out"),
+    ev.UNDERWRITER_LIMIT_SET: lambda e: (
+        f"marketing limit {e.details['limit']:,} shares ({e.details['company_shares']:,} "
+        f"Company, {e.details['shares_requested']:,} requested by holders)"),
+    ev.CUTBACK_APPLIED: lambda e: (
+        f"cutback ({e.details['rule']}): " + ", ".join(
+            f"{i} {alloc:,}/{req:,}" for i, req, _h, _g, _inv, alloc in e.details["sellers"])),
+    ev.REGISTRATION_EXPENSES_PAID: lambda e: (
+        f"Company pays Registration Expenses of {e.details['registration']}: "
+        f"${e.details['total_usd']:,.0f}{' (withdrawn)' if e.details['withdrawn'] else ''}"),
+    ev.SELLING_COSTS_PAID: lambda e: (f"{e.actor} pay {e.details['item'].replace('_', ' ')} of "
+                                      f"${e.details['cost_usd']:,.0f} on {e.details['shares']:,} "
+                                      "shares" if e.actor == "investors" else
+                                      f"{e.actor} pays {e.details['item'].replace('_', ' ')} of "
+                                      f"${e.details['cost_usd']:,.0f} on {e.details['shares']:,} "
+                                      "shares"),
+    ev.CLAIM_ASSERTED: lambda e: (f"claim of ${e.details['loss_usd']:,.0f} over "
+                                  f"{e.details['registration']} ({e.details['source']}'s "
+                                  "information)"),
+    ev.LOSS_ALLOCATED: lambda e: "loss borne: " + ", ".join(
+        f"{p} ${usd:,.0f}" for p, usd in e.details["borne"] if usd),
     ev.DEAL_ENDED: lambda e: "end of the deal",
 }
 

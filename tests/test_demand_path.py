@@ -4,7 +4,8 @@ Each test fixes every draw that matters, so the expected days can be checked by 
 Demand Notice sent day 10 by inv01, inv02 and inv05 (2,000,000 of 3,563,593 Units, a
 majority); every notice takes 2 days (§8(a)); the Company gives its Company Notice 3
 days after receipt; drafting takes 20 days; every Investor joins after 2 days and
-answers §6 requests after 3; no review; no offerings. Unless a test says otherwise the
+answers §6 requests after 3, and none piggy-backs on a Company offering; no review; no
+offerings. Unless a test says otherwise the
 cooldown reads §1(c) as the §7 defined term, so the 2002 resale statement (day -86)
 does not hold the filing.
 """
@@ -25,7 +26,7 @@ BASE = {
     "company": {"notice_delay_days": 3, "prep_days": 20},
     "latency": {"default": 2},
     "investors": {"all": {"join": True, "join_response_days": 2, "info_response_days": 3,
-                          "sell_days": 100, "withdraw_on_mai": True}},
+                          "sell_days": 100, "withdraw_on_mai": True, "piggyback": False}},
     "review": {"reviewed": False, "no_review_days": 7, "clearance_days": 3},
     "offerings": [],
     "events": {"suspensions": [], "market_returns": []},
@@ -109,7 +110,8 @@ def test_6_late_information_delays_filing_and_is_the_investors_fault(terms, scen
 
 
 DELAY = {"company": {"invoke_delay": True, "delay_hold_days": 200},
-         "offerings": [{"type": "public", "plan_day": 0, "file_day": 5, "effective_day": 60}]}
+         "offerings": [{"type": "public", "plan_day": 0, "file_day": 5, "effective_day": 60,
+                        "notice_day": 1}]}
 
 
 @pytest.mark.parametrize("scope, filed", [("defined_term", 180), ("any_statement", 240)])
@@ -125,6 +127,18 @@ def test_1d_delay_capped_120_days_after_offering_then_1c_cooldown(terms, scenari
     assert day_of(log, ev.STATEMENT_FILED) == filed
     assert log.first(ev.FILING_DEADLINE_MISSED) is None
     assert not [f for f in audit(log, t) if f.severity == "breach"]
+
+
+def test_1c_offering_with_piggybacked_shares_counts_under_defined_term(terms, scenario):
+    """§1(c) with §7: once Investors' Registrable Shares are included in the Company's
+    offering, its statement "permits the secondary resale" of them, so even the narrow
+    reading bars a filing within 180 days of its effectiveness (day 60 -> day 240)."""
+    script = deep_merge(DELAY, {"investors": {"inv09": {"piggyback": True,
+                                                        "piggyback_response_days": 1}}})
+    _, log = play(terms, scenario, script, cooldown_scope="defined_term")
+    assert log.first(ev.PIGGYBACK_REQUESTED).actor == "inv09"
+    assert log.first(ev.OFFERING_EFFECTIVE).details["investor_shares"] > 0
+    assert day_of(log, ev.STATEMENT_FILED) == 240
 
 
 def test_1d_no_delay_for_an_excluded_registration(terms, scenario):

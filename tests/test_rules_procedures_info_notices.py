@@ -181,3 +181,23 @@ def test_8a_by_method_registered_or_certified_mail_is_given_when_sent():
     for method in ("fax", "personal", "regular_mail"):
         assert effective_day(3, 7, t, method) == 7
     assert effective_day(3, 7, Terms(), "certified_mail") == 7
+
+
+def test_3a_piggyback_window_runs_from_the_day_the_notice_is_given():
+    """§3(a): a Piggy-back Request must be "received within twenty (20) days after the date
+    on which the Registration Notice is given": notice given day 10 -> last day 30,
+    whenever the Investor received it."""
+    from sim.rules.piggyback import piggyback_last_day
+
+    assert piggyback_last_day(10, Terms()) == 30
+    assert piggyback_last_day(10, Terms(piggyback_window_days=30)) == 40
+
+
+def test_3a_registration_notice_must_come_before_filing():
+    """§3(a): "prior to filing the registration statement": notice day 9, filing day 10 is
+    in time; notice on the filing day or later is not."""
+    from sim.rules.piggyback import registration_notice_in_time
+
+    assert registration_notice_in_time(9, 10)
+    assert not registration_notice_in_time(10, 10)
+    assert not registration_notice_in_time(12, 10)

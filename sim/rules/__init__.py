@@ -9,8 +9,11 @@ randomness, and no number from the agreement except through ``terms``.
 
 from sim.rules._registry import REGISTRY, Rule, rule
 from sim.rules import (  # noqa: F401  (importing registers the rules)
+    cutback,
     demand,
     delay,
+    expenses,
+    indemnity,
     information,
     limits,
     notices,

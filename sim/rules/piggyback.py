@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sim.rules._registry import rule
+from sim.terms import Terms
 
 #: Registration types of the scenario, and whether §3(a) excludes them.
 EXCLUDED_TYPES = {
@@ -23,3 +24,21 @@ def investors_may_include(offering_type: str) -> bool:
     registration in which the only Common Stock being registered is Common Stock
     issuable upon conversion of debt securities which are also being registered"."""
     return offering_type not in EXCLUDED_TYPES
+
+
+@rule("§3(a)", "provided that such written request is received within twenty (20) days after "
+               "the date on which the Registration Notice is given")
+def piggyback_last_day(notice_given_day: int, terms: Terms) -> int:
+    """§3(a): a Piggy-back Request must be "received within twenty (20) days after the date
+    on which the Registration Notice is given" (``piggyback_window_days``): the last day,
+    inclusive, counted from the day the notice is *given*, not received."""
+    return notice_given_day + terms.piggyback_window_days
+
+
+@rule("§3(a)", "the Company shall, prior to filing the registration statement with the "
+               "Commission, promptly give each Investor written notice")
+def registration_notice_in_time(notice_given_day: int, filing_day: int) -> bool:
+    """§3(a): the Company "shall, prior to filing the registration statement with the
+    Commission, promptly give each Investor written notice of such proposed registration":
+    a notice given on or after the filing day is late."""
+    return notice_given_day < filing_day
