@@ -441,5 +441,5 @@ class Company(mesa.Agent):
             registration=f"demand-{reg.cycle}", shares=sum(sold_by.values()),
             gross_usd=round(gross_total, 2), cost_usd=round(cost_total, 2),
             item="selling_commission", rate=rate))
-        claims.schedule_claim(m, f"demand-{reg.cycle}", reg.cycle, net, gross_total, 0.0,
-                              False)
+        index = reg.cycle if reg.cycle < claims.OFFERING_BASE else 100 + reg.cycle
+        claims.schedule_claim(m, f"demand-{reg.cycle}", index, net, gross_total, 0.0, False)

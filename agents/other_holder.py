@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from agents.policies import OTHER_HOLDER_SLOTS, OTHER_HOLDER_WIDTH
+from agents.policies import OTHER_HOLDER_OFFERING, OTHER_HOLDER_SLOTS, OTHER_HOLDER_WIDTH
 from sim import events as ev
 from sim.calendar import Order
 from sim.rules import notices, other_holders
@@ -56,7 +56,7 @@ class OtherHolder(mesa.Agent):
         """§3(c): an Other Holder with its own rights may sell through the Company's
         underwriting as one of the "other stockholders distributing their securities"."""
         m = self.model
-        slot = 500 + plan.index          # sparse, past every demand cycle: one per offering
+        slot = OTHER_HOLDER_OFFERING + plan.index if plan.index < 4 else 500 + plan.index
         if self.stream.chance(self.sell_in_offering_prob, slot):
             plan.others[self.name] = self.shares
             m.log.record(m.calendar.now, ev.OTHER_HOLDER_JOINED_OFFERING, self.name, "§3(c)",

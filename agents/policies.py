@@ -29,7 +29,8 @@ INVESTOR_SLOTS = dict(patience=0, cn_latency=1, join=2, join_response=3, join_la
                       withdraw=9, demand_latency=10)
 INVESTOR_WIDTH = 12
 OTHER_HOLDER_SLOTS = dict(request=0, latency_in=1, response=2, latency_out=3)
-OTHER_HOLDER_WIDTH = 4
+OTHER_HOLDER_WIDTH = 8          # per demand cycle: the four above, then offerings 0-3 (cycle 0)
+OTHER_HOLDER_OFFERING = 4       # slot of "sells in Company offering k": 4 + k
 # Per Company offering k (slot k * PIGGYBACK_WIDTH + ...), in each investor's own stream.
 PIGGYBACK_SLOTS = dict(elect=0, response=1, latency_in=2, latency_out=3, accept=4)
 PIGGYBACK_WIDTH = 5

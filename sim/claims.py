@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 CLAIM_SLOTS = dict(occurs=0, loss=1, source=2, corrected=3, fraud=4, day=5)
 PER_CLAIM = 6
-OFFERING_BASE = 8     # registration index: demand cycle c -> c, Company offering k -> 8 + k
+OFFERING_BASE = 2     # registration index: demand cycles 0-1 -> 0-1, Company offering k -> 2 + k
+CLAIMS_WIDTH = 36     # six registrations in the deal's window; later ones use overflow
 
 
 def schedule_claim(model: "DealModel", registration: str, index: int,
@@ -31,7 +32,8 @@ def schedule_claim(model: "DealModel", registration: str, index: int,
     Args:
         model: The deal.
         registration: Its id in the log (``demand-0``, ``offering-1`` ...).
-        index: Its claim-slot index (see ``OFFERING_BASE``).
+        index: Its claim-slot index (see ``OFFERING_BASE``; demand cycles past the second
+            share no slots with offerings because their index is offset past all of them).
         net_proceeds: Each selling Investor's net proceeds (the §5(b) cap).
         gross_usd: Gross proceeds of the Investors' shares (the size of the claim).
         company_net_usd: The Company's own net proceeds (relative benefits, §5(d)).

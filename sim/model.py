@@ -22,7 +22,7 @@ from agents.policies import (COMPANY_SLOTS, COMPANY_WIDTH, INVESTOR_SLOTS, INVES
                              PIGGYBACK_WIDTH, POLICIES, ScenarioPolicy)
 from agents.underwriter import Underwriter
 from sim import claims, costs
-from sim.claims import CLAIM_SLOTS, PER_CLAIM
+from sim.claims import CLAIM_SLOTS, CLAIMS_WIDTH, PER_CLAIM
 from sim import events as ev
 from sim.rules import expenses as costs_rules
 from sim.calendar import Calendar, Order
@@ -82,8 +82,9 @@ def stream_specs(scenario: Scenario) -> list[StreamSpec]:
         StreamSpec("events", EVENTS_WIDTH, ((1, sc.events.other_activity_day),
                                             (3, sc.events.mai_day))),
         StreamSpec("underwriter", 16),
-        StreamSpec("claims", 16, tuple(
-            (c * PER_CLAIM + CLAIM_SLOTS["day"], sc.claims.claim_day) for c in range(2))),
+        StreamSpec("claims", CLAIMS_WIDTH, tuple(
+            (c * PER_CLAIM + CLAIM_SLOTS["day"], sc.claims.claim_day)
+            for c in range(CLAIMS_WIDTH // PER_CLAIM))),
     ]
     for inv in sc.investors:
         own = getattr(notices, inv.notice_method)

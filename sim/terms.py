@@ -134,6 +134,11 @@ class Terms:
         "if ... not permitted by applicable law ... also the relative fault (switch)")] = (
         "relative_benefits")
 
+    cap_excess: Annotated[Literal["indemnified_party", "contribution"], Clause(
+        "§5(b), §5(d)", "limited to an amount equal to the proceeds to each Selling Investor "
+        "... for any reason other than as specified therein (switch: who bears a loss above "
+        "the cap)")] = "indemnified_party"
+
     # --- Notices (§8(a)) -----------------------------------------------------------
     notices_effective: Annotated[Literal["on_receipt", "by_method", "on_dispatch"], Clause(
         "§8(a)", "shall be deemed to have been given if sent by registered or certified mail "

@@ -106,17 +106,19 @@ def test_4_company_pays_registration_expenses_sellers_pay_their_discount(terms, 
 
 def test_3c_underwriter_cutback_pro_rata_to_holdings_with_the_affiliate_group(terms, scenario):
     """§3(c): the Company sells 10,000,000 shares and the underwriters' limit is
-    14,000,000: 4,000,000 are left for 20,781,558 + 1,000,000 requested shares. Each
-    seller gets its share pro rata to its holdings; the fund-a partners (inv02, inv03,
-    inv04) are cut as one holder and split 6:1.5:1 inside the group."""
+    14,000,000: 4,000,000 are left for the 21,381,558 requested Registrable Shares and the
+    Other Holders' shares. Each seller gets its share pro rata to its holdings; the fund-a
+    partners (inv02, inv03, inv04: 5,100,000 shares) are cut as one holder and split
+    6:1.5:1 inside the group."""
     t, log = play(terms, scenario, offering(underwritten=True, company_shares=10_000_000,
                                             marketing_limit=14_000_000),
                   cutback_rule="pro_rata_holdings")
     cut = log.first(ev.CUTBACK_APPLIED)
     alloc = {i: a for i, _r, _h, _g, _inv, a in cut.details["sellers"]}
     assert sum(alloc.values()) == 4_000_000
+    held = sum(h for _i, _r, h, _g, _inv, _a in cut.details["sellers"])
     group = alloc["inv02"] + alloc["inv03"] + alloc["inv04"]
-    assert group == pytest.approx(4_000_000 * 5_100_000 / 22_381_558, abs=2)
+    assert group == pytest.approx(4_000_000 * 5_100_000 / held, abs=2)
     assert alloc["inv02"] / alloc["inv04"] == pytest.approx(6.0, rel=1e-4)
     assert not [f for f in audit(log, t) if f.severity == "breach"]
     row = outcomes(log)

@@ -30,9 +30,11 @@ def _check(name: str, text: str) -> None:
         pytest.fail(f"{name}: {len(text.splitlines())} lines, expected {len(expected.splitlines())}")
 
 
-@pytest.mark.parametrize("seed, deal", [(1, 0), (2024, 2605)])
-# (2024, 2605): a deal where many clauses bite: late Company Notice, empty window, §1(d)
-# delay, material adverse information, capital shortfall, review, suspensions.
+# (2024, 4276): a deal where many demand clauses bite: late Company Notice, empty window,
+# a late joinder, the §1(d) delay, capital shortfall and second demand, review, suspensions.
+# (2024, 614): Company registrations: a Registration Notice, Piggy-back Requests (one too
+# late), an excluded stock-plan registration, the Underwriter's cutback, a §5 claim.
+@pytest.mark.parametrize("seed, deal", [(1, 0), (2024, 4276), (2024, 614)])
 def test_seeded_deal_matches_golden_log(terms, scenario, seed, deal):
     _check(f"seed{seed}-deal{deal}.jsonl", run_deal(terms, scenario, seed, deal).to_jsonl())
 

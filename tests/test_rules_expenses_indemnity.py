@@ -9,7 +9,6 @@ shares of its own in the same registration) unless a case says otherwise.
 from __future__ import annotations
 
 import dataclasses
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -31,9 +30,12 @@ from sim.rules.indemnity import (
     late_notice_relief,
     seller_indemnity,
 )
-from sim.terms import Terms, term_names
+from sim.terms import Terms
 
-T = Terms()
+# The contribution mechanic is what most §5 cases below exercise, so the base terms take
+# cap_excess="contribution"; the default reading (the Company keeps the excess over a
+# seller's cap) has its own tests (KEEP_EXCESS).
+T = Terms(cap_excess="contribution")
 FIG = ExpenseFigures(sec_fee_per_million=SEC_FEE_PER_MILLION_FY2003, legal_usd=50_000.0,
                      accounting_usd=15_000.0, printing_usd=10_000.0, listing_usd=5_000.0,
                      blue_sky_per_state_usd=1_500.0, underwriting_discount=0.07,
@@ -43,16 +45,18 @@ COMPANY_NET = 360_000.0
 
 
 def terms_with(**switches):
-    """Terms with §5 switches; a stand-in namespace for a switch Terms does not have yet
-    (the rules read the switches with ``getattr``)."""
-    try:
-        return Terms(**switches)
-    except (TypeError, ValueError):
-        return SimpleNamespace(**{**{n: getattr(T, n) for n in term_names()}, **switches})
+    """Terms with §5 switches over the base terms ``T``."""
+    return dataclasses.replace(T, **switches)
 
 
 KEEP_EXCESS = terms_with(cap_excess="indemnified_party")
 FAULT = terms_with(contribution_basis="relative_fault")
+
+
+def test_5_default_reading_keeps_the_excess_with_the_company():
+    """§5(b)/(d) as read by default: the cap is "specified therein", so §5(d) does not
+    reach the excess; the agreement as written (Terms()) says so."""
+    assert Terms().cap_excess == "indemnified_party"
 
 
 # --- §4 Registration Expenses ---------------------------------------------------------------

@@ -183,7 +183,7 @@ def contribution(amount_usd: float, parties_net_proceeds: Mapping[str, float], t
     """
     if amount_usd < 0 or not parties_net_proceeds:
         raise ValueError("contribution needs an amount >= 0 and at least one party")
-    basis = getattr(terms, "contribution_basis", "relative_benefits")
+    basis = terms.contribution_basis
     if basis not in ("relative_benefits", "relative_fault"):
         raise ValueError(f"unknown contribution_basis {basis!r}")
     parties = sorted(parties_net_proceeds)
@@ -235,7 +235,7 @@ def allocate_loss(claim: Claim, proceeds: Mapping[str, float], company_net_proce
     excess = (round(claim.loss_usd * 100) - round(paid * 100)) / 100
     shares = {seller: paid, COMPANY: 0.0}
     if excess > 0:
-        reading = getattr(terms, "cap_excess", "contribution")
+        reading = terms.cap_excess
         if reading == "contribution":
             split = contribution(excess, {seller: proceeds[seller],
                                           COMPANY: company_net_proceeds}, terms, claim)
