@@ -28,6 +28,17 @@ PROBABILITIES = (
     ("delay_used", "§1(d)", "delay right used"),
     ("withdrawn_mai", "§1(c)", "withdrawn after material adverse info"),
     ("second_demand_made", "§1(a)", "second demand (capital shortfall)"),
+    ("registration_notice_late", "§3(a)", "Registration Notice after filing"),
+    ("piggybacked", "§3(a)", "an Investor piggy-backed"),
+    ("cut_back", "§3(c)", "an underwriter cut Investors back"),
+)
+
+#: Money outcomes summarised as means per deal.
+MEANS = (
+    ("company_expenses_usd", "§4", "Registration Expenses paid by the Company"),
+    ("seller_costs_usd", "§4", "discounts and commissions paid by sellers"),
+    ("loss_company_usd", "§5", "claim losses borne by the Company"),
+    ("loss_investors_usd", "§5", "claim losses borne by Investors"),
 )
 
 
@@ -68,6 +79,17 @@ def days_to_effective(df: pd.DataFrame) -> np.ndarray:
         dtype=float)
 
 
+def mean_with_ci(values: np.ndarray, level: float = 0.95) -> Interval:
+    """Sample mean with a normal-approximation interval (Student t for small samples)."""
+    x = np.asarray(values, dtype=float)
+    if len(x) < 2:
+        return Interval(float(x.mean()) if len(x) else math.nan, math.nan, math.nan)
+    low, high = stats.t.interval(level, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+    if not np.isfinite(low):          # all values equal
+        low = high = float(x.mean())
+    return Interval(float(x.mean()), float(low), float(high))
+
+
 def _fmt_days(x: float) -> str:
     return "never" if math.isinf(x) else f"{x:.0f}"
 
@@ -86,9 +108,16 @@ def summary_text(df: pd.DataFrame) -> str:
                      f"[{_fmt_days(iv.low)}, {_fmt_days(iv.high)}]")
     lines.append("")
     lines.append("Probabilities per deal with a demand (exact 95% CI):")
-    sub = df[df["demand_day"].notna()]
+    sub = df[df["demand_day"].notna()].assign(
+        piggybacked=lambda t: t["piggyback_requests"] > 0, cut_back=lambda t: t["cutbacks"] > 0)
     for col, clause, label in PROBABILITIES:
         k = int(sub[col].fillna(False).astype(bool).sum())
         iv = proportion_with_ci(k, m)
         lines.append(f"  {label:<42} {clause:<6} {iv.value:6.1%}  [{iv.low:.1%}, {iv.high:.1%}]")
+    lines.append("")
+    lines.append("Means per deal (95% CI):")
+    for col, clause, label in MEANS:
+        iv = mean_with_ci(df[col].to_numpy(dtype=float))
+        lines.append(f"  {label:<42} {clause:<6} ${iv.value:>10,.0f}  "
+                     f"[${iv.low:,.0f}, ${iv.high:,.0f}]")
     return "\n".join(lines) + "\n"

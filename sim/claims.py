@@ -55,7 +55,9 @@ def schedule_claim(model: "DealModel", registration: str, index: int,
         claimant=("underwriter" if underwritten else largest) if company_info else "company",
         corrected_before_sale=s.chance(c.corrected_prob, base + CLAIM_SLOTS["corrected"]),
         fraudulent=frozenset({source}) if s.chance(c.fraud_prob, base + CLAIM_SLOTS["fraud"])
-        else frozenset())
+        else frozenset(),
+        # Relative fault (§5(d) switch): the party whose information was untrue.
+        fault={source: 1.0})
     day = model.calendar.now + s.days(c.claim_day, base + CLAIM_SLOTS["day"])
 
     def assert_claim(_event=None) -> None:

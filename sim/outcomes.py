@@ -318,3 +318,27 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
 
 # The row above is written out by hand for speed; it must keep exactly COLUMNS' order.
 assert tuple(outcomes(())) == COLUMN_NAMES, "outcomes() row out of step with COLUMNS"
+
+
+INVESTOR_COLUMNS = ("deal", "investor", "registration", "requested", "allocated",
+                    "cutback_fraction")
+
+
+def investor_cutbacks(log: Iterable[ev.Event]) -> list[dict[str, Any]]:
+    """One row per Investor per cutback (§3(c), §1(b)), from the log alone.
+
+    Columns: :data:`INVESTOR_COLUMNS`; ``cutback_fraction`` is the share of the
+    Investor's requested shares the underwriters cut.
+    """
+    deal, rows = None, []
+    for e in log:
+        if e.kind == ev.DEAL_CLOSED:
+            deal = e.details["deal"]
+        elif e.kind == ev.CUTBACK_APPLIED:
+            for who, req, _held, _group, is_investor, alloc in e.details["sellers"]:
+                if is_investor:
+                    rows.append({"deal": deal, "investor": who,
+                                 "registration": e.details["registration"], "requested": req,
+                                 "allocated": alloc,
+                                 "cutback_fraction": 1 - alloc / req if req else 0.0})
+    return rows

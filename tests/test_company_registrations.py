@@ -164,3 +164,16 @@ def test_5_claim_is_allocated_in_full(terms, scenario):
     assert claim is not None and loss.day == claim.day
     assert sum(usd for _, usd in loss.details["borne"]) == pytest.approx(
         claim.details["loss_usd"], abs=0.05)
+
+
+def test_3c_cutback_per_investor_from_the_log(terms, scenario):
+    """The per-Investor cutback table is read from the log: one row per Investor cut."""
+    from sim.outcomes import investor_cutbacks
+
+    _, log = play(terms, scenario, offering(underwritten=True, company_shares=10_000_000,
+                                            marketing_limit=14_000_000))
+    rows = investor_cutbacks(log)
+    assert {r["investor"] for r in rows} == {i.id for i in scenario.investors}
+    inv01 = next(r for r in rows if r["investor"] == "inv01")
+    assert inv01["requested"] == 6_000_000
+    assert inv01["cutback_fraction"] == pytest.approx(1 - inv01["allocated"] / 6_000_000)
