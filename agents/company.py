@@ -98,12 +98,12 @@ class Company(mesa.Agent):
                 cycle=cycle, days_after_demand=given - rd, allowed_days=terms.promptly_days))
         last = given + terms.joinder_window_days
         receipts, cn_slot = reg.notice_receipts, cycle * INVESTOR_WIDTH + _CN_LATENCY
+        latency, at, joinder_last_day = pol.latency, cal.at, demand_rules.joinder_last_day
         for inv in recipients:
-            lat = pol.latency(inv.stream, method, cn_slot, inv.name, "company")
-            got = receipts[inv.name] = notices.effective_day(given, given + lat, terms,
-                                                                     self.notice_method)
-            last = max(last, demand_rules.joinder_last_day(given, got, terms))
-            cal.at(got, Order.RECEIPT, lambda _, inv=inv: inv.on_company_notice(reg))
+            lat = latency(inv.stream, method, cn_slot, inv.name, "company")
+            got = receipts[inv.name] = notices.effective_day(given, given + lat, terms, method)
+            last = max(last, joinder_last_day(given, got, terms))
+            at(got, Order.RECEIPT, lambda _, inv=inv: inv.on_company_notice(reg))
         reg.joinder_last_day = last
         sellers = [name for name in reg.initiating if reg.requested.get(name)]
         log.record(given, ev.INFO_REQUESTED, self.name, "§6", dict(

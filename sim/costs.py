@@ -34,12 +34,14 @@ def pay_registration_expenses(model: "DealModel", registration: str, shares: int
     value = shares * model.price_at(today)
     items = expenses.registration_expenses(value, model.world.expenses.blue_sky_states,
                                            model.expense_figures)
-    payers = sorted({expenses.expenses_payer(item) for item in items})
+    payers = {expenses.expenses_payer(item) for item in items}
     total = round(sum(items.values()), 2)
+    # The rule returns amounts already rounded to cents, and rounding a rounded float to
+    # the same places gives it back unchanged: the items go into the log as returned.
     model.log.record(today, ev.REGISTRATION_EXPENSES_PAID, "company", "§4", dict(
         registration=registration, withdrawn=withdrawn, offering_value_usd=round(value, 2),
-        items=tuple((k, round(v, 2)) for k, v in items.items()), total_usd=total,
-        payer=payers[0] if len(payers) == 1 else "/".join(payers)))
+        items=tuple(items.items()), total_usd=total,
+        payer=next(iter(payers)) if len(payers) == 1 else "/".join(sorted(payers))))
     return total
 
 

@@ -168,6 +168,7 @@ class DealModel(mesa.Model):
         self.second_demand_scheduled = False
         self.statements_effective = 0
         self._log_prices: list[float] = [0.0]
+        self._prices: list[float] = [self.world.market.price0]   # price0 * exp(log price)
         self._start()
         self.calendar.run()
         self.log.record(self.calendar.now, ev.DEAL_ENDED, "calendar", "§2(e)", dict(
@@ -217,18 +218,22 @@ class DealModel(mesa.Model):
     # --- Market --------------------------------------------------------------------------
     def price_at(self, day: int) -> float:
         """Price of the Common on ``day``: GBM sampled monthly (piecewise constant)."""
-        month = max(0, day) // DAYS_PER_MONTH
-        logs = self._log_prices
-        if len(logs) <= month:              # extend the path to this month (once per month)
-            fixed = self.policy.script.events.market_returns
-            drift, vol, normal = self._monthly_drift, self._monthly_vol, self.market_stream.normal
-            for k in range(len(logs) - 1, month):
-                if fixed is not None:
-                    step = fixed[k] if k < len(fixed) else 0.0
-                else:
-                    step = drift + vol * normal(k)
-                logs.append(logs[-1] + step)
-        return self.world.market.price0 * math.exp(logs[month])
+        month = day // DAYS_PER_MONTH if day > 0 else 0
+        prices = self._prices
+        if month < len(prices):             # a month already priced (most calls)
+            return prices[month]
+        logs = self._log_prices             # extend the path to this month (once per month)
+        fixed = self.policy.script.events.market_returns
+        drift, vol, normal = self._monthly_drift, self._monthly_vol, self.market_stream.normal
+        price0 = self.world.market.price0
+        for k in range(len(logs) - 1, month):
+            if fixed is not None:
+                step = fixed[k] if k < len(fixed) else 0.0
+            else:
+                step = drift + vol * normal(k)
+            logs.append(logs[-1] + step)
+            prices.append(price0 * math.exp(logs[-1]))
+        return prices[month]
 
     def price_trigger_day(self, start: int, until: int) -> int | None:
         """First month start in ``[start, until]`` with the price at the investors' trigger."""

@@ -165,12 +165,14 @@ def give_registration_notice(model: "DealModel", plan: OfferingPlan) -> None:
             offering=plan.id, recipients=tuple(i.name for i in model.investors),
             file_day=plan.file_day, before_filing=given < plan.file_day,
             last_day=piggyback_last_day(given, model.terms)))
-        method = model.company.notice_method
+        # One receipt per Investor (a dozen per notice): lookups hoisted out of the loop.
+        method, terms, latency, at = (model.company.notice_method, model.terms,
+                                      model.policy.latency, cal.at)
         for inv in model.investors:
-            lat = model.policy.latency(inv.piggyback_stream, method,
-                                       inv.piggyback_slot(plan, "latency_in"), inv.name, "company")
-            got = notices.effective_day(given, given + lat, model.terms, method)
-            cal.at(got, Order.RECEIPT, lambda _, inv=inv: inv.on_registration_notice(plan))
+            lat = latency(inv.piggyback_stream, method, inv.piggyback_slot(plan, "latency_in"),
+                          inv.name, "company")
+            got = notices.effective_day(given, given + lat, terms, method)
+            at(got, Order.RECEIPT, lambda _, inv=inv: inv.on_registration_notice(plan))
 
     cal.at(cal.now + delay, Order.ACTION, give)
 

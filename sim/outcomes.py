@@ -161,8 +161,8 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
     delay_start = None
     sold_first = None
     day = 0
-    # §3-§5 (Company registrations, expenses, claims): rarer kinds, handled at the end of
-    # the dispatch chain.
+    # §3-§5 (Company registrations, expenses, claims): rarer kinds (but the §4 payments),
+    # handled at the end of the dispatch chain.
     rn = rn_late = pb_req = pb_rej = pb_shares = pb_incl = withdrawn = refused = cuts = 0
     cut_req = cut_alloc = 0
     largest_cut = company_usd = seller_usd = loss_company = loss_inv = loss_other = 0.0
@@ -176,6 +176,12 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
             continue
         if k == _JOINDER_RECEIVED:
             timely += 1
+        # §4 payments: two to four per deal (each registration, each sale), so tested
+        # early in the chain; the branches are exclusive, so their order is only speed.
+        elif k == _REGISTRATION_EXPENSES_PAID:
+            company_usd += d["total_usd"]
+        elif k == _SELLING_COSTS_PAID:
+            seller_usd += d["cost_usd"]
         elif k == _DEMAND_SENT:
             demands_made += 1
             if demand_day is None:
@@ -245,10 +251,6 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
             delay_days = day - delay_start
         elif k == _FILED_BEFORE_FLOOR:
             before_floor = True
-        elif k == _SELLING_COSTS_PAID:
-            seller_usd += d["cost_usd"]
-        elif k == _REGISTRATION_EXPENSES_PAID:
-            company_usd += d["total_usd"]
         elif k == _REGISTRATION_NOTICE_GIVEN:
             rn += 1
             rn_late += not d["before_filing"]

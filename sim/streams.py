@@ -46,9 +46,17 @@ def stream_key(root_seed: int, name: str) -> np.ndarray:
     return ss.generate_state(2, dtype=np.uint64)
 
 
+_SHIFT = np.uint64(11)
+
+
 def _uniforms(raw: np.ndarray) -> np.ndarray:
     """uint64 -> doubles in the open interval (0, 1), 53 bits each."""
-    return (raw >> np.uint64(11)).astype(np.float64) * _SCALE + _HALF_ULP
+    # The same two double operations as ``x * _SCALE + _HALF_ULP``, done in place on
+    # the one new array (no temporaries; it runs for every overflow block of 64 too).
+    x = (raw >> _SHIFT).astype(np.float64)
+    x *= _SCALE
+    x += _HALF_ULP
+    return x
 
 
 def slot_of(cycle: int, k: int, width: int) -> int:
@@ -181,6 +189,12 @@ class RandomStreams:
         # block (a SeedSequence costs as much as the block it keys).
         self._overflow_keys = {s.name: stream_key(self.root_seed, s.name + "#overflow")
                                for s in specs}
+        # One overflow generator per stream, re-pointed at each (block, deal) by setting
+        # its state: ``Philox(key=..., counter=...)`` also builds a SeedSequence from OS
+        # entropy (unused once a key is given) and costs ~4x as much as a state update.
+        self._overflow_gens = {name: Philox(key=key)
+                               for name, key in self._overflow_keys.items()}
+        self._overflow_buffer = np.zeros(4, dtype=np.uint64)
         self.offsets: dict[str, int] = {}
         total = 0
         for s in specs:
@@ -240,7 +254,14 @@ class RandomStreams:
         """
         got = self._overflow.get((name, block, deal))
         if got is None:
-            gen = Philox(key=self._overflow_keys[name], counter=[0, block, deal, 0])
+            # The state of a fresh ``Philox(key=key, counter=[0, block, deal, 0])``: that
+            # counter, an empty output buffer (buffer_pos 4), so the same 64 numbers.
+            gen = self._overflow_gens[name]
+            gen.state = {"bit_generator": "Philox",
+                         "state": {"counter": np.array([0, block, deal, 0], dtype=np.uint64),
+                                   "key": self._overflow_keys[name]},
+                         "buffer": self._overflow_buffer, "buffer_pos": 4,
+                         "has_uint32": 0, "uinteger": 0}
             u = _uniforms(gen.random_raw(64))
             got = self._overflow[(name, block, deal)] = (u.tolist(), ndtri(u).tolist())
         return got
