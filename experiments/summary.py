@@ -84,9 +84,10 @@ def mean_with_ci(values: np.ndarray, level: float = 0.95) -> Interval:
     x = np.asarray(values, dtype=float)
     if len(x) < 2:
         return Interval(float(x.mean()) if len(x) else math.nan, math.nan, math.nan)
-    low, high = stats.t.interval(level, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
-    if not np.isfinite(low):          # all values equal
-        low = high = float(x.mean())
+    sem = float(stats.sem(x))
+    if sem == 0.0:                    # all values equal: the interval is the point
+        return Interval(float(x.mean()), float(x.mean()), float(x.mean()))
+    low, high = stats.t.interval(level, len(x) - 1, loc=x.mean(), scale=sem)
     return Interval(float(x.mean()), float(low), float(high))
 
 
