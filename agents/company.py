@@ -7,22 +7,20 @@ from typing import TYPE_CHECKING, Generator
 import mesa
 
 from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH
-from sim import claims, costs
+from sim import costs
 from sim import events as ev
 from sim.calendar import Order
-from sim.effectiveness import merge_periods, poisson_count, sell_out_day, usable_days
+from sim import effectiveness
 from sim.review import review
 from sim.rules import delay as delay_rules
 from sim.rules import demand as demand_rules
-from sim.rules import cutback, expenses, information, limits, notices, procedures
+from sim.rules import cutback, information, limits, notices
 
 if TYPE_CHECKING:
     from agents.investor import Investor
     from sim.model import DealModel
     from sim.registration import DemandRegistration
 
-SUSPENSION_WIDTH = 20      # per cycle: count, then (start, length) pairs
-MAX_SUSPENSIONS = 9
 _CN_LATENCY = INVESTOR_SLOTS["cn_latency"]   # the recipient's slot for the Company Notice
 
 
@@ -58,11 +56,13 @@ class Company(mesa.Agent):
             total_units=m.total_units, shares=sum(reg.requested.values()),
             sent_day=reg.demand_sent_day))
         if not demand_rules.is_initiating_majority(units, m.total_units, m.terms):
+            m.release_all(reg.requested)
             m.log.record(today, ev.DEMAND_REFUSED, self.name, "§1(a)", dict(
                 cycle=reg.cycle, reason="initiating investors do not hold a majority of the Units",
                 units=units, total_units=m.total_units))
             return
         if not limits.demand_available(self.demands_used, reg.second, m.terms):
+            m.release_all(reg.requested)
             m.log.record(today, ev.DEMAND_REFUSED, self.name, "§1(c)", dict(
                 cycle=reg.cycle, reason="demand registration already used",
                 demands_used=self.demands_used))
@@ -205,6 +205,7 @@ class Company(mesa.Agent):
                                              reg.notice_receipts[inv.name], m.terms)
         if today <= last and not reg.scope_closed and not reg.withdrawn:
             reg.requested[inv.name] = shares
+            m.commit(inv.name, shares)
             # §1(a)(iii): the request itself states "any other information reasonably
             # requested by the Company", so a joiner owes no separate §6 answer.
             m.log.record(today, ev.JOINDER_RECEIVED, inv.name, "§1(a)", dict(
@@ -272,6 +273,7 @@ class Company(mesa.Agent):
         """File the statement (§1(a), §2(a)), registering what authorized capital allows."""
         m = self.model
         today = reg.filed_day = m.calendar.now
+        m.release_all(reg.requested)          # from now on they count as registered
         registered, unregistered = m.allocate_capital(reg)
         underwritten = m.policy.demand_underwritten(self.stream, reg.cycle)
         if underwritten:
@@ -339,13 +341,18 @@ class Company(mesa.Agent):
         self.active.discard(reg.cycle)
         costs.pay_registration_expenses(m, f"demand-{reg.cycle}", sum(reg.registered.values())
                                         + sum(reg.other_requested.values()), withdrawn=False)
-        self.effectiveness_period(reg)
+        effectiveness.keep_effective(self, reg)
         m.after_effective(reg)
 
     def withdraw_for_mai(self, reg: "DemandRegistration") -> None:
         """Withdrawn at the Investors' request after later material information (§1(c))."""
         m = self.model
         reg.withdrawn = True
+        if reg.filed_day < 0:
+            m.release_all(reg.requested)
+        else:                                 # a withdrawn statement registers nothing
+            for name, shares in reg.registered.items():
+                m.registered_shares[name] -= shares
         used = limits.withdrawal_uses_demand(at_investors_request=True, caused_by_later_mai=True)
         if used and not reg.second:
             self.demands_used += 1
@@ -358,88 +365,3 @@ class Company(mesa.Agent):
                 reg.registered.values()) + sum(reg.other_requested.values()), withdrawn=True)
         if reg.info_waiter is not None and not reg.info_waiter.triggered:
             reg.info_waiter.succeed()
-
-    # --- §2 effectiveness period -------------------------------------------------------
-    def effectiveness_period(self, reg: "DemandRegistration") -> None:
-        """Keep the statement effective (§2(e)); suspensions (§2) hold sales back."""
-        m, cal, terms = self.model, self.model.calendar, self.model.terms
-        start = cal.now
-        keep = terms.keep_effective_days
-        fixed = m.policy.script.events.suspensions
-        if fixed is not None:
-            periods = [(start + a, start + a + n) for a, n in fixed]
-        else:
-            s, base = self.suspension_stream, reg.cycle * SUSPENSION_WIDTH
-            count = poisson_count(m.world.suspensions.rate_per_year * keep / 365,
-                                  s.u(base), MAX_SUSPENSIONS)
-            periods = []
-            for k in range(count):
-                a = start + int(s.u(base + 1 + 2 * k) * keep)
-                n = max(1, s.days(m.world.suspensions.length_days, base + 2 + 2 * k))
-                periods.append((a, a + n))
-        periods = merge_periods(periods)
-        by_name, pol, cycle = m.investors_by_name, m.policy, reg.cycle
-        sellers = [(by_name[name], shares) for name, shares in reg.registered.items() if shares]
-        needs, done = {}, {}        # usable days each seller needs, and the day it is done
-        for inv, _ in sellers:
-            need = needs[inv.name] = pol.sell_days(inv.stream, inv.name, cycle)
-            done[inv.name] = sell_out_day(start, need, periods)
-        all_sold = max(done.values()) if done else start
-        end = procedures.effectiveness_end_day(start, all_sold if all_sold <= start + keep
-                                               else None, terms)
-        for a, b in periods:
-            if a < end:
-                cal.at(a, Order.ACTION, lambda _, a=a, b=b: m.log.record(
-                    a, ev.SALES_SUSPENDED, self.name, "§2",
-                    dict(cycle=reg.cycle, until=min(b, end))))
-                if b < end:
-                    cal.at(b, Order.ACTION, lambda _, b=b: m.log.record(
-                        b, ev.SALES_RESUMED, self.name, "§2", dict(cycle=reg.cycle)))
-        sold_total, sold_out, sold_by = 0, [], {}
-        for inv, shares in sellers:
-            day = done[inv.name]
-            if day <= end:
-                sold = shares
-                sold_out.append((inv.name, day))
-            else:
-                # Linear sales over usable days: the share of the pace reached by the end.
-                sold = min(shares, shares * usable_days(start, end, periods) // needs[inv.name])
-            sold_total += sold
-            sold_by[inv.name] = sold
-        reason = "all_sold" if end < start + keep else "one_year"
-
-        def period_ends(_event=None) -> None:
-            m.log.record(end, ev.EFFECTIVENESS_ENDED, self.name, "§2(e)", dict(
-                cycle=reg.cycle, reason=reason, effective_day=start,
-                shares_registered=sum(s for _, s in sellers), shares_sold=sold_total,
-                sold_out=tuple(sold_out),
-                suspension_days=sum(min(b, end) - a for a, b in periods if a < end)))
-            self.resale_sold(reg, start, sold_by)
-
-        cal.at(end, Order.END, period_ends)
-
-    def resale_sold(self, reg: "DemandRegistration", effective_day: int,
-                    sold_by: dict[str, int]) -> None:
-        """Sales under a resale statement: shares sold stop being Registrable Shares (§7);
-        the sellers bear their brokers' commissions (§4), valued at the price when the
-        statement became effective; a claim may follow (§5)."""
-        m = self.model
-        price = m.price_at(effective_day)
-        net, gross_total, cost_total = {}, 0.0, 0.0
-        rate = m.expense_figures.selling_commission
-        for name, sold in sold_by.items():
-            if sold:
-                m.sold_registrable[name] = m.sold_registrable.get(name, 0) + sold
-                gross = sold * price
-                cost = expenses.selling_costs(gross, False, m.expense_figures)
-                net[name] = gross - cost
-                gross_total += gross
-                cost_total += cost
-        if not net:
-            return
-        m.log.record(m.calendar.now, ev.SELLING_COSTS_PAID, "investors", "§4", dict(
-            registration=f"demand-{reg.cycle}", shares=sum(sold_by.values()),
-            gross_usd=round(gross_total, 2), cost_usd=round(cost_total, 2),
-            item="selling_commission", rate=rate))
-        index = reg.cycle if reg.cycle < claims.OFFERING_BASE else 100 + reg.cycle
-        claims.schedule_claim(m, f"demand-{reg.cycle}", index, net, gross_total, 0.0, False)

@@ -62,7 +62,7 @@ class Investor(mesa.Agent):
         today = m.calendar.now
         m.log.record(today, ev.REGISTRATION_NOTICE_RECEIVED, self.name, "§8(a)", dict(
             offering=plan.id, given_day=plan.notice_given_day))
-        shares = self.registrable - m.registered_shares.get(self.name, 0)
+        shares = self.unregistered()
         if shares <= 0 or not m.policy.elects_piggyback(self, plan):
             return
         sent = today + m.policy.piggyback_response(self, plan)
@@ -83,6 +83,7 @@ class Investor(mesa.Agent):
             shares = by_name[name].shares_to_offer_for(reg.second)
             if shares > 0:
                 reg.requested[name] = shares
+                m.commit(name, shares)
         if not reg.requested:
             return
         latency = m.policy.latency(self.stream, self.notice_method,
@@ -122,7 +123,14 @@ class Investor(mesa.Agent):
         (second demand, §1(a))."""
         if second:
             return self.model.unregistered_capital.get(self.name, 0)
-        return self.registrable - self.model.registered_shares.get(self.name, 0)
+        return self.unregistered()
+
+    def unregistered(self) -> int:
+        """Registrable Shares neither registered nor asked for in a pending registration
+        (a demand, a joinder or a Piggy-back Request awaiting its statement)."""
+        m = self.model
+        return (self.registrable - m.registered_shares.get(self.name, 0)
+                - m.committed.get(self.name, 0))
 
     def send_joinder(self, reg: "DemandRegistration", shares: int, sent_day: int) -> None:
         """Send a written request to be included (§1(a)) on ``sent_day``; the Company's

@@ -14,7 +14,7 @@ import math
 
 import mesa
 
-from agents.company import MAX_SUSPENSIONS, SUSPENSION_WIDTH, Company
+from agents.company import Company
 from agents.investor import Investor, initiating_group
 from agents.other_holder import OtherHolder
 from agents.policies import (COMPANY_SLOTS, COMPANY_WIDTH, INVESTOR_SLOTS, INVESTOR_WIDTH,
@@ -26,6 +26,7 @@ from sim.claims import CLAIM_SLOTS, CLAIMS_WIDTH, PER_CLAIM
 from sim import events as ev
 from sim.rules import expenses as costs_rules
 from sim.calendar import Calendar, Order
+from sim.effectiveness import MAX_SUSPENSIONS, SUSPENSION_WIDTH
 from sim.events import EventLog
 from sim.offering import (OFFERING_SLOTS, PER_OFFERING, draw_offerings, offering_process,
                           offering_stream_width)
@@ -163,6 +164,7 @@ class DealModel(mesa.Model):
         self.registered_shares: dict[str, int] = {}
         self.unregistered_capital: dict[str, int] = {}
         self.sold_registrable: dict[str, int] = {}
+        self.committed: dict[str, int] = {}
         self.cycles = 0
         self.capital_increased_day: int | None = None
         self.second_demand_scheduled = False
@@ -356,6 +358,15 @@ class DealModel(mesa.Model):
             self._maybe_second_demand()
 
         self.calendar.at(reg_day + days, Order.ACTION, increase)
+
+    def commit(self, investor: str, shares: int) -> None:
+        """Shares asked for in a pending registration: not offered again meanwhile."""
+        self.committed[investor] = self.committed.get(investor, 0) + shares
+
+    def release_all(self, requested: dict[str, int]) -> None:
+        """The pending registration is over (filed, sold, withdrawn or refused)."""
+        for investor, shares in requested.items():
+            self.committed[investor] -= shares
 
     def demand_pending(self) -> bool:
         """Whether a demand registration is under way (received, not yet over)."""

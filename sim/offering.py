@@ -123,6 +123,7 @@ def offering_process(model: "DealModel", plan: OfferingPlan) -> Generator:
     go = not plan.scripted_withdrawal and (
         not plan.underwritten or model.underwriter.proceeds(plan, cal.now))
     plan.resolved_day = cal.now
+    model.release_all(plan.requests)      # included shares are now sold; the rest are free
     if go:
         included = model.underwriter.include(plan) if plan.underwritten else dict(plan.requests)
         plan.effective = True
@@ -186,6 +187,7 @@ def on_piggyback_request(model: "DealModel", plan: OfferingPlan, investor: str, 
     timely = cal.now <= last and plan.resolved_day is None
     if timely:
         plan.requests[investor] = shares
+        model.commit(investor, shares)
     model.log.record(cal.now, ev.PIGGYBACK_REQUESTED if timely else ev.PIGGYBACK_REJECTED,
                      investor, "§3(a)", dict(offering=plan.id, shares=shares, sent_day=sent_day,
                                              last_day=last, resolved=plan.resolved_day is not None))
