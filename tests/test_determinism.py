@@ -79,12 +79,15 @@ def _half(args):
 
 def test_same_table_from_two_worker_processes(terms, scenario):
     """Deals split across two worker processes give the single-process table."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     import pandas as pd
 
     whole = run_deals(terms, scenario, 8, 0, 80)
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    # spawn: fresh interpreters, as on a cluster (and no fork of a threaded process)
+    with ProcessPoolExecutor(max_workers=2,
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
         parts = list(pool.map(_half, [(terms, scenario, 0), (terms, scenario, 40)]))
     assert pd.concat(parts, ignore_index=True).equals(whole)
 
