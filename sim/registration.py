@@ -29,7 +29,6 @@ class DemandRegistration:
     info_late: bool = False
     info_done_day: int = -1
     info_waiter: object = None                   # SimPy event set when info completes
-    ready_day: int = -1
     floor: int = -1
     deadline: int = -1
     filed_day: int = -1
