@@ -351,8 +351,7 @@ class Company(mesa.Agent):
         if reg.filed_day < 0:
             m.release_all(reg.requested)
         else:                                 # a withdrawn statement registers nothing
-            for name, shares in reg.registered.items():
-                m.registered_shares[name] -= shares
+            m.release_capital(reg)
         used = limits.withdrawal_uses_demand(at_investors_request=True, caused_by_later_mai=True)
         if used and not reg.second:
             self.demands_used += 1

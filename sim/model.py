@@ -165,6 +165,7 @@ class DealModel(mesa.Model):
         self.unregistered_capital: dict[str, int] = {}
         self.sold_registrable: dict[str, int] = {}
         self.committed: dict[str, int] = {}
+        self.capital_increase_pending = False
         self.cycles = 0
         self.capital_increased_day: int | None = None
         self.second_demand_scheduled = False
@@ -340,16 +341,36 @@ class DealModel(mesa.Model):
         if reg.second:
             for name, shares in registered.items():
                 self.unregistered_capital[name] -= shares
+        reg.capital_used = sum(alloc.values())
         return registered, unregistered
 
+    def release_capital(self, reg: DemandRegistration) -> None:
+        """A filed statement is withdrawn: what it registered is unregistered again, and
+        the authorized capital it took, and the shortfall it recorded, are undone."""
+        for name, shares in reg.registered.items():
+            self.registered_shares[name] -= shares
+        self.headroom += reg.capital_used
+        if reg.second:
+            for name, shares in reg.registered.items():
+                self.unregistered_capital[name] += shares
+        for name, short in reg.unregistered_capital.items():
+            self.unregistered_capital[name] -= short
+            if not self.unregistered_capital[name]:
+                del self.unregistered_capital[name]
+
     def schedule_capital_increase(self, reg: DemandRegistration) -> None:
-        """Shareholders authorize more Common some days after a shortfall (scenario)."""
+        """Shareholders authorize more Common some days after a shortfall (scenario);
+        one meeting at a time covers whatever shortfall there is when it is held."""
+        if self.capital_increase_pending:
+            return
+        self.capital_increase_pending = True
         fixed = self.policy.script.company.capital_increase_days
         days = fixed if fixed is not None else self.capital_stream.days(
             self.world.capital.increase_days, 1)
         reg_day = self.calendar.now
 
         def increase(_event=None) -> None:
+            self.capital_increase_pending = False
             short = sum(self.unregistered_capital.values())
             self.headroom += short
             self.capital_increased_day = self.calendar.now

@@ -34,6 +34,7 @@ class DemandRegistration:
     filed_day: int = -1
     registered: dict[str, int] = field(default_factory=dict)
     unregistered_capital: dict[str, int] = field(default_factory=dict)
+    capital_used: int = 0                        # authorized capital taken at filing
     effective_day: int = -1
     withdrawn: bool = False
     delay_end: int | None = None

@@ -242,3 +242,17 @@ def test_1a_minority_demand_is_refused(terms, scenario):
     assert log.first(ev.DEMAND_REFUSED).clause == "§1(a)"
     assert log.first(ev.STATEMENT_FILED) is None
     assert not [f for f in audit(log, t) if f.severity == "breach"]
+
+
+def test_1c_withdrawn_after_filing_the_shares_are_registered_again_later(terms, scenario):
+    """§1(c): withdrawn day 50, after the filing on day 47, for later material adverse
+    information: the statement registered nothing, the demand is not used up, and the
+    renewed demand registers every Registrable Share once (the Company paid the expenses
+    of the withdrawn statement, §4)."""
+    _, log = play(terms, scenario, {"events": {"mai_day": 50}})
+    w = log.first(ev.STATEMENT_WITHDRAWN)
+    assert (w.day, w.details["filed"], w.details["demand_used"]) == (50, True, False)
+    assert log.first(ev.REGISTRATION_EXPENSES_PAID, withdrawn=True) is not None
+    effective = [e for e in log if e.kind == ev.STATEMENT_EFFECTIVE]
+    assert [e.details["cycle"] for e in effective] == [1]
+    assert effective[0].details["shares"] == 3_563_593 * 6
