@@ -160,5 +160,122 @@ def run(terms_file, scenario_file, runs, seed, out_dir, plot) -> None:
         click.echo(f"wrote {png}")
 
 
+# --- sweeps and comparisons --------------------------------------------------------------
+def _execution_options(fn):
+    """--workers, --dask, --out, --until-ci, --max-replications, --replications."""
+    for opt in reversed([
+        click.option("--workers", type=click.IntRange(min=0), default=None,
+                     help="Local worker processes (default: all cores; 0: in this process). "
+                          "With --dask local: the LocalCluster's workers."),
+        click.option("--dask", "dask_address", metavar="ADDRESS",
+                     help="Run on a Dask scheduler (tcp://host:8786), or 'local' to start a "
+                          "LocalCluster."),
+        click.option("--out", "out_dir", type=click.Path(file_okay=False),
+                     help="Results folder (default: results/<experiment name>)."),
+        click.option("--replications", type=click.IntRange(min=1),
+                     help="Override the spec's replications per variant and point."),
+        click.option("--until-ci", "until_ci", type=click.FloatRange(min=0, min_open=True),
+                     metavar="X", help="Add replications (doubling) until every 95% interval "
+                     "of the spec's first outcome is narrower than X (its unit)."),
+        click.option("--max-replications", type=click.IntRange(min=1), default=1_000_000,
+                     show_default=True, help="Upper bound for --until-ci."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def _run_sweep(exp, out_dir, workers, dask_address, until_ci, max_replications):
+    """Run (or resume) a sweep, extending it for --until-ci; returns (exp, out, table)."""
+    from experiments.sweep import executor_for, load_table, sweep
+    from experiments.tables import widest_interval
+
+    out = Path(out_dir or Path("results") / exp.name)
+    try:
+        with executor_for(workers, dask_address) as executor:
+            while True:
+                report = sweep(exp, out, executor)
+                click.echo(f"regsim sweep: {exp.name}: {report.tasks} tasks "
+                           f"({report.reused} kept, {report.ran} run"
+                           + (f", {report.replaced} partial replaced" if report.replaced
+                              else "")
+                           + f"), {report.deals:,} deals in {report.seconds:.1f} s"
+                           + (f" ({report.rate:,.0f} deals/s)" if report.deals else "")
+                           + (f", {report.errors} failed replications" if report.errors
+                              else ""), err=True)
+                table = load_table(out, exp)
+                if until_ci is None:
+                    return exp, out, table
+                width = widest_interval(exp, table)
+                click.echo(f"  widest 95% interval of {exp.outcomes[0]}: {width:g} at "
+                           f"{exp.replications:,} replications (target < {until_ci:g})",
+                           err=True)
+                if width < until_ci:
+                    return exp, out, table
+                if exp.replications >= max_replications:
+                    click.echo(f"  stopped at --max-replications {max_replications:,} "
+                               "before reaching the target", err=True)
+                    return exp, out, table
+                exp = exp.with_replications(min(2 * exp.replications, max_replications))
+    except OSError as exc:
+        raise ConfigError("--dask" if dask_address else str(out), "",
+                          f"{type(exc).__name__}: {exc}") from None
+
+
+@main.command("sweep")
+@click.argument("spec_file", metavar="SPEC")
+@_execution_options
+@_one_line_errors
+def sweep_cmd(spec_file, workers, dask_address, out_dir, replications, until_ci,
+              max_replications) -> None:
+    """Run the experiment SPEC (resumable): Parquet shards and a manifest in
+    results/<name>/, then its comparison or design table."""
+    from experiments.spec import load_spec
+    from experiments.tables import comparison_text, sensitivity_text
+
+    exp = load_spec(spec_file)
+    if replications:
+        exp = exp.with_replications(replications)
+    exp, out, table = _run_sweep(exp, out_dir, workers, dask_address, until_ci,
+                                 max_replications)
+    click.echo(f"results: {out}/ ({len(table):,} rows)\n")
+    click.echo(sensitivity_text(exp, table) if exp.parameters
+               else comparison_text(exp, table), nl=False)
+
+
+@main.command("compare")
+@click.argument("files", nargs=-1, required=True, metavar="SPEC | A.toml B.toml")
+@click.option("--runs", type=click.IntRange(min=2), default=10_000, show_default=True,
+              help="Replications for A.toml B.toml (a spec sets its own).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Root seed for A.toml B.toml.")
+@_execution_options
+@_one_line_errors
+def compare_cmd(files, runs, seed, workers, dask_address, out_dir, replications, until_ci,
+                max_replications) -> None:
+    """Paired comparison of variants against the base, with CIs.
+
+    With one SPEC: its variants (the sweep runs or resumes first). With two terms files
+    A and B: B against A on the same random futures (--runs, --seed).
+    """
+    from experiments.spec import load_spec, two_terms_spec
+    from experiments.tables import comparison_text
+
+    if len(files) == 1:
+        exp = load_spec(files[0])
+    elif len(files) == 2:
+        exp = two_terms_spec(files[0], files[1], runs, seed)
+    else:
+        raise ConfigError("compare", "", "give one SPEC, or two terms files A.toml B.toml")
+    if replications:
+        exp = exp.with_replications(replications)
+    exp, out, table = _run_sweep(exp, out_dir, workers, dask_address, until_ci,
+                                 max_replications)
+    for point, values in enumerate(exp.points):
+        if values:
+            click.echo("design point " + str(point) + ": "
+                       + ", ".join(f"{k} = {v!r}" for k, v in values.items()))
+        click.echo(comparison_text(exp, table, point))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -70,29 +70,33 @@ from typing import Any, Iterable
 
 from sim import events as ev
 
+#: The outcome columns and their storage types (see :mod:`sim.table`): ``i16``/``i32``/
+#: ``i64`` integers, ``f32``/``f64`` floats, ``bool``; a ``?`` marks a column that is
+#: missing (null) where the event never happened. Narrow types keep a million-deal
+#: table small (counts fit 16 bits, days 32; shares and dollars keep 64).
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("deal", "int"), ("demand_day", "int?"), ("demand_received_day", "int?"),
-    ("filing_day", "int?"), ("effective_day", "int?"), ("days_demand_to_filing", "int?"),
-    ("days_filing_to_effective", "int?"), ("days_demand_to_effective", "int?"),
-    ("company_notice_late", "bool"), ("days_to_company_notice", "int?"),
+    ("deal", "i32"), ("demand_day", "i32?"), ("demand_received_day", "i32?"),
+    ("filing_day", "i32?"), ("effective_day", "i32?"), ("days_demand_to_filing", "i32?"),
+    ("days_filing_to_effective", "i32?"), ("days_demand_to_effective", "i32?"),
+    ("company_notice_late", "bool"), ("days_to_company_notice", "i32?"),
     ("window_empty", "bool"), ("filing_deadline_missed", "bool"),
     ("filing_delayed_by_investor", "bool"), ("filed_before_floor", "bool"),
     ("effectiveness_target_missed", "bool"), ("target_miss_breach", "bool"),
-    ("delay_used", "bool"), ("delay_days", "int?"), ("cooldown_days", "int"),
-    ("reviewed", "bool?"), ("comment_letters", "int"), ("demands_used", "int"),
-    ("demands_made", "int"), ("withdrawn_mai", "bool"), ("second_demand_made", "bool"),
-    ("shares_requested", "int"), ("shares_registered", "int"),
-    ("shares_unregistered_capital", "int"), ("joinders_timely", "int"),
-    ("joinders_late", "int"), ("info_answers_late", "int"), ("suspension_days", "int"),
-    ("registrable_shares", "int"), ("fraction_sold_first_year", "float"), ("end_day", "int"),
-    ("registration_notices", "int"), ("registration_notice_late", "bool"),
-    ("piggyback_requests", "int"), ("piggyback_rejected", "int"),
-    ("piggyback_shares_requested", "int"), ("piggyback_shares_included", "int"),
-    ("offerings_withdrawn", "int"), ("underwriting_terms_refused", "int"),
-    ("cutbacks", "int"), ("cutback_fraction", "float"), ("largest_cutback_fraction", "float"),
-    ("company_expenses_usd", "float"), ("seller_costs_usd", "float"), ("claims", "int"),
-    ("loss_company_usd", "float"), ("loss_investors_usd", "float"),
-    ("loss_others_usd", "float"),
+    ("delay_used", "bool"), ("delay_days", "i32?"), ("cooldown_days", "i32"),
+    ("reviewed", "bool?"), ("comment_letters", "i16"), ("demands_used", "i16"),
+    ("demands_made", "i16"), ("withdrawn_mai", "bool"), ("second_demand_made", "bool"),
+    ("shares_requested", "i64"), ("shares_registered", "i64"),
+    ("shares_unregistered_capital", "i64"), ("joinders_timely", "i16"),
+    ("joinders_late", "i16"), ("info_answers_late", "i16"), ("suspension_days", "i32"),
+    ("registrable_shares", "i64"), ("fraction_sold_first_year", "f32"), ("end_day", "i32"),
+    ("registration_notices", "i16"), ("registration_notice_late", "bool"),
+    ("piggyback_requests", "i16"), ("piggyback_rejected", "i16"),
+    ("piggyback_shares_requested", "i64"), ("piggyback_shares_included", "i64"),
+    ("offerings_withdrawn", "i16"), ("underwriting_terms_refused", "i16"),
+    ("cutbacks", "i16"), ("cutback_fraction", "f32"), ("largest_cutback_fraction", "f32"),
+    ("company_expenses_usd", "f64"), ("seller_costs_usd", "f64"), ("claims", "i16"),
+    ("loss_company_usd", "f64"), ("loss_investors_usd", "f64"),
+    ("loss_others_usd", "f64"),
 )
 COLUMN_NAMES = tuple(c for c, _ in COLUMNS)
 

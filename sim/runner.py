@@ -22,10 +22,40 @@ from sim.config import as_dict
 from sim.model import DealModel
 from sim.outcomes import COLUMNS, outcomes
 from sim.scenario import Scenario
+from sim.table import rows_to_table, to_frame
 from sim.terms import Terms
 
 CHUNK = 2000
-_DTYPES = {"int": "int64", "int?": "Int64", "bool": "bool", "bool?": "boolean", "float": "float64"}
+
+
+def play(model: DealModel, first: int, count: int, *, chunk: int = CHUNK,
+         catch_errors: bool = False,
+         progress: Callable[[int], None] | None = None) -> list[dict]:
+    """Play deals ``[first, first + count)`` on ``model`` and return their outcome rows.
+
+    Args:
+        model: A model built once and reused for every deal (reset per deal).
+        first, count: The deal indices to play.
+        chunk: Deals drawn per block (memory vs speed; does not change results).
+        catch_errors: Record a failing deal as ``{"deal": d, "error": "Type: message"}``
+            and go on (sweeps), instead of raising (a single run).
+        progress: Called with the number of deals finished after each chunk.
+    """
+    rows = []
+    for start in range(first, first + count, chunk):
+        n = min(chunk, first + count - start)
+        model.streams.prepare(start, n)
+        for deal in range(start, start + n):
+            if not catch_errors:
+                rows.append(outcomes(model.run(deal)))
+                continue
+            try:
+                rows.append(outcomes(model.run(deal)))
+            except Exception as exc:  # noqa: BLE001 -- recorded in the row, not lost
+                rows.append({"deal": deal, "error": f"{type(exc).__name__}: {exc}"})
+        if progress is not None:
+            progress(n)
+    return rows
 
 
 def run_deals(terms: Terms, scenario: Scenario, seed: int, first: int, count: int, *,
@@ -39,23 +69,13 @@ def run_deals(terms: Terms, scenario: Scenario, seed: int, first: int, count: in
         policy: Decision policy family (``scenario`` or ``compliant``).
         chunk: Deals drawn per block (memory vs speed; does not change results).
         progress: Called with the number of deals finished after each chunk.
+
+    Returns:
+        One row per deal, typed columns (:mod:`sim.table`).
     """
     model = DealModel(terms, scenario, seed, policy=policy)
-    rows = []
-    for start in range(first, first + count, chunk):
-        n = min(chunk, first + count - start)
-        model.streams.prepare(start, n)
-        for deal in range(start, start + n):
-            rows.append(outcomes(model.run(deal)))
-        if progress is not None:
-            progress(n)
-    return to_frame(rows)
-
-
-def to_frame(rows: list[dict]) -> pd.DataFrame:
-    """Outcome rows as a typed table (nullable ints for missing days)."""
-    df = pd.DataFrame(rows, columns=[c for c, _ in COLUMNS])
-    return df.astype({c: _DTYPES[t] for c, t in COLUMNS})
+    rows = play(model, first, count, chunk=chunk, progress=progress)
+    return to_frame(rows_to_table(rows))
 
 
 def versions() -> dict[str, str]:
