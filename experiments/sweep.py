@@ -147,7 +147,7 @@ def executor_for(workers: int | None = None, dask: str | None = None) -> Iterato
                 Client(cluster) as client:
             yield client.get_executor()
     else:
-        with Client(dask) as client:
+        with Client(dask, timeout="15s") as client:
             yield client.get_executor()
 
 

@@ -375,3 +375,43 @@ def test_until_ci_adds_replications_until_the_interval_is_narrow(tmp_path):
               if "widest 95% interval" in line]
     assert len(widths) >= 2 and widths[-1] < 0.03 <= widths[0]
     assert json.loads((out / "manifest.json").read_text())["replications"] > 120
+
+
+# --- invariants --------------------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+@__import__("functools").lru_cache(maxsize=None)
+def _direct(variant: str) -> pd.DataFrame:
+    """Deals 0-39 of seed 9 under the base terms or the 90-day cooldown, run directly."""
+    import dataclasses
+
+    from sim.scenario import load_scenario
+    from sim.terms import load_terms
+
+    terms = load_terms()
+    if variant == "v":
+        terms = dataclasses.replace(terms, cooldown_days=90)
+    return run_deals(terms, load_scenario(), 9, 0, 40).drop(columns=["deal"])
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(task_size=st.integers(1, 40), replications=st.integers(1, 40),
+       first_part=st.integers(1, 40))
+def test_table_does_not_depend_on_task_size_or_on_stopping_part_way(
+        tmp_path_factory, task_size, replications, first_part):
+    """Any task size, and a sweep first run to fewer replications then extended, give
+    the rows of one direct run of the same deals."""
+    body = (f'name = "h"\nseed = 9\nreplications = {replications}\n'
+            f'task_size = {task_size}\n[variants.v]\ncooldown_days = 90\n')
+    out = tmp_path_factory.mktemp("h")
+    exp = spec_from_dict(__import__("tomllib").loads(body), "h.toml")
+    sweep(exp.with_replications(min(first_part, replications)), out, InProcess(),
+          progress=False)
+    sweep(exp, out, InProcess(), progress=False)
+    table = load_table(out, exp)
+    for variant, df in frames_by_variant(table).items():
+        direct = _direct(variant).head(replications)
+        pd.testing.assert_frame_equal(
+            df.drop(columns=["point", "variant", "replication", "error"]), direct)
