@@ -7,6 +7,9 @@ outcome row computed (:func:`sim.outcomes.outcomes`). The whole pass is repeated
 median, minimum and maximum throughput over the repeats are reported, with the split of
 time between draw preparation, running and outcomes.
 
+Whole sweeps (executors, worker scaling, memory) are measured by
+:mod:`experiments.sweep_benchmark`.
+
 Run it as a script (it is not a test)::
 
     python3 -m experiments.benchmark [--deals N] [--repeats R] [--seed S]

@@ -27,3 +27,9 @@ def test_readme_quick_start_is_two_commands_and_ci_runs_the_test_one():
     assert "python3 -m pip install -e . && regsim run" in readme
     assert test_cmd in readme
     assert test_cmd in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_shipped_experiment_spec_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    specs = sorted(p.name for p in (ROOT / "experiments" / "specs").glob("*.toml"))
+    assert specs and not [s for s in specs if f"`{s}`" not in readme]
