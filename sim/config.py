@@ -163,10 +163,17 @@ def load_with_presets(path: str | Path | None, presets: Iterable[str], default: 
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Return ``base`` updated by ``override``; sub-tables merge, lists are replaced."""
+    """Return ``base`` updated by ``override``; sub-tables merge, lists are replaced.
+
+    A sub-table that names a distribution (a ``dist`` key) replaces the old one whole:
+    ``{ dist = "fixed", value = 5 }`` over a lognormal must not keep its ``median``.
+    A sub-table without ``dist`` merges (``{ median = 20 }`` changes one parameter).
+    """
     out = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if isinstance(value, dict) and "dist" in value:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = deep_merge(out[key], value)
         else:
             out[key] = value

@@ -286,3 +286,19 @@ def test_run_with_bad_terms_writes_nothing(tmp_path):
     assert len(result.output.splitlines()) == 1
     assert "filing_deadline_days" in result.output
     assert not out.exists()
+
+
+def test_a_distribution_table_in_a_scenario_file_replaces_the_preset_one(tmp_path):
+    """`certified_mail = { dist = "fixed", value = 5 }` replaces the preset lognormal
+    (its median and sigma are not merged in); a table without `dist` changes one
+    parameter and keeps the rest."""
+    from sim.scenario import load_scenario
+
+    f = tmp_path / "s.toml"
+    f.write_text('[notices]\ncertified_mail = { dist = "fixed", value = 5 }\n'
+                 '[review]\nresponse_days = { median = 20 }\n', encoding="utf-8")
+    s = load_scenario(f)
+    base = load_scenario()
+    assert s.notices.certified_mail.value == 5
+    assert s.review.response_days.median == 20
+    assert s.review.response_days.sigma == base.review.response_days.sigma
