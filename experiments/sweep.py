@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -39,6 +40,7 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from experiments.spec import Experiment
@@ -318,12 +320,17 @@ def read_manifest(out: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+_SHARD = re.compile(r"^p(\d+)-(.+)-b(\d+)-n(\d+)\.parquet$")
+
+
 def load_table(out: Path, exp: Experiment | None = None) -> pd.DataFrame:
     """The sweep table of a results folder, sorted by (point, variant, replication).
 
     With ``exp``, exactly the shards of its plan are read (a missing one is an error);
-    without, every shard the manifest's plan names. ``variant`` is a categorical in the
-    spec's order; columns keep their Arrow types (:mod:`sim.table`).
+    without, every shard in the folder. Shards are read in table order (point, variant
+    in the spec's order, block), so the concatenation is already sorted and no copy is
+    made to sort it. ``variant`` is a categorical in the spec's order; the other columns
+    keep their Arrow types (:mod:`sim.table`).
     """
     manifest = read_manifest(out)
     names = [v["name"] for v in manifest["variants"]]
@@ -335,13 +342,21 @@ def load_table(out: Path, exp: Experiment | None = None) -> pd.DataFrame:
             raise ConfigError(str(out), "", f"{len(missing)} shards missing (first: "
                               f"{missing[0]}); rerun `regsim sweep` to finish")
     else:
-        files = sorted(shards.glob("*.parquet"))
+        order = {name: i for i, name in enumerate(names)}
+        found = []
+        for f in shards.glob("*.parquet"):
+            m = _SHARD.match(f.name)
+            if m and m.group(2) in order:
+                found.append(((int(m.group(1)), order[m.group(2)], int(m.group(3))), f))
+        files = [f for _, f in sorted(found)]
     if not files:
         raise ConfigError(str(out), "", "no shards yet; run `regsim sweep SPEC`")
     table = pa.concat_tables([pq.read_table(f, schema=SWEEP_SCHEMA) for f in files])
-    df = to_frame(table)
-    df["variant"] = pd.Categorical(df["variant"].astype(str), categories=names, ordered=True)
-    df = df.sort_values(list(KEYS), kind="stable").reset_index(drop=True)
+    codes = pc.index_in(table.column("variant"), value_set=pa.array(names, pa.string()))
+    df = to_frame(table.drop_columns(["variant"]))
+    del table
+    df.insert(1, "variant", pd.Categorical.from_codes(
+        codes.to_numpy().astype("int8"), categories=names, ordered=True))
     return df
 
 

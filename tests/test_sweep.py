@@ -173,6 +173,9 @@ def test_rows_equal_a_direct_run_of_each_cell(tmp_path):
     exp = load_spec(write_spec(tmp_path / "s.toml", SMALL))
     table = run_in_process(exp, tmp_path / "res")
     assert list(table["variant"].cat.categories) == ["base", "deadline-60", "no-delay"]
+    keys = table[["point", "variant", "replication"]]
+    pd.testing.assert_frame_equal(keys, keys.sort_values(list(keys)).reset_index(drop=True))
+    pd.testing.assert_frame_equal(load_table(tmp_path / "res"), table)   # without the spec
     assert len(table) == 3 * 120 and table["error"].isna().all()
     for variant, df in frames_by_variant(table).items():
         cell = exp.cell(0, variant)
