@@ -277,5 +277,41 @@ def compare_cmd(files, runs, seed, workers, dask_address, out_dir, replications,
         click.echo(comparison_text(exp, table, point))
 
 
+# --- contract lint -------------------------------------------------------------------------
+@main.command("lint")
+@click.argument("terms_file", metavar="[TERMS]", required=False)
+@click.option("--scenario", "scenario_file", help="Scenario TOML (overrides bestnet-2003).")
+@click.option("--runs", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Deals per reading to price each finding (0: the static check only).")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--quantile", default=0.999, show_default=True,
+              type=click.FloatRange(0.5, 1.0, min_open=True, max_open=True),
+              help="Quantile bounding unbounded latency and delay distributions.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_one_line_errors
+def lint_cmd(terms_file, scenario_file, runs, seed, quantile, as_json) -> None:
+    """Gaps and contradictions of the agreement under TERMS (default: as written), with the
+    clause and switch of each; with --runs, how often each bites and what each reading costs."""
+    from tqdm import tqdm
+
+    from experiments.lint_runs import deals_to_play, price, render_text, to_json
+    from sim.lint import lint
+    from sim.scenario import load_scenario
+
+    t, s = load_terms(terms_file), load_scenario(scenario_file)
+    report = lint(t, s, quantile)
+    pricing = None
+    if runs:
+        with tqdm(total=deals_to_play(report, runs), unit="deal", disable=None,
+                  file=sys.stderr) as bar:
+            pricing = price(report, t, s, seed, runs, progress=bar.update)
+    labels = (terms_file or "bestnet-2003 (the agreement as written)",
+              scenario_file or "bestnet-2003")
+    if as_json:
+        click.echo(json.dumps(to_json(report, *labels, pricing), indent=2))
+    else:
+        click.echo(render_text(report, *labels, pricing), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
