@@ -100,8 +100,11 @@ def scenario_show(file: str | None) -> None:
 @click.option("--policy", type=click.Choice(["scenario", "compliant"]), default="scenario",
               show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON Lines event log.")
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
+              help="Also draw the deal as a Gantt chart (.png, .svg or .pdf).")
 @_one_line_errors
-def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json) -> None:
+def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json,
+             plot_file) -> None:
     """Play one deal and print it day by day with open deadlines and the audit."""
     from sim.audit import audit
     from sim.model import run_deal
@@ -114,11 +117,21 @@ def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json
     if script_file:
         script = load_script(script_file, {i.id for i in s.investors},
                              {o.id for o in s.other_holders})
+    if plot_file:
+        from experiments.gantt import check_plot_path
+
+        check_plot_path(plot_file)
     log = run_deal(t, s, seed, deal, script=script, policy=policy)
     if as_json:
         click.echo(log.to_jsonl(), nl=False)
     else:
         click.echo(render(log, t, audit(log, t)), nl=False)
+    if plot_file:
+        from experiments.gantt import save_gantt
+
+        title = (f"{terms_file or 'agreement as written'}: seed {seed}, deal {deal}"
+                 + (f", script {script_file}" if script_file else ""))
+        click.echo(f"wrote {save_gantt(log, t, plot_file, title)}", err=True)
 
 
 # --- many deals --------------------------------------------------------------------------
@@ -275,6 +288,39 @@ def compare_cmd(files, runs, seed, workers, dask_address, out_dir, replications,
             click.echo("design point " + str(point) + ": "
                        + ", ".join(f"{k} = {v!r}" for k, v in values.items()))
         click.echo(comparison_text(exp, table, point))
+
+
+# --- plots and report ----------------------------------------------------------------------
+_POINT = click.option("--point", type=click.IntRange(min=0), default=0, show_default=True,
+                      help="Design point of the comparison figures and headline numbers.")
+
+
+@main.command("plot")
+@click.argument("results_dir", metavar="RESULTS_DIR", type=click.Path(file_okay=False))
+@click.option("-o", "--out", "fig_dir", type=click.Path(file_okay=False),
+              help="Where to write the figures (default: RESULTS_DIR/figures).")
+@_POINT
+@_one_line_errors
+def plot_cmd(results_dir, fig_dir, point) -> None:
+    """Every figure a sweep's saved results support, as PNG and SVG (never re-runs)."""
+    from experiments.figures import plot_results
+
+    for path in plot_results(results_dir, fig_dir, point):
+        click.echo(f"wrote {path}")
+
+
+@main.command("report")
+@click.argument("results_dir", metavar="RESULTS_DIR", type=click.Path(file_okay=False))
+@click.option("-o", "--out", "target", required=True, type=click.Path(dir_okay=False),
+              help="The report: report.html (one self-contained page) or report.pdf.")
+@_POINT
+@_one_line_errors
+def report_cmd(results_dir, target, point) -> None:
+    """The comparison report of a sweep's saved results: terms that differ, headline
+    numbers with CIs and paired differences, every figure, and the manifest facts."""
+    from experiments.report import write_report
+
+    click.echo(f"wrote {write_report(results_dir, target, point)}")
 
 
 # --- contract lint -------------------------------------------------------------------------
