@@ -70,7 +70,7 @@ def cutback_figure(saved: Saved, point: int = 0) -> Figure | None:
 def _cut_label(label: str, deals: pd.DataFrame) -> str:
     x = deals["cutback_fraction"].astype("Float64").fillna(0).to_numpy(dtype=float)
     share = (x > 0).mean() if len(x) else 0.0
-    return f"{wrap(label, 18)}\n{len(x)} deals, {share:.0%} cut"
+    return f"{wrap(label, 18)}\n{len(x)} deals; shares cut in {share:.0%}"
 
 
 def _cut_panel(ax, cut: dict[str, pd.DataFrame], col: str, variants: list[str],

@@ -14,7 +14,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from experiments.analysis import OUTCOMES, estimate
+from experiments import tables
+from experiments.analysis import OUTCOMES
 from experiments.sweep import frames_by_variant, load_table, read_manifest
 from sim.config import ConfigError
 
@@ -130,21 +131,9 @@ def load_saved(out: str | Path) -> Saved:
 
 
 def design_frame(saved: Saved, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
-    """One row per (design point, variant): parameter values and each outcome's estimate.
-
-    The same table as :func:`experiments.tables.design_frame`, built from the manifest.
-    Columns: ``point``, ``variant``, each parameter path, and per outcome ``<name>``,
-    ``<name>_low``, ``<name>_high``.
-    """
-    rows = []
-    for point, values in enumerate(saved.points):
-        for variant, df in saved.frames(point).items():
-            row: dict[str, Any] = {"point": point, "variant": variant, **values}
-            for name in outcomes or saved.outcomes:
-                iv = estimate(df, OUTCOMES[name])
-                row.update({name: iv.value, f"{name}_low": iv.low, f"{name}_high": iv.high})
-            rows.append(row)
-    return pd.DataFrame(rows)
+    """One row per (design point, variant): parameter values and each outcome's estimate
+    (:func:`experiments.tables.design_frame` on the manifest's points)."""
+    return tables.design_frame(saved.points, saved.table, outcomes or saved.outcomes)
 
 
 def pooled_rows(saved: Saved, variant: str, points: Sequence[int]) -> pd.DataFrame:

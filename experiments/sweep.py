@@ -48,7 +48,7 @@ from sim.config import ConfigError, as_dict
 from sim.model import DealModel
 from sim.runner import git_commit, play, versions
 from sim.scenario import Scenario
-from sim.table import KEYS, SWEEP_SCHEMA, rows_to_table, to_frame
+from sim.table import SWEEP_SCHEMA, rows_to_table, to_frame
 from sim.terms import Terms
 
 SHARDS = "shards"

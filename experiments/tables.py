@@ -76,24 +76,35 @@ def comparison_text(exp: Experiment, table: pd.DataFrame, point: int = 0) -> str
     return "\n".join(lines) + "\n"
 
 
-def design_frame(exp: Experiment, table: pd.DataFrame,
-                 outcomes: Sequence[str] | None = None) -> pd.DataFrame:
+def design_frame(points: Sequence[dict], table: pd.DataFrame,
+                 outcomes: Sequence[str]) -> pd.DataFrame:
     """One row per (design point, variant): the parameters and each outcome's estimate
-    with its interval (columns ``<outcome>``, ``<outcome>_low``, ``<outcome>_high``)."""
+    with its interval (columns ``<outcome>``, ``<outcome>_low``, ``<outcome>_high``).
+
+    Args:
+        points: Parameter values of each design point (from the spec or the manifest).
+        table: The sweep table.
+        outcomes: Names from :data:`experiments.analysis.OUTCOMES`.
+    """
     rows = []
-    for point, values in enumerate(exp.points):
+    for point, values in enumerate(points):
         for variant, df in frames_by_variant(table, point).items():
             row: dict = {"point": point, "variant": variant, **values}
-            for name in outcomes or exp.outcomes:
+            for name in outcomes:
                 iv = estimate(df, OUTCOMES[name])
                 row.update({name: iv.value, f"{name}_low": iv.low, f"{name}_high": iv.high})
             rows.append(row)
     return pd.DataFrame(rows)
 
 
+def _estimate_cell(row: pd.Series, outcome: str) -> str:
+    unit = OUTCOMES[outcome].unit
+    return f"{fmt(row[outcome], unit)} {_ci(row[outcome + '_low'], row[outcome + '_high'], unit)}"
+
+
 def sensitivity_text(exp: Experiment, table: pd.DataFrame) -> str:
     """Per design point estimates, and each parameter's rank correlation with them."""
-    d = design_frame(exp, table)
+    d = design_frame(exp.points, table, exp.outcomes)
     lines = [f"{exp.name}: {exp.design_method} design, {len(exp.points)} points x "
              f"{len(exp.variants)} variant(s), {exp.replications:,} replications each, "
              f"seed {exp.seed}", ""]
@@ -104,9 +115,7 @@ def sensitivity_text(exp: Experiment, table: pd.DataFrame) -> str:
     for _, r in d.iterrows():
         params = "  ".join(f"{r[p]:>22.4g}" if isinstance(r[p], float) else f"{r[p]!s:>22}"
                            for p in exp.parameters)
-        cells = "  ".join(
-            f"{fmt(r[o], OUTCOMES[o].unit) + ' ' + _ci(r[o + '_low'], r[o + '_high'], OUTCOMES[o].unit):>26}"
-            for o in outs)
+        cells = "  ".join(f"{_estimate_cell(r, o):>26}" for o in outs)
         lines.append(f"{r['point']:>3} {r['variant']:<12} {params}  {cells}")
     lines += ["", "Spearman rank correlation of each outcome with each parameter, across "
               "design points (base variant):"]

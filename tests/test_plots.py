@@ -145,7 +145,7 @@ def test_cutbacks_per_variant_and_none_without_cutbacks(saved):
         assert container_labels(ax, ErrorbarContainer) == LABELS
         assert len(ax.collections) >= len(LABELS)          # the deals as dots
     ticks = [t.get_text() for t in axes[0].get_yticklabels()]
-    assert ticks[0] == "as written\n21 deals, 33% cut"
+    assert ticks[0] == "as written\n21 deals; shares cut in 33%"
     table = saved.table.copy()
     table["cutbacks"] = table["cutbacks"] * 0
     assert cutback_figure(replace(saved, table=table)) is None
