@@ -28,6 +28,7 @@ mix with the old shards. A failing replication is a row whose ``error`` says why
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import sys
@@ -138,7 +139,13 @@ def executor_for(workers: int | None = None, dask: str | None = None) -> Iterato
         if workers == 0:
             yield InProcess()
             return
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        # forkserver: workers are forked from a clean server process, never from this
+        # one, which may hold threads (a Dask client, a progress bar) that fork() would
+        # copy in an inconsistent state. The server preloads the engine once.
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["experiments.sweep"])
+        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
+                                 mp_context=ctx) as pool:
             yield pool
         return
     from distributed import Client, LocalCluster
