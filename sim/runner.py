@@ -81,7 +81,8 @@ def run_deals(terms: Terms, scenario: Scenario, seed: int, first: int, count: in
 def versions() -> dict[str, str]:
     """Versions of Python and the packages a result depends on."""
     out = {"python": platform.python_version()}
-    for pkg in ("regsim", "mesa", "simpy", "numpy", "scipy", "pandas", "pyarrow", "pydantic"):
+    for pkg in ("regsim", "mesa", "simpy", "numpy", "scipy", "pandas", "pyarrow", "pydantic",
+                "dask", "distributed"):
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
