@@ -68,7 +68,7 @@ class _Pages:
         self.y -= height + 0.05
 
     def table(self, header: list[str], rows: list[list[str]], widths: list[float],
-              lines: int = 1) -> None:
+              lines: int = 1, fontsize: float = 6.8) -> None:
         """A table whose rows each take ``lines`` lines; split across pages if long."""
         per_row = LINE * lines + 0.04
         while rows:
@@ -82,7 +82,7 @@ class _Pages:
             t = ax.table(cellText=chunk, colLabels=header, colWidths=widths,
                          bbox=(0, 0, 1, 1), cellLoc="left", colLoc="left")
             t.auto_set_font_size(False)
-            t.set_fontsize(6.8)
+            t.set_fontsize(fontsize)
             for (r, _c), cell in t.get_celld().items():
                 cell.set_edgecolor("0.82")
                 cell.set_linewidth(0.4)
@@ -125,9 +125,16 @@ class _Pages:
         self.y -= height + caption + 0.1
 
 
-def _header(label: str) -> str:
-    """A column header on at most two lines."""
-    return "\n".join(wrap(label, 18)[:2]) or label
+def _header(label: str, variants: int = 4) -> str:
+    """A column header on two lines, or three narrower ones when there are many variants."""
+    if variants <= 4:
+        return "\n".join(wrap(label, 18)[:2]) or label
+    return "\n".join(wrap(label, 13)[:3]) or label
+
+
+def _fontsize(variants: int) -> float:
+    """Table font size: 6.8 pt up to four variants, smaller as columns are added."""
+    return 6.8 if variants <= 4 else max(5.4, 6.8 - 0.35 * (variants - 4))
 
 
 def _diff_table(saved: Saved, point: int, pages: _Pages) -> None:
@@ -135,11 +142,12 @@ def _diff_table(saved: Saved, point: int, pages: _Pages) -> None:
     if not rows:
         pages.text("The variants share every term.", 8)
         return
-    labels = [_header(saved.labels[v]) for v in saved.variants]
+    n = len(saved.variants)
+    labels = [_header(saved.labels[v], n) for v in saved.variants]
     body = [[f"{r.name}\n{shorten(r.words, 52)}" if r.words else r.name, r.section]
             + [value_text(r.values[v]) for v in saved.variants] for r in rows]
-    n = len(saved.variants)
-    pages.table(["term", "clause"] + labels, body, [0.34, 0.08] + [0.58 / n] * n, lines=2)
+    pages.table(["term", "clause"] + labels, body, [0.34, 0.08] + [0.58 / n] * n,
+                lines=2 if n <= 4 else 3, fontsize=_fontsize(n))
 
 
 def _headline_table(saved: Saved, point: int, pages: _Pages) -> None:
@@ -154,10 +162,11 @@ def _headline_table(saved: Saved, point: int, pages: _Pages) -> None:
         for v in saved.variants:
             c = cells[v]
             diff = f"\nΔ {c.diff}{' ' + c.diff_interval if wide else ''}" if c.diff else ""
-            line.append(f"{c.estimate} {c.interval}{diff}{' *' if c.significant else ''}")
+            sep = " " if wide else "\n"        # narrow columns: the interval on its own line
+            line.append(f"{c.estimate}{sep}{c.interval}{diff}{' *' if c.significant else ''}")
         body.append(line)
-    pages.table(["outcome"] + [_header(saved.labels[v]) for v in saved.variants], body,
-                [0.24] + [0.76 / n] * n, lines=2)
+    pages.table(["outcome"] + [_header(saved.labels[v], n) for v in saved.variants], body,
+                [0.24] + [0.76 / n] * n, lines=2 if wide else 3, fontsize=_fontsize(n))
     pages.text("Estimate [95% interval]; Δ: paired difference against the base over the "
                "same random futures [paired 95% interval]; * the interval excludes zero.",
                6.5, color="0.35", chars=160)
