@@ -135,7 +135,11 @@ def _q(outcome: Outcome) -> float:
 
 def estimate(df: pd.DataFrame, outcome: Outcome, level: float = 0.95) -> Interval:
     """The outcome's statistic over the deals of ``df``, with its 95% interval."""
-    x = values(df, outcome)
+    return _estimate(values(df, outcome), outcome, level)
+
+
+def _estimate(x: np.ndarray, outcome: Outcome, level: float = 0.95) -> Interval:
+    """:func:`estimate` from per-deal values (NaN: no value, left out)."""
     x = x[~np.isnan(x)]
     if outcome.statistic in ("median", "quantile"):
         return quantile_with_ci(x, _q(outcome), level)
@@ -207,19 +211,22 @@ def _bootstrap_quantile_difference(a: np.ndarray, b: np.ndarray, q: float, paire
     """
     rng = np.random.default_rng(BOOT_SEED)
     n = len(a)
+    # The distinct values and their counts do not change between batches: reduce once.
+    if paired:
+        pairs, counts = np.unique(np.column_stack([a, b]), axis=0, return_counts=True)
+        oa = np.argsort(pairs[:, 0], kind="stable")
+        ob = np.argsort(pairs[:, 1], kind="stable")
+    else:
+        va, ca = np.unique(a, return_counts=True)
+        vb, cb = np.unique(b, return_counts=True)
     diffs = []
     for start in range(0, N_BOOT, 250):
         size = min(250, N_BOOT - start)
         if paired:
-            pairs, counts = np.unique(np.column_stack([a, b]), axis=0, return_counts=True)
             w = rng.multinomial(n, counts / n, size=size)
-            oa, ob = np.argsort(pairs[:, 0], kind="stable"), np.argsort(pairs[:, 1],
-                                                                        kind="stable")
             qa = _resampled_quantiles(pairs[oa, 0], counts, w[:, oa], q)
             qb = _resampled_quantiles(pairs[ob, 1], counts, w[:, ob], q)
         else:
-            va, ca = np.unique(a, return_counts=True)
-            vb, cb = np.unique(b, return_counts=True)
             qa = _resampled_quantiles(va, ca, rng.multinomial(n, ca / n, size=size), q)
             qb = _resampled_quantiles(vb, cb, rng.multinomial(n, cb / n, size=size), q)
         with np.errstate(invalid="ignore"):
@@ -285,9 +292,10 @@ def compare(frames: dict[str, pd.DataFrame], base: str,
     for name in outcomes:
         o = OUTCOMES[name]
         for variant, df in frames.items():
-            est = estimate(df, o)
+            x = values(df, o)
+            est = _estimate(x, o)
             row = {"outcome": name, "clause": o.clause, "label": o.label, "unit": o.unit,
-                   "variant": variant, "n": int((~np.isnan(values(df, o))).sum()),
+                   "variant": variant, "n": int((~np.isnan(x)).sum()),
                    "estimate": est.value, "low": est.low, "high": est.high}
             if variant != base:
                 d = paired_difference(frames[base], df, o)
