@@ -52,7 +52,8 @@ from sim.config import STRICT, ConfigError, as_dict, build, deep_merge, read_tom
 from sim.scenario import SCENARIO_PRESETS, Scenario, load_scenario, scenario_from_dict
 from sim.terms import PRESETS, Terms, load_terms, term_names
 
-Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$", strict=True)]
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"     # experiment and variant names
+Name = Annotated[str, Field(pattern=NAME_PATTERN, strict=True)]
 BASE = "base"
 MAX_VARIANTS = 100        # variant codes are stored in 8 bits
 MAX_POINTS = 10_000       # design points are stored in 16 bits (signed)
@@ -151,7 +152,7 @@ class SpecFile:
 
 
 def _valid_name(name: str) -> bool:
-    return re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", name) is not None
+    return re.fullmatch(NAME_PATTERN, name) is not None
 
 
 @plain_dataclass(frozen=True)

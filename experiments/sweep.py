@@ -47,7 +47,7 @@ import pyarrow.parquet as pq
 from experiments.spec import Experiment
 from sim.config import ConfigError, as_dict
 from sim.model import DealModel
-from sim.runner import git_commit, play, versions
+from sim.runner import git_commit, play, versions, write_atomic, write_json
 from sim.scenario import Scenario
 from sim.table import SWEEP_SCHEMA, rows_to_table, to_frame
 from sim.terms import Terms
@@ -190,17 +190,6 @@ def manifest_for(exp: Experiment) -> dict[str, Any]:
     }
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    _write_atomic(path, lambda p: p.write_text(json.dumps(data, indent=2, default=str) + "\n",
-                                               encoding="utf-8"))
-
-
 def _explain_change(old: dict[str, Any], new: dict[str, Any]) -> str:
     """The first visible reason two manifests' fingerprints differ."""
     for key in ("seed", "task_size", "policy"):
@@ -246,7 +235,7 @@ def prepare_folder(exp: Experiment, out: Path) -> dict[str, Any]:
                           "or remove the folder")
     (out / SHARDS).mkdir(parents=True, exist_ok=True)
     manifest["status"] = "running"
-    _write_json(path, manifest)
+    write_json(path, manifest)
     return manifest
 
 
@@ -306,14 +295,14 @@ def sweep(exp: Experiment, out: Path, executor: Executor,
             task = futures.pop(fut)
             table = fut.result()
             errors += len(table) - table.column("error").null_count
-            _write_atomic(shards / task.shard_name,
+            write_atomic(shards / task.shard_name,
                           lambda p, t=table: pq.write_table(t, p, compression="zstd"))
             bar.update(task.count)
     seconds = time.perf_counter() - started
     manifest.update(status="complete", last_run={
         "tasks_run": len(todo), "tasks_reused": len(tasks) - len(todo), "deals": deals,
         "seconds": round(seconds, 3), "errors": errors})
-    _write_json(out / MANIFEST, manifest)
+    write_json(out / MANIFEST, manifest)
     return SweepReport(out, len(tasks), len(tasks) - len(todo), len(todo), replaced, deals,
                        seconds, errors)
 

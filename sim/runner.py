@@ -10,6 +10,7 @@ the same table.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import subprocess
 from importlib import metadata
@@ -100,14 +101,26 @@ def git_commit() -> str | None:
         return None
 
 
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through ``write(tmp)`` to a hidden temporary name, then rename it:
+    a reader (or a killed run) never sees a half-written file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Write ``data`` as indented JSON, atomically."""
+    write_atomic(path, lambda p: p.write_text(json.dumps(data, indent=2, default=str) + "\n",
+                                              encoding="utf-8"))
+
+
 def write_results(df: pd.DataFrame, out_dir: Path, *, terms: Terms, scenario: Scenario,
                   seed: int, runs: int, sources: dict[str, str]) -> tuple[Path, Path]:
     """Write ``outcomes.parquet`` and ``manifest.json`` atomically (write, then rename)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     table = out_dir / "outcomes.parquet"
-    tmp = out_dir / ".outcomes.parquet.tmp"
-    df.to_parquet(tmp, index=False)
-    tmp.replace(table)
+    write_atomic(table, lambda p: df.to_parquet(p, index=False))
     manifest = {
         "kind": "regsim run", "runs": runs, "seed": seed, "sources": sources,
         "terms": as_dict(terms), "scenario": as_dict(scenario),
@@ -115,7 +128,5 @@ def write_results(df: pd.DataFrame, out_dir: Path, *, terms: Terms, scenario: Sc
         "table": table.name, "columns": [c for c, _ in COLUMNS],
     }
     man = out_dir / "manifest.json"
-    tmp = out_dir / ".manifest.json.tmp"
-    tmp.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-    tmp.replace(man)
+    write_json(man, manifest)
     return table, man
