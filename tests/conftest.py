@@ -2,6 +2,8 @@
 
 import pytest
 
+import sim.model
+
 from sim.scenario import load_scenario
 from sim.terms import load_terms
 
@@ -14,3 +16,12 @@ def terms():
 @pytest.fixture(scope="session")
 def scenario():
     return load_scenario()
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    """Fail the test if a model is built: what reads saved results must not re-run deals."""
+    def refuse(*_a, **_k):
+        raise AssertionError("saved results must be read, not re-run: a model was built")
+
+    monkeypatch.setattr(sim.model.DealModel, "__init__", refuse)

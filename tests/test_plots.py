@@ -24,7 +24,6 @@ from matplotlib.colors import to_hex
 from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.image import AxesImage
 
-import sim.model
 from experiments.design_figures import effects_figure, heatmap_figure
 from experiments.exposure_figures import cutback_figure, money_figure
 from experiments.figures import (ecdf_figure, figures_for, forest_figure, plot_results,
@@ -40,13 +39,8 @@ GOLDEN = Path(__file__).parent / "golden"
 LABELS = ["as written", "file within 60 days", "cooldown 90 days", "cutback: Investors first"]
 
 
-@pytest.fixture(autouse=True)
-def no_model(monkeypatch):
-    """Figures read saved results only: building a model fails the test."""
-    def refuse(*_a, **_k):
-        raise AssertionError("plots must not run the model")
-
-    monkeypatch.setattr(sim.model.DealModel, "__init__", refuse)
+# Figures and the report read saved results only: building a model fails the test.
+pytestmark = pytest.mark.usefixtures("no_model")
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,6 @@ import matplotlib.image as mpimg
 import pytest
 from click.testing import CliRunner
 
-import sim.model
 from experiments.report import report_html, terms_diff, write_report
 from experiments.saved import load_saved
 from sim.cli import main
@@ -94,13 +93,8 @@ class Page(HTMLParser):
             self.footer += data
 
 
-@pytest.fixture(autouse=True)
-def no_model(monkeypatch):
-    """The report reads saved results only: building a model fails the test."""
-    def refuse(*_a, **_k):
-        raise AssertionError("the report must not run the model")
-
-    monkeypatch.setattr(sim.model.DealModel, "__init__", refuse)
+# Figures and the report read saved results only: building a model fails the test.
+pytestmark = pytest.mark.usefixtures("no_model")
 
 
 @pytest.fixture(scope="module")
