@@ -68,7 +68,7 @@ class Company(mesa.Agent):
                 demands_used=self.demands_used))
             return
         self.active.add(reg.cycle)
-        m.schedule_mai(reg)
+        m.schedule_withdrawals(reg)
         m.calendar.process(self.demand_registration(reg))
 
     # --- The registration (§1(a)-(d), §6) -------------------------------------------
@@ -344,23 +344,31 @@ class Company(mesa.Agent):
         effectiveness.keep_effective(self, reg)
         m.after_effective(reg)
 
-    def withdraw_for_mai(self, reg: "DemandRegistration") -> None:
-        """Withdrawn at the Investors' request after later material information (§1(c))."""
+    def withdraw_at_investors_request(self, reg: "DemandRegistration", causes: tuple[str, ...],
+                                      made_known_day: int | None) -> bool:
+        """Withdrawn at the Investors' request (§1(c)); returns whether that used up the
+        demand (the rule reads the causes, the day any information was made known and the
+        request day)."""
         m = self.model
+        today = m.calendar.now
         reg.withdrawn = True
         if reg.filed_day < 0:
             m.release_all(reg.requested)
         else:                                 # a withdrawn statement registers nothing
             m.release_capital(reg)
-        used = limits.withdrawal_uses_demand(at_investors_request=True, caused_by_later_mai=True)
+        used = limits.withdrawal_uses_demand(causes, made_known_day, reg.demand_sent_day)
         if used and not reg.second:
             self.demands_used += 1
-        m.log.record(m.calendar.now, ev.STATEMENT_WITHDRAWN, "investors", "§1(c)", dict(
+        m.log.record(today, ev.STATEMENT_WITHDRAWN, "investors", "§1(c)", dict(
             cycle=reg.cycle, filed=reg.filed_day >= 0, at_investors_request=True,
-            caused_by_mai=True, demand_used=used))
+            causes=causes, made_known_day=made_known_day, request_day=reg.demand_sent_day,
+            price_at_request=round(m.price_at(reg.demand_sent_day), 6),
+            price=round(m.price_at(today), 6),
+            demand_used=used))
         self.active.discard(reg.cycle)
         if reg.filed_day >= 0:
             costs.pay_registration_expenses(m, f"demand-{reg.cycle}", sum(
                 reg.registered.values()) + sum(reg.other_requested.values()), withdrawn=True)
         if reg.info_waiter is not None and not reg.info_waiter.triggered:
             reg.info_waiter.succeed()
+        return used

@@ -65,6 +65,9 @@ class Investor(mesa.Agent):
         shares = self.unregistered()
         if shares <= 0 or not m.policy.elects_piggyback(self, plan):
             return
+        shares = m.policy.asks_shares(self.name, "piggyback_shares", shares)
+        if shares <= 0:
+            return
         sent = today + m.policy.piggyback_response(self, plan)
         lat = m.policy.latency(self.piggyback_stream, self.notice_method,
                                self.piggyback_slot(plan, "latency_out"), self.name)
@@ -78,9 +81,10 @@ class Investor(mesa.Agent):
         shares they hold unregistered on the day it is sent (none left: no demand)."""
         m = self.model
         today = m.calendar.now
-        by_name = m.investors_by_name
+        by_name, pol = m.investors_by_name, m.policy
         for name in reg.initiating:
-            shares = by_name[name].shares_to_offer_for(reg.second)
+            shares = pol.demand_shares(name, reg.cycle,
+                                       by_name[name].shares_to_offer_for(reg.second))
             if shares > 0:
                 reg.requested[name] = shares
                 m.commit(name, shares)
@@ -115,8 +119,10 @@ class Investor(mesa.Agent):
         self.send_joinder(reg, shares, today + pol.join_response(self.stream, self.name, cycle))
 
     def shares_to_offer(self, reg: "DemandRegistration") -> int:
-        """Registrable Shares this Investor asks to include in ``reg``."""
-        return self.shares_to_offer_for(reg.second)
+        """Registrable Shares this Investor asks to include in ``reg`` (all it may, or
+        fewer where a script says so)."""
+        return self.model.policy.asks_shares(self.name, "join_shares",
+                                             self.shares_to_offer_for(reg.second))
 
     def shares_to_offer_for(self, second: bool) -> int:
         """Shares not yet registered (first demand), or left out for lack of capital

@@ -34,6 +34,12 @@ OTHER_HOLDER_OFFERING = 4       # slot of "sells in Company offering k": 4 + k
 # Per Company offering k (slot k * PIGGYBACK_WIDTH + ...), in each investor's own stream.
 PIGGYBACK_SLOTS = dict(elect=0, response=1, latency_in=2, latency_out=3, accept=4)
 PIGGYBACK_WIDTH = 5
+# The ``withdrawal`` stream, per demand cycle (§1(c)): material information made known
+# before the request (occurs, days before the request, withdrawal day), a change of mind
+# (occurs, day), price sensitivity. Cycle 0 in the window, later cycles in overflow.
+WITHDRAWAL_SLOTS = dict(before=0, before_days=1, before_withdraw=2, other=3,
+                        other_withdraw=4, price=5)
+WITHDRAWAL_WIDTH = 8
 # The Investor slots drawn for every Investor of every deal, resolved once.
 _PATIENCE, _JOIN, _JOIN_RESPONSE, _INFO_RESPONSE, _SELL_DAYS = (
     INVESTOR_SLOTS[k] for k in ("patience", "join", "join_response", "info_response",
@@ -107,8 +113,24 @@ class ScenarioPolicy:
     # Only a script fixes an Investor's choices, so the (hot) unscripted path tests
     # ``self.scripted`` before calling ``_inv``.
     def _inv(self, investor_id: str, name: str):
-        table = self.script.investor(investor_id)
-        return None if table is None else getattr(table, name)
+        return self.script.investor_value(investor_id, name)
+
+    def demand_shares(self, investor_id: str, cycle: int, available: int) -> int:
+        """Shares an Initiating Investor asks to include in the Demand Notice: all it
+        holds unregistered, or fewer where a script says so."""
+        if self.scripted:
+            d = self.script.demand_for(cycle)
+            fixed = d.shares.get(investor_id) if d is not None else None
+            if fixed is not None:
+                return min(fixed, available)
+        return available
+
+    def asks_shares(self, investor_id: str, key: str, available: int) -> int:
+        """Shares asked for in a request to be included (``key`` ``join_shares``, §1(a))
+        or a Piggy-back Request (``piggyback_shares``, §3(a)): all available, or fewer
+        where a script says so."""
+        fixed = self._inv(investor_id, key) if self.scripted else None
+        return available if fixed is None else min(fixed, available)
 
     def patience(self, s: Stream, investor_id: str, cycle: int) -> int:
         """Days (from the cycle's start) until the Investor wants a registration."""
@@ -146,6 +168,31 @@ class ScenarioPolicy:
             return fixed
         slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["withdraw"]
         return s.chance(self._ib.withdraw_on_mai_prob, slot)
+
+    # --- Withdrawal at the Investors' request (§1(c)), drawn per demand cycle ------------
+    def earlier_information(self, s: Stream, cycle: int) -> tuple[int, int] | None:
+        """Material information made known on or before the request leads the Investors
+        to withdraw: (days before the request it was made known, days after the demand's
+        receipt they withdraw), or None."""
+        base = cycle * WITHDRAWAL_WIDTH
+        if not s.chance(self.scenario.events.mai_before_prob, base + WITHDRAWAL_SLOTS["before"]):
+            return None
+        return (s.days(self.scenario.events.mai_before_days,
+                       base + WITHDRAWAL_SLOTS["before_days"]),
+                s.days(self._ib.withdraw_day, base + WITHDRAWAL_SLOTS["before_withdraw"]))
+
+    def changes_mind(self, s: Stream, cycle: int) -> int | None:
+        """Days after the demand's receipt the Investors withdraw for other reasons."""
+        base = cycle * WITHDRAWAL_WIDTH
+        if not s.chance(self._ib.withdraw_other_prob, base + WITHDRAWAL_SLOTS["other"]):
+            return None
+        return s.days(self._ib.withdraw_day, base + WITHDRAWAL_SLOTS["other_withdraw"])
+
+    def price_sensitive(self, s: Stream, cycle: int) -> bool:
+        """Whether the Investors withdraw once the price falls ``withdraw_price_drop``
+        below its level on the request day."""
+        return s.chance(self._ib.withdraw_price_prob,
+                        cycle * WITHDRAWAL_WIDTH + WITHDRAWAL_SLOTS["price"])
 
     # --- Company registrations (§3) ------------------------------------------------
     def registration_notice_delay(self, s: Stream, plan) -> int:

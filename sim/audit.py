@@ -311,11 +311,16 @@ def _check_allocation(e: ev.Event, terms: Terms, out: list[Finding]) -> None:
 
 
 def _withdrawal_use(first: dict[str, ev.Event]) -> int:
+    """1 if the cycle's withdrawal used up the demand (§1(c)), from the facts: its causes,
+    the day the information was made known, and the day the Demand Notice was sent."""
     w = first.get(ev.STATEMENT_WITHDRAWN)
     if w is None:
         return 0
-    return int(limits.withdrawal_uses_demand(w.details["at_investors_request"],
-                                             w.details["caused_by_mai"]))
+    d, demand = w.details, first.get(ev.DEMAND_SENT)
+    request_day = demand.day if demand is not None else d["request_day"]
+    second = demand.details["second"] if demand is not None else False
+    return int(not second and limits.withdrawal_uses_demand(
+        d["causes"], d["made_known_day"], request_day, d["at_investors_request"]))
 
 
 def _delay_basis(delay: ev.Event, rd: int, rd_seq: int, offerings: dict[str, dict],

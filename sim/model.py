@@ -19,7 +19,8 @@ from agents.investor import Investor, initiating_group
 from agents.other_holder import OtherHolder
 from agents.policies import (COMPANY_SLOTS, COMPANY_WIDTH, INVESTOR_SLOTS, INVESTOR_WIDTH,
                              OTHER_HOLDER_SLOTS, OTHER_HOLDER_WIDTH, PIGGYBACK_SLOTS,
-                             PIGGYBACK_WIDTH, POLICIES, ScenarioPolicy)
+                             PIGGYBACK_WIDTH, POLICIES, WITHDRAWAL_SLOTS, WITHDRAWAL_WIDTH,
+                             ScenarioPolicy)
 from agents.underwriter import Underwriter
 from sim import claims, costs
 from sim.claims import CLAIM_SLOTS, CLAIMS_WIDTH, PER_CLAIM
@@ -35,11 +36,11 @@ from sim.review import REVIEW_SLOTS, REVIEW_WIDTH
 from sim.rules import demand as demand_rules
 from sim.rules import securities
 from sim.scenario import Scenario
-from sim.script import Script
+from sim.script import MAX_DEMAND_CYCLES, Script
 from sim.streams import NORMAL, RandomStreams, StreamSpec
 from sim.terms import Terms
 
-MAX_CYCLES = 6          # demand cycles per deal (renewals after withdrawal, second demand)
+MAX_CYCLES = MAX_DEMAND_CYCLES   # demand cycles per deal (renewals, second demand)
 EVENTS_WIDTH = 8        # activity (2 slots), then (mai occurs, mai day) per cycle
 DAYS_PER_MONTH = 30
 
@@ -82,6 +83,10 @@ def stream_specs(scenario: Scenario) -> list[StreamSpec]:
                  sc.company.notice_delay_days)))),
         StreamSpec("events", EVENTS_WIDTH, ((1, sc.events.other_activity_day),
                                             (3, sc.events.mai_day))),
+        StreamSpec("withdrawal", WITHDRAWAL_WIDTH, (
+            (WITHDRAWAL_SLOTS["before_days"], sc.events.mai_before_days),
+            (WITHDRAWAL_SLOTS["before_withdraw"], ib.withdraw_day),
+            (WITHDRAWAL_SLOTS["other_withdraw"], ib.withdraw_day))),
         StreamSpec("underwriter", 16),
         StreamSpec("claims", CLAIMS_WIDTH, tuple(
             (c * PER_CLAIM + CLAIM_SLOTS["day"], sc.claims.claim_day)
@@ -133,6 +138,7 @@ class DealModel(mesa.Model):
         self.capital_stream = self.streams.stream("capital")
         self.offerings_stream = self.streams.stream("offerings")
         self.events_stream = self.streams.stream("events")
+        self.withdrawal_stream = self.streams.stream("withdrawal")
         self.review_stream = self.streams.stream("review")
         self.claims_stream = self.streams.stream("claims")
         self.expense_figures = costs.figures(self)
@@ -255,10 +261,17 @@ class DealModel(mesa.Model):
         if cycle >= MAX_CYCLES:
             return
         self.cycles += 1
-        fixed = self.policy.script.demand
-        if cycle == 0 and fixed.day is not None:
+        fixed = self.policy.script.demand_for(cycle) if self.policy.scripted else None
+        if fixed is not None and fixed.day is not None:
             members = fixed.by or tuple(i.name for i in self.investors)
             day, lead = max(fixed.day, base_day), members[0]
+        elif fixed is not None and fixed.by is not None:
+            # Named Initiating Investors on a drawn day: when the last of them wants it.
+            pol, members = self.policy, fixed.by
+            desire = {n: base_day + pol.patience(self.investor(n).stream, n, cycle)
+                      for n in members}
+            lead = max(members, key=desire.__getitem__)
+            day = desire[lead]
         else:
             pol = self.policy
             desire = [base_day + pol.patience(i.stream, i.name, cycle) for i in self.investors]
@@ -276,29 +289,108 @@ class DealModel(mesa.Model):
                                  requested={}, demand_sent_day=day)
         self.calendar.at(day, Order.ACTION, lambda _: self.investor(lead).send_demand(reg))
 
-    def schedule_mai(self, reg: DemandRegistration) -> None:
-        """Material adverse information may surface while ``reg`` is pending (§1(c))."""
+    # --- Withdrawal at the Investors' request (§1(c)) ---------------------------------
+    def schedule_withdrawals(self, reg: DemandRegistration) -> None:
+        """On receipt of a demand, schedule what may lead the Investors to withdraw it:
+        the script's withdrawal for this cycle, else the scenario's draws (material
+        information made known after or before the request, a change of mind, a price
+        fall). Whichever comes first while the statement is pending withdraws it."""
+        pol = self.policy
+        scripted = pol.script.demand_for(reg.cycle) if pol.scripted else None
+        if scripted is not None and scripted.withdrawal is not None:
+            self._schedule_scripted_withdrawal(reg, scripted.withdrawal)
+            return
+        if pol.scripted and reg.cycle > 0:
+            return                    # a scripted renewal runs its course unless scripted
+        self._schedule_mai(reg)
+        s, cycle, now = self.withdrawal_stream, reg.cycle, self.calendar.now
+        at = self.calendar.at
+        earlier = pol.earlier_information(s, cycle)
+        if earlier is not None:
+            known = max(0, reg.demand_sent_day - earlier[0])
+            self._disclose(reg, known)
+            at(now + earlier[1], Order.ACTION,
+               lambda _: self.withdraw(reg, ("information",), known))
+        other = pol.changes_mind(s, cycle)
+        if other is not None:
+            at(now + other, Order.ACTION, lambda _: self.withdraw(reg, ("other",), None))
+        if pol.price_sensitive(s, cycle):
+            self._schedule_price_withdrawal(reg, self.world.investor_behaviour.withdraw_price_drop)
+
+    def _schedule_mai(self, reg: DemandRegistration) -> None:
+        """Material adverse information made known while ``reg`` is pending (§1(c))."""
         e, s = self.world.events, self.events_stream
         fixed = self.policy.script.events.mai_day
-        if self.policy.scripted and (fixed is not None or reg.cycle > 0):
-            if fixed is None or reg.cycle > 0:
+        if self.policy.scripted and fixed is not None:
+            if reg.cycle > 0:
                 return
-            day = fixed
+            known = fixed
         else:
             if not s.chance(e.mai_prob, 2 + 2 * reg.cycle):
                 return
-            day = reg.received_day + s.days(e.mai_day, 3 + 2 * reg.cycle)
-        self.calendar.at(day, Order.ACTION, lambda _: self._on_mai(reg))
+            known = reg.received_day + s.days(e.mai_day, 3 + 2 * reg.cycle)
+        self.calendar.at(max(known, self.calendar.now), Order.ACTION,
+                         lambda _: self._on_mai(reg, known))
 
-    def _on_mai(self, reg: DemandRegistration) -> None:
+    def _on_mai(self, reg: DemandRegistration, known: int) -> None:
+        """The information is at hand: the Investors decide whether to withdraw."""
+        if self._disclosed(reg, known):
+            lead = self.investor(reg.initiating[0])
+            if self.policy.withdraws_on_mai(lead.stream, lead.name, reg.cycle):
+                self.withdraw(reg, ("information",), known)
+
+    def _disclosed(self, reg: DemandRegistration, known: int) -> bool:
+        """Log MAI_DISCLOSED (if ``reg`` is still pending): material information made
+        known to the Investors on day ``known`` (on the demand's receipt if earlier)."""
+        if reg.withdrawn or reg.effective_day >= 0:
+            return False
+        self.log.record(self.calendar.now, ev.MAI_DISCLOSED, "company", "§1(c)", dict(
+            cycle=reg.cycle, made_known_day=known, request_day=reg.demand_sent_day))
+        return True
+
+    def _disclose(self, reg: DemandRegistration, known: int) -> None:
+        self.calendar.at(max(known, self.calendar.now), Order.ACTION,
+                         lambda _: self._disclosed(reg, known))
+
+    def _schedule_scripted_withdrawal(self, reg: DemandRegistration, w) -> None:
+        """The script's withdrawal: its day (or the price path), its causes and the day the
+        information was made known."""
+        causes, now, at = w.causes, self.calendar.now, self.calendar.at
+        if not causes:
+            return
+        known = w.information_day
+        if known is not None:
+            self._disclose(reg, known)
+        day = w.day if w.day is not None else known
+        if day is None:               # "price" alone: the price path decides the day
+            drop = w.price_drop if w.price_drop is not None else (
+                self.world.investor_behaviour.withdraw_price_drop)
+            self._schedule_price_withdrawal(reg, drop)
+            return
+        at(max(day, now), Order.ACTION, lambda _: self.withdraw(reg, causes, known))
+
+    def _schedule_price_withdrawal(self, reg: DemandRegistration, drop: float) -> None:
+        """Withdraw on the first day from now the price is ``drop`` below its level on
+        the request day (the path is monthly: only month starts need checking)."""
+        trigger = self.price_at(reg.demand_sent_day) * (1 - drop)
+        day, horizon = self.calendar.now, self.world.horizon_days
+        while day <= horizon:
+            if self.price_at(day) < trigger:
+                self.calendar.at(day, Order.ACTION,
+                                 lambda _: self.withdraw(reg, ("price",), None))
+                return
+            day = (day // DAYS_PER_MONTH + 1) * DAYS_PER_MONTH
+
+    def withdraw(self, reg: DemandRegistration, causes: tuple[str, ...],
+                 made_known_day: int | None) -> None:
+        """The Investors ask for ``reg``'s withdrawal (if still pending); they demand
+        again unless that used up the demand (or a script names the next cycle)."""
         if reg.withdrawn or reg.effective_day >= 0:
             return
-        today = self.calendar.now
-        self.log.record(today, ev.MAI_DISCLOSED, "company", "§1(c)", dict(cycle=reg.cycle))
-        lead = self.investor(reg.initiating[0])
-        if self.policy.withdraws_on_mai(lead.stream, lead.name, reg.cycle):
-            self.company.withdraw_for_mai(reg)
-            self.schedule_demand(base_day=today, second=reg.second)
+        used = self.company.withdraw_at_investors_request(reg, causes, made_known_day)
+        if not used or (self.policy.scripted
+                        and self.policy.script.demand_for(self.cycles) is not None):
+            self.schedule_demand(base_day=self.calendar.now, second=reg.second)
 
     # --- Capital (§1(a)) -----------------------------------------------------------------
     def allocate_capital(self, reg: DemandRegistration) -> tuple[dict[str, int], dict[str, int]]:

@@ -32,7 +32,16 @@ reviewed                           the Commission reviewed the first statement
 comment_letters                    comment letters on the first statement
 demands_used                       demand registrations used up (§1(c))
 demands_made                       Demand Notices sent (any cycle)
-withdrawn_mai                      a registration was withdrawn after later MAI (§1(c))
+withdrawn_mai                      a registration was withdrawn solely for material
+                                   information made known after the request (§1(c)):
+                                   the demand was kept
+withdrawals_mai_after              withdrawals at the Investors' request whose causes include
+                                   material information made known after the request day
+withdrawals_mai_before             ... made known on or before the request day
+withdrawals_price                  ... whose causes include a fall in the price
+withdrawals_other                  ... for other reasons (the Investors changed their minds)
+withdrawals_using_demand           withdrawals that used up a demand (§1(c); a withdrawal
+                                   with several causes counts under each of them above)
 second_demand_made                 a second demand for capital-short shares (§1(a))
 shares_requested                   shares requested in the first registration
 shares_registered                  shares registered in all effective statements
@@ -84,7 +93,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("effectiveness_target_missed", "bool"), ("target_miss_breach", "bool"),
     ("delay_used", "bool"), ("delay_days", "i32?"), ("cooldown_days", "i32"),
     ("reviewed", "bool?"), ("comment_letters", "i16"), ("demands_used", "i16"),
-    ("demands_made", "i16"), ("withdrawn_mai", "bool"), ("second_demand_made", "bool"),
+    ("demands_made", "i16"), ("withdrawn_mai", "bool"), ("withdrawals_mai_after", "i16"),
+    ("withdrawals_mai_before", "i16"), ("withdrawals_price", "i16"),
+    ("withdrawals_other", "i16"), ("withdrawals_using_demand", "i16"),
+    ("second_demand_made", "bool"),
     ("shares_requested", "i64"), ("shares_registered", "i64"),
     ("shares_unregistered_capital", "i64"), ("joinders_timely", "i16"),
     ("joinders_late", "i16"), ("info_answers_late", "i16"), ("suspension_days", "i32"),
@@ -158,6 +170,7 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
     notice_late = window_empty = deadline_missed = delayed_by_investor = False
     before_floor = target_missed = miss_breach = delay_used = False
     withdrawn_mai = second_made = False
+    w_after = w_before = w_price = w_other = w_used = 0
     cooldown = letters = demands_used = demands_made = 0
     requested = registered = unregistered = 0
     timely = late_joinders = info_late = suspension = 0
@@ -241,10 +254,18 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
             else:
                 deadline_missed = True
         elif k == _STATEMENT_WITHDRAWN:
-            if d["caused_by_mai"]:
-                withdrawn_mai = True
+            causes = d["causes"]
+            if "information" in causes:
+                if d["made_known_day"] > d["request_day"]:
+                    w_after += 1
+                    withdrawn_mai = withdrawn_mai or not d["demand_used"]
+                else:
+                    w_before += 1
+            w_price += "price" in causes
+            w_other += "other" in causes
             if d["demand_used"]:
                 demands_used += 1
+                w_used += 1
         elif k == _TARGET_MISSED:
             target_missed = True
             miss_breach = miss_breach or d["breach"]
@@ -305,6 +326,9 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
         "delay_used": delay_used, "delay_days": delay_days, "cooldown_days": cooldown,
         "reviewed": reviewed, "comment_letters": letters, "demands_used": demands_used,
         "demands_made": demands_made, "withdrawn_mai": withdrawn_mai,
+        "withdrawals_mai_after": w_after, "withdrawals_mai_before": w_before,
+        "withdrawals_price": w_price, "withdrawals_other": w_other,
+        "withdrawals_using_demand": w_used,
         "second_demand_made": second_made, "shares_requested": requested,
         "shares_registered": registered, "shares_unregistered_capital": unregistered,
         "joinders_timely": timely, "joinders_late": late_joinders,

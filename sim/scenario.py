@@ -155,6 +155,10 @@ class InvestorBehaviour:
     info_response_days: Dist
     sell_days: Dist
     withdraw_on_mai_prob: Prob
+    withdraw_day: Dist
+    withdraw_other_prob: Prob
+    withdraw_price_prob: Prob
+    withdraw_price_drop: Annotated[float, Field(gt=0.0, lt=1.0, strict=True)]
     piggyback_prob: Prob
     piggyback_response_days: Dist
 
@@ -205,10 +209,17 @@ class Suspensions:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class MaterialEvents:
-    """Material adverse information (§1(c)) and other material activity (§1(d))."""
+    """Material adverse information (§1(c)) and other material activity (§1(d)).
+
+    ``mai_*``: information made known while a demand is pending (days after its receipt);
+    ``mai_before_*``: information made known on or before the request (days before the
+    Demand Notice was sent) that later leads the Investors to withdraw.
+    """
 
     mai_prob: Prob
     mai_day: Dist
+    mai_before_prob: Prob
+    mai_before_days: Dist
     other_activity_prob: Prob
     other_activity_day: Dist
 

@@ -22,6 +22,15 @@ def _names(xs) -> str:
     return ", ".join(xs) if len(xs) <= 6 else ", ".join(xs[:6]) + f" (+{len(xs) - 6})"
 
 
+def _withdrawal_causes(d) -> str:
+    words = {"information": (f"material information made known day {d['made_known_day']} "
+                             f"({'after' if (d['made_known_day'] or 0) > d['request_day'] else 'not after'}"
+                             f" the request of day {d['request_day']})"),
+             "price": f"the price fell to {d['price']:g} from {d['price_at_request']:g}",
+             "other": "other reasons"}
+    return " and ".join(words[c] for c in d["causes"])
+
+
 DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
     ev.DEAL_CLOSED: lambda e: (f"closing: {e.details['investors']} Investors hold "
                                f"{e.details['units']:,} Units = "
@@ -83,9 +92,12 @@ DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
     ev.RESPONSE_FILED: lambda e: (f"Company answers comments (round {e.details['round']}, "
                                   f"{e.details['days']} days{', LATE' if e.details['late'] else ''})"),
     ev.REVIEW_CLEARED: lambda e: "review cleared, acceleration granted",
-    ev.MAI_DISCLOSED: lambda e: "material adverse information made known to the Investors",
-    ev.STATEMENT_WITHDRAWN: lambda e: (f"withdrawn at the Investors' request (demand used: "
-                                       f"{e.details['demand_used']})"),
+    ev.MAI_DISCLOSED: lambda e: (f"material adverse information made known to the Investors "
+                                 f"on day {e.details['made_known_day']} (request day "
+                                 f"{e.details['request_day']})"),
+    ev.STATEMENT_WITHDRAWN: lambda e: (f"withdrawn at the Investors' request: "
+                                       f"{_withdrawal_causes(e.details)} -- demand "
+                                       f"{'USED' if e.details['demand_used'] else 'not used'}"),
     ev.STATEMENT_EFFECTIVE: lambda e: (f"statement EFFECTIVE, {e.details['days_from_filing']} "
                                        f"days after filing"),
     ev.TARGET_MISSED: lambda e: (f"{e.details['days_over']} days past the effectiveness target"

@@ -67,21 +67,27 @@ def test_1c_demand_available_negotiated_two_demands():
 
 
 def test_1c_withdrawal_at_investors_request_uses_the_demand():
-    """§1(c)(ii): withdrawn at the requesting Investors' request -> demand satisfied."""
-    assert withdrawal_uses_demand(True, False) is True
+    """§1(c)(ii): withdrawn at the requesting Investors' request (they changed their
+    minds, the price fell) -> demand satisfied."""
+    assert withdrawal_uses_demand(("other",), None, 10) is True
+    assert withdrawal_uses_demand(("price",), None, 10) is True
 
 
 def test_1c_withdrawal_because_of_later_material_adverse_information_does_not():
     """§1(c)(ii): withdrawn at the Investors' request solely because of material
-    information about the Company made known after the request -> demand not used."""
-    assert withdrawal_uses_demand(True, True) is False
+    information about the Company made known after the request -> demand not used;
+    made known on the request day or before it, or not solely -> used."""
+    assert withdrawal_uses_demand(("information",), 11, 10) is False
+    assert withdrawal_uses_demand(("information",), 10, 10) is True
+    assert withdrawal_uses_demand(("information",), 9, 10) is True
+    assert withdrawal_uses_demand(("information", "price"), 11, 10) is True
 
 
 def test_1c_withdrawal_not_at_investors_request_does_not_use_the_demand():
     """§1(c): the Company withdraws on its own -> not "withdrawn at the request of the
     Investors", so the demand is not satisfied."""
-    assert withdrawal_uses_demand(False, False) is False
-    assert withdrawal_uses_demand(False, True) is False
+    assert withdrawal_uses_demand(("other",), None, 10, at_investors_request=False) is False
+    assert withdrawal_uses_demand(("information",), 5, 10, at_investors_request=False) is False
 
 
 # --- §1(c) 180-day cooldown ---------------------------------------------------------------

@@ -24,6 +24,7 @@ from sim import events as ev
 from sim.audit import audit
 from sim.cli import main
 from sim.config import ConfigError, build, deep_merge
+from sim.distributions import Fixed
 from sim.model import run_deal
 from sim.outcomes import outcomes
 from sim.rules.limits import withdrawal_uses_demand
@@ -167,9 +168,10 @@ def test_1c_later_information_and_price_is_not_solely_information(terms, scenari
 @pytest.mark.parametrize("field, value", [("withdraw_other_prob", 1.0),
                                           ("withdraw_price_prob", 1.0)])
 def test_scenario_drawn_withdrawals(terms, scenario, field, value):
-    """Drawn from the scenario (no scripted withdrawal): a change of mind (other) or a
-    price fall of half (the scripted path falls to 37% on day 30)."""
-    ib = dataclasses.replace(scenario.investor_behaviour, **{field: value})
+    """Drawn from the scenario (no scripted withdrawal): a change of mind 10 days after the
+    receipt (other) or a price fall of half (the scripted path falls to 37% on day 30)."""
+    ib = dataclasses.replace(scenario.investor_behaviour, withdraw_day=Fixed(value=10),
+                             **{field: value})
     sc = dataclasses.replace(scenario, investor_behaviour=ib)
     _, log = play(terms, sc, {"events": {"market_returns": [-1.0]}})
     w = log.first(ev.STATEMENT_WITHDRAWN)
@@ -179,7 +181,8 @@ def test_scenario_drawn_withdrawals(terms, scenario, field, value):
 
 def test_scenario_drawn_information_known_before_the_request(terms, scenario):
     evs = dataclasses.replace(scenario.events, mai_before_prob=1.0)
-    _, log = play(terms, dataclasses.replace(scenario, events=evs))
+    ib = dataclasses.replace(scenario.investor_behaviour, withdraw_day=Fixed(value=10))
+    _, log = play(terms, dataclasses.replace(scenario, events=evs, investor_behaviour=ib))
     w = log.first(ev.STATEMENT_WITHDRAWN)
     assert w.details["causes"] == ("information",)
     assert w.details["made_known_day"] <= w.details["request_day"] == 10
@@ -335,3 +338,12 @@ def test_engine_rule_and_audit_agree(terms, scenario, cause, known, day):
     assert renewed is (not expected)
     assert outcomes(log)["withdrawals_using_demand"] == int(expected)
     assert not [f for f in audit(log, t) if f.severity == "breach"]
+
+
+def test_by_without_day_sends_when_the_last_named_investor_wants_it(terms, scenario):
+    """`by` without `day`: inv01, inv02, inv05 send the Demand Notice on the drawn day the
+    last of them wants a registration (their own patience draws)."""
+    _, log = play_cycles(terms, scenario, [{"by": ["inv01", "inv02", "inv05"]}])
+    first = sent(log)[0]
+    assert first.details["initiating"] == ("inv01", "inv02", "inv05")
+    assert first.day > 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Collection, Iterable
 
 from sim.rules._registry import rule
 from sim.terms import Terms
@@ -20,16 +20,39 @@ def demand_available(demands_used: int, is_second_demand: bool, terms: Terms) ->
     return is_second_demand or demands_used < terms.demand_registrations
 
 
-@rule("§1(c)", "deemed satisfied only when a registration statement ... shall have (i) become "
-               "effective, or (ii) been withdrawn at the request of the Investors")
-def withdrawal_uses_demand(at_investors_request: bool, caused_by_later_mai: bool) -> bool:
+@rule("§1(c)", "withdrawn at the request of the Investors requesting such registration "
+               "(other than solely as a result of material information concerning the business "
+               "or financial condition of the Company which is made known to such Investors "
+               "after the date on which registration was requested)")
+def withdrawal_uses_demand(causes: Collection[str], made_known_day: int | None,
+                           request_day: int, at_investors_request: bool = True) -> bool:
     """§1(c): the obligation is "deemed satisfied only when a registration statement ...
     shall have (i) become effective, or (ii) been withdrawn at the request of the
     Investors requesting such registration (other than solely as a result of material
     information concerning the business or financial condition of the Company which is
     made known to such Investors after the date on which registration was requested)".
+
+    A withdrawal at the Investors' request uses up the demand unless its *only* cause is
+    such information made known on a day *after* the request day. Information made known
+    on the request day or before it (the Investors asked knowing it), a price fall, a
+    change of mind, or later information together with another cause, all use it up. A
+    withdrawal not at the Investors' request (the Company's own) does not satisfy it.
+
+    Args:
+        causes: The withdrawal's causes: ``"information"`` (material information about
+            the Company), ``"price"``, ``"other"``.
+        made_known_day: The day the information was made known to the Investors (None
+            when ``"information"`` is not a cause).
+        request_day: "the date on which registration was requested": the day the Initiating
+            Investors sent the Demand Notice (their request, whatever day it reached the
+            Company).
+        at_investors_request: Withdrawn at the request of the requesting Investors.
     """
-    return at_investors_request and not caused_by_later_mai
+    if not at_investors_request:
+        return False
+    solely_information = set(causes) == {"information"}
+    return not (solely_information and made_known_day is not None
+                and made_known_day > request_day)
 
 
 @rule("§1(c)", "any other Registration Statement of the Company (scope of the cooldown)")
