@@ -95,6 +95,8 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     _p("target_miss_breach", "target_miss_breach", "§1(a)", "120-day target missed (breach)"),
     _p("delay_used", "delay_used", "§1(d)", "delay right used"),
     _p("withdrawn_mai", "withdrawn_mai", "§1(c)", "withdrawn after material adverse info"),
+    _p("withdrawal_used_demand", "withdrawals_using_demand", "§1(c)",
+       "a withdrawal used up the demand"),
     _p("second_demand", "second_demand_made", "§1(a)", "second demand (capital shortfall)"),
     _p("piggybacked", "piggyback_requests", "§3(a)", "an Investor piggy-backed"),
     _p("cut_back", "cutbacks", "§3(c)", "an underwriter cut Investors back"),
