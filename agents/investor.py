@@ -9,6 +9,7 @@ import mesa
 from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH, PIGGYBACK_SLOTS, PIGGYBACK_WIDTH
 from sim import events as ev
 from sim.calendar import Order
+from sim.holdings import CAPITAL_SHORT
 from sim.offering import on_piggyback_request
 from sim.rules import demand as demand_rules
 from sim.rules import information, notices, securities
@@ -53,7 +54,7 @@ class Investor(mesa.Agent):
     @property
     def holds(self) -> int:
         """Registrable Shares not yet sold in a registered distribution (§7)."""
-        return self.registrable - self.model.sold_registrable.get(self.name, 0)
+        return self.model.holdings.held(self.name)
 
     # --- Piggy-back (§3(a)) ----------------------------------------------------------
     def on_registration_notice(self, plan: "OfferingPlan") -> None:
@@ -62,9 +63,11 @@ class Investor(mesa.Agent):
         today = m.calendar.now
         m.log.record(today, ev.REGISTRATION_NOTICE_RECEIVED, self.name, "§8(a)", dict(
             offering=plan.id, given_day=plan.notice_given_day))
-        shares = self.unregistered()
-        if shares <= 0 or not m.policy.elects_piggyback(self, plan):
+        if self.unregistered() <= 0 or not m.policy.elects_piggyback(self, plan):
             return
+        # The shares asked for are committed to this registration from now on (§7: a
+        # share is asked for in one registration at a time).
+        shares = m.holdings.commit(self.name, plan.id, self.unregistered())
         sent = today + m.policy.piggyback_response(self, plan)
         lat = m.policy.latency(self.piggyback_stream, self.notice_method,
                                self.piggyback_slot(plan, "latency_out"), self.name)
@@ -78,20 +81,26 @@ class Investor(mesa.Agent):
         shares they hold unregistered on the day it is sent (none left: no demand)."""
         m = self.model
         today = m.calendar.now
-        by_name = m.investors_by_name
+        by_name, holdings, key = m.investors_by_name, m.holdings, reg.key
         for name in reg.initiating:
             shares = by_name[name].shares_to_offer_for(reg.second)
+            if reg.second:          # the shares left out for lack of capital (§1(a))
+                shares = holdings.move(name, CAPITAL_SHORT, key, shares)
+            else:
+                shares = holdings.commit(name, key, shares)
             if shares > 0:
                 reg.requested[name] = shares
-                m.commit(name, shares)
         if not reg.requested:
             return
+        # §1(c): the requesting holders specify the method of disposition.
+        reg.underwritten = m.policy.demand_underwritten(self.stream, self.name, reg.cycle)
         latency = m.policy.latency(self.stream, self.notice_method,
                                    self.slot("demand_latency", reg.cycle), self.name)
         m.log.record(today, ev.DEMAND_SENT, self.name, "§1(a)", dict(
             cycle=reg.cycle, second=reg.second, initiating=reg.initiating,
             units=sum(m.investors_by_name[i].units for i in reg.initiating),
-            shares=sum(reg.requested.values()), method=self.notice_method))
+            shares=sum(reg.requested.values()), requested=tuple(reg.requested.items()),
+            method=self.notice_method, underwritten=reg.underwritten))
         received = today + latency
         m.calendar.at(notices.effective_day(today, received, m.terms,
                                                     self.notice_method), Order.RECEIPT,
@@ -122,20 +131,23 @@ class Investor(mesa.Agent):
         """Shares not yet registered (first demand), or left out for lack of capital
         (second demand, §1(a))."""
         if second:
-            return self.model.unregistered_capital.get(self.name, 0)
+            return self.model.holdings.in_registration(CAPITAL_SHORT, self.name)
         return self.unregistered()
 
     def unregistered(self) -> int:
-        """Registrable Shares neither registered nor asked for in a pending registration
-        (a demand, a joinder or a Piggy-back Request awaiting its statement)."""
-        m = self.model
-        return (self.registrable - m.registered_shares.get(self.name, 0)
-                - m.committed.get(self.name, 0))
+        """Registrable Shares held and not committed to any pending registration (a
+        demand, a joinder or a Piggy-back Request, or a statement still effective)."""
+        return self.model.holdings.free(self.name)
 
     def send_joinder(self, reg: "DemandRegistration", shares: int, sent_day: int) -> None:
         """Send a written request to be included (§1(a)) on ``sent_day``; the Company's
         receipt is the logged fact (with the day it was sent)."""
         m = self.model
+        key = reg.key                 # the shares asked for are committed here only
+        shares = (m.holdings.move(self.name, CAPITAL_SHORT, key, shares) if reg.second
+                  else m.holdings.commit(self.name, key, shares))
+        if shares <= 0:
+            return
         latency = m.policy.latency(self.stream, self.notice_method,
                                    reg.cycle * INVESTOR_WIDTH + _JOIN_LATENCY, self.name)
         received = notices.effective_day(sent_day, sent_day + latency, m.terms,

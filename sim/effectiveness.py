@@ -123,7 +123,7 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
         m.log.record(end, ev.EFFECTIVENESS_ENDED, company.name, "§2(e)", dict(
             cycle=reg.cycle, reason=reason, effective_day=start,
             shares_registered=sum(s for _, s in sellers), shares_sold=sold_total,
-            sold_out=tuple(sold_out),
+            sold_out=tuple(sold_out), sold_by=tuple(sold_by.items()),
             suspension_days=sum(min(b, end) - a for a, b in periods if a < end)))
         resale_sold(company, reg, start, sold_by)
 
@@ -138,14 +138,16 @@ def resale_sold(company: "Company", reg: "DemandRegistration", effective_day: in
     price = m.price_at(effective_day)
     net, gross_total, cost_total = {}, 0.0, 0.0
     rate = m.expense_figures.selling_commission
+    holdings, key = m.holdings, reg.key
     for name, sold in sold_by.items():
+        sold = holdings.sell(name, key, sold)
         if sold:
-            m.sold_registrable[name] = m.sold_registrable.get(name, 0) + sold
             gross = sold * price
             cost = expenses.selling_costs(gross, False, m.expense_figures)
             net[name] = gross - cost
             gross_total += gross
             cost_total += cost
+    holdings.release_all(key)      # the period is over: what is unsold is free again
     if not net:
         return
     m.log.record(m.calendar.now, ev.SELLING_COSTS_PAID, "investors", "§4", dict(

@@ -28,6 +28,7 @@ from sim.rules import expenses as costs_rules
 from sim.calendar import Calendar, Order
 from sim.effectiveness import MAX_SUSPENSIONS, SUSPENSION_WIDTH
 from sim.events import EventLog
+from sim.holdings import CAPITAL_SHORT, Holdings
 from sim.offering import (OFFERING_SLOTS, PER_OFFERING, draw_offerings, offering_process,
                           offering_stream_width)
 from sim.registration import DemandRegistration
@@ -143,6 +144,7 @@ class DealModel(mesa.Model):
         self.underwriter = Underwriter(self)
         self.total_units = scenario.total_units
         self.registrable_total = sum(i.registrable for i in self.investors)
+        self.holdings = Holdings({i.name: i.registrable for i in self.investors})
         self._monthly_drift = (scenario.market.annual_drift
                                - 0.5 * scenario.market.annual_volatility ** 2) * (
             DAYS_PER_MONTH / 365)
@@ -161,10 +163,8 @@ class DealModel(mesa.Model):
         self.calendar.reset()
         self.log = EventLog()
         self.company.reset()
-        self.registered_shares: dict[str, int] = {}
+        self.holdings.reset()
         self.unregistered_capital: dict[str, int] = {}
-        self.sold_registrable: dict[str, int] = {}
-        self.committed: dict[str, int] = {}
         self.capital_increase_pending = False
         self.cycles = 0
         self.capital_increased_day: int | None = None
@@ -329,13 +329,13 @@ class DealModel(mesa.Model):
                 alloc[n] += 1
             self.headroom = 0
         registered, unregistered = {}, {}
-        registered_shares = self.registered_shares
+        holdings, key = self.holdings, reg.key
         for name, shares in reg.requested.items():
             short = cap[name] - alloc[name]
             registered[name] = shares - short
             if short:
                 unregistered[name] = short
-            registered_shares[name] = registered_shares.get(name, 0) + shares - short
+                holdings.move(name, key, CAPITAL_SHORT, short)   # kept for the second demand
         for name, short in unregistered.items():
             self.unregistered_capital[name] = self.unregistered_capital.get(name, 0) + short
         if reg.second:
@@ -347,16 +347,18 @@ class DealModel(mesa.Model):
     def release_capital(self, reg: DemandRegistration) -> None:
         """A filed statement is withdrawn: what it registered is unregistered again, and
         the authorized capital it took, and the shortfall it recorded, are undone."""
-        for name, shares in reg.registered.items():
-            self.registered_shares[name] -= shares
+        holdings = self.holdings
         self.headroom += reg.capital_used
-        if reg.second:
+        if reg.second:             # the second demand's shares wait for it again
             for name, shares in reg.registered.items():
                 self.unregistered_capital[name] += shares
+                holdings.move(name, reg.key, CAPITAL_SHORT, shares)
         for name, short in reg.unregistered_capital.items():
             self.unregistered_capital[name] -= short
+            holdings.release(name, CAPITAL_SHORT, short)
             if not self.unregistered_capital[name]:
                 del self.unregistered_capital[name]
+        holdings.release_all(reg.key)
 
     def schedule_capital_increase(self, reg: DemandRegistration) -> None:
         """Shareholders authorize more Common some days after a shortfall (scenario);
@@ -380,15 +382,6 @@ class DealModel(mesa.Model):
 
         self.calendar.at(reg_day + days, Order.ACTION, increase)
 
-    def commit(self, investor: str, shares: int) -> None:
-        """Shares asked for in a pending registration: not offered again meanwhile."""
-        self.committed[investor] = self.committed.get(investor, 0) + shares
-
-    def release_all(self, requested: dict[str, int]) -> None:
-        """The pending registration is over (filed, sold, withdrawn or refused)."""
-        for investor, shares in requested.items():
-            self.committed[investor] -= shares
-
     def demand_pending(self) -> bool:
         """Whether a demand registration is under way (received, not yet over)."""
         return bool(self.company.active)
@@ -397,16 +390,18 @@ class DealModel(mesa.Model):
         """The included holders sell in the Company's offering: their shares stop being
         Registrable Shares (§7), they bear their selling costs (§4), claims may follow (§5)."""
         net, gross_total = {}, 0.0
+        investors, holdings = self.investors_by_name, self.holdings
         for name, shares in included.items():
+            if name in investors:       # only shares committed to this offering are sold
+                shares = holdings.sell(name, plan.id, shares)
             if not shares:
                 continue
             gross, net_usd = costs.pay_selling_costs(self, plan.id, name, shares,
                                                     plan.underwritten)
-            if name in self.investors_by_name:
-                self.registered_shares[name] = self.registered_shares.get(name, 0) + shares
-                self.sold_registrable[name] = self.sold_registrable.get(name, 0) + shares
+            if name in investors:
                 net[name] = net_usd
                 gross_total += gross
+        holdings.release_all(plan.id)   # what was not included is free again
         company_gross = plan.company_shares * self.price_at(self.calendar.now)
         company_net = company_gross - costs_rules.selling_costs(
             company_gross, plan.underwritten, self.expense_figures)

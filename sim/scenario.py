@@ -106,7 +106,6 @@ class CompanyBehaviour:
     info_due_days: DayCount
     delay_invoke_prob: Prob
     delay_hold_days: Dist
-    demand_underwritten_prob: Prob = 0.0
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -157,6 +156,7 @@ class InvestorBehaviour:
     withdraw_on_mai_prob: Prob
     piggyback_prob: Prob
     piggyback_response_days: Dist
+    demand_underwritten_prob: Prob = 0.0
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)

@@ -92,6 +92,12 @@ DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
                                  f" ({'breach' if e.details['breach'] else 'best efforts, no breach'})"),
     ev.DEMAND_SATISFIED: lambda e: (f"demand obligation satisfied (demands used: "
                                     f"{e.details['demands_used']})"),
+    ev.DEMAND_NOT_SATISFIED: lambda e: (
+        f"demand NOT satisfied: the statement covers {e.details['shares_registered']:,} of "
+        f"{e.details['shares_requested']:,} shares requested"
+        + ("" if e.details['underwritten'] == e.details['underwritten_requested'] else
+           ", by a method the requesting holders did not choose")
+        + f" (demands used: {e.details['demands_used']})"),
     ev.SALES_SUSPENDED: lambda e: f"prospectus amended: sales suspended to day {e.details['until']}",
     ev.SALES_RESUMED: lambda e: "revised prospectus delivered: sales resume",
     ev.EFFECTIVENESS_ENDED: lambda e: (f"effectiveness period ends ({e.details['reason']}): "
