@@ -65,15 +65,20 @@ class Investor(mesa.Agent):
             offering=plan.id, given_day=plan.notice_given_day))
         if self.unregistered() <= 0 or not m.policy.elects_piggyback(self, plan):
             return
-        # The shares asked for are committed to this registration from now on (§7: a
-        # share is asked for in one registration at a time).
-        shares = m.holdings.commit(self.name, plan.id, self.unregistered())
         sent = today + m.policy.piggyback_response(self, plan)
         lat = m.policy.latency(self.piggyback_stream, self.notice_method,
                                self.piggyback_slot(plan, "latency_out"), self.name)
         got = notices.effective_day(sent, sent + lat, m.terms, self.notice_method)
-        m.calendar.at(got, Order.RECEIPT,
-                      lambda _: on_piggyback_request(m, plan, self.name, shares, sent))
+
+        def send(_event=None) -> None:
+            # The request asks for the shares free on the day it is sent, and commits
+            # them to this registration (§7: a share is asked for in one at a time).
+            shares = m.holdings.commit(self.name, plan.id, self.unregistered())
+            if shares > 0:
+                m.calendar.at(got, Order.RECEIPT,
+                              lambda _: on_piggyback_request(m, plan, self.name, shares, sent))
+
+        m.calendar.at(sent, Order.ACTION, send)
 
     # --- Demand (§1(a)) --------------------------------------------------------------
     def send_demand(self, reg: "DemandRegistration") -> None:
@@ -90,7 +95,10 @@ class Investor(mesa.Agent):
                 shares = holdings.commit(name, key, shares)
             if shares > 0:
                 reg.requested[name] = shares
-        if not reg.requested:
+        if not reg.requested:     # every share held is asked for elsewhere, or sold
+            m.log.record(today, ev.DEMAND_NOT_SENT, self.name, "§1(a)", dict(
+                cycle=reg.cycle, second=reg.second, initiating=reg.initiating,
+                reason="no Registrable Shares free: committed to other registrations or sold"))
             return
         # §1(c): the requesting holders specify the method of disposition.
         reg.underwritten = m.policy.demand_underwritten(self.stream, self.name, reg.cycle)

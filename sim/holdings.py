@@ -26,14 +26,15 @@ class Holdings:
         registrable: Registrable Shares per Investor at the closing (§7).
     """
 
-    __slots__ = ("registrable", "sold", "committed", "by_registration")
+    __slots__ = ("closing", "registrable", "sold", "committed", "by_registration")
 
     def __init__(self, registrable: dict[str, int]) -> None:
-        self.registrable = dict(registrable)
+        self.closing = dict(registrable)
         self.reset()
 
     def reset(self) -> None:
         """Start a deal: nothing sold, nothing committed."""
+        self.registrable = dict(self.closing)
         self.sold: dict[str, int] = {}
         self.committed: dict[str, int] = {}
         self.by_registration: dict[str, dict[str, int]] = {}
@@ -82,6 +83,26 @@ class Holdings:
         """Move committed shares from one registration to another; returns those moved."""
         shares = self.release(investor, source, shares)
         return self.commit(investor, target, shares)
+
+    def scale(self, ratio: float) -> None:
+        """A stock split or dividend (§7: Registrable Shares are adjusted, Units are not):
+        every holding, commitment and sale is multiplied by ``ratio``, rounded down to
+        whole shares (fractions are paid in cash); the rounding is taken from free shares."""
+        for registration in self.by_registration.values():
+            for investor, shares in registration.items():
+                registration[investor] = int(shares * ratio)
+        committed = self.committed
+        for investor in committed:
+            committed[investor] = 0
+        for registration in self.by_registration.values():
+            for investor, shares in registration.items():
+                committed[investor] += shares
+        for investor, total in self.registrable.items():
+            held = int((total - self.sold.get(investor, 0)) * ratio)
+            sold = int(self.sold.get(investor, 0) * ratio)
+            if investor in self.sold:
+                self.sold[investor] = sold
+            self.registrable[investor] = sold + held
 
     def sell(self, investor: str, registration: str, shares: int) -> int:
         """Sell ``shares`` committed to ``registration``: they stop being Registrable

@@ -165,6 +165,9 @@ class DealModel(mesa.Model):
         self.company.reset()
         self.holdings.reset()
         self.unregistered_capital: dict[str, int] = {}
+        self.registrations: list[DemandRegistration] = []
+        self.share_factor = 1.0           # shares now per share at the closing (§7)
+        self._factor_days: list[tuple[int, float]] = []
         self.capital_increase_pending = False
         self.cycles = 0
         self.capital_increased_day: int | None = None
@@ -206,7 +209,47 @@ class DealModel(mesa.Model):
         if self.activity_day is not None:
             self.calendar.at(self.activity_day, Order.ACTION, lambda _: log.record(
                 self.activity_day, ev.OTHER_ACTIVITY_COMMENCED, "company", "§1(d)", {}))
+        for adj in sc.share_adjustments:
+            self.calendar.at(adj.day, Order.ACTION, lambda _, adj=adj: self._adjust_shares(adj))
         self.schedule_demand(base_day=0, second=False)
+
+    def _adjust_shares(self, adj) -> None:
+        """§7: "Registrable Shares" include "any other shares of capital stock of the
+        Company issued to the Investors in respect of such shares as a result of stock
+        splits, stock dividends ...": every Investor's Registrable Shares, and every
+        request and registration of them, are multiplied by the ratio (the Units, and so
+        the §1(a) majority, are not); the price per share is divided by it."""
+        r = adj.ratio
+        before = sum(self.holdings.registrable.values())
+        self.holdings.scale(r)
+        for reg in self.registrations:
+            for table in (reg.requested, reg.registered, reg.unregistered_capital, reg.sales):
+                for name in table:
+                    table[name] = int(table[name] * r)
+        for plan in self.offerings:
+            for name in plan.requests:
+                plan.requests[name] = int(plan.requests[name] * r)
+        for name in self.unregistered_capital:
+            self.unregistered_capital[name] = int(self.unregistered_capital[name] * r)
+        self.headroom = int(self.headroom * r)
+        self.share_factor *= r
+        self._factor_days.append((self.calendar.now, self.share_factor))
+        self.registrable_total = sum(self.holdings.registrable.values())
+        self.log.record(self.calendar.now, ev.SHARES_ADJUSTED, "company", "§7", dict(
+            kind=adj.kind, ratio=r, registrable_before=before,
+            registrable_after=self.registrable_total, factor=self.share_factor))
+
+    def share_price(self, day: int) -> float:
+        """Price of one share of the Common as it is on ``day`` (after any split or stock
+        dividend up to then): :meth:`price_at` is the price per share at the closing."""
+        price = self.price_at(day)
+        if not self._factor_days:
+            return price
+        factor = 1.0
+        for since, f in self._factor_days:
+            if since <= day:
+                factor = f
+        return price / factor
 
     def _draw_activity(self) -> int | None:
         fixed = self.policy.script.events.other_activity_day
@@ -220,7 +263,9 @@ class DealModel(mesa.Model):
 
     # --- Market --------------------------------------------------------------------------
     def price_at(self, day: int) -> float:
-        """Price of the Common on ``day``: GBM sampled monthly (piecewise constant)."""
+        """Price of the Common on ``day`` per share at the closing (adjusted for splits and
+        stock dividends, so ratios of prices are returns): GBM sampled monthly (piecewise
+        constant). The price of one share as it is then is :meth:`share_price`."""
         month = day // DAYS_PER_MONTH if day > 0 else 0
         prices = self._prices
         if month < len(prices):             # a month already priced (most calls)
@@ -274,6 +319,7 @@ class DealModel(mesa.Model):
             return
         reg = DemandRegistration(cycle=cycle, second=second, initiating=tuple(members),
                                  requested={}, demand_sent_day=day)
+        self.registrations.append(reg)
         self.calendar.at(day, Order.ACTION, lambda _: self.investor(lead).send_demand(reg))
 
     def schedule_mai(self, reg: DemandRegistration) -> None:
@@ -402,7 +448,7 @@ class DealModel(mesa.Model):
                 net[name] = net_usd
                 gross_total += gross
         holdings.release_all(plan.id)   # what was not included is free again
-        company_gross = plan.company_shares * self.price_at(self.calendar.now)
+        company_gross = plan.company_shares * self.share_price(self.calendar.now)
         company_net = company_gross - costs_rules.selling_costs(
             company_gross, plan.underwritten, self.expense_figures)
         claims.schedule_claim(self, plan.id, claims.OFFERING_BASE + plan.index, net,

@@ -41,6 +41,7 @@ class DemandRegistration:
     cooldown_end: int | None = None
     underwritten: bool = False                   # method specified by the requesting holders
     filed_underwritten: bool = False             # method of the statement as filed
+    sales: dict[str, int] = field(default_factory=dict)   # shares each seller sells (§2)
 
     @property
     def key(self) -> str:

@@ -214,6 +214,20 @@ class MaterialEvents:
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
+class ShareAdjustment:
+    """A stock split or stock dividend of the Common on ``day`` (§7: Registrable Shares
+    are adjusted for it; Units are not).
+
+    ``ratio`` is new shares per old share: 2.0 for a two-for-one split, 1.05 for a 5%
+    stock dividend, 0.1 for a one-for-ten reverse split.
+    """
+
+    day: Annotated[int, Field(ge=1, le=3650, strict=True)]
+    ratio: Annotated[float, Field(gt=0.0, le=100.0, allow_inf_nan=False, strict=True)]
+    kind: Literal["split", "dividend"] = "split"
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
 class Scenario:
     """Everything about the world a deal meets; validated and frozen."""
 
@@ -234,6 +248,7 @@ class Scenario:
     underwriting: Underwriting
     expenses: Expenses
     claims: Claims
+    share_adjustments: tuple[ShareAdjustment, ...] = ()
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Scenario":

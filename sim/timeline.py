@@ -29,6 +29,10 @@ DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
     ev.CAPITAL_CHECKED: lambda e: (f"authorized-capital headroom {e.details['headroom']:,} for "
                                    f"{e.details['capital_dependent_shares']:,} conversion and "
                                    f"warrant shares (shortfall {e.details['shortfall']:,})"),
+    ev.DEMAND_NOT_SENT: lambda e: f"no Demand Notice sent: {e.details['reason']}",
+    ev.SHARES_ADJUSTED: lambda e: (f"stock {e.details['kind']} ({e.details['ratio']:g} for 1): "
+                                   f"Registrable Shares {e.details['registrable_before']:,} -> "
+                                   f"{e.details['registrable_after']:,}"),
     ev.CAPITAL_INCREASED: lambda e: f"shareholders authorize {e.details['added']:,} more shares",
     ev.DEMAND_SENT: lambda e: (f"{'second ' if e.details['second'] else ''}Demand Notice sent "
                                f"by {e.actor} for {_names(sorted(e.details['initiating']))} "

@@ -191,3 +191,46 @@ def test_1c_audit_catches_a_demand_counted_as_satisfied_by_a_partial_statement(t
     kinds = {f.kind for f in audit(doctored, t)}
     assert "demand_counted_unsatisfied" in kinds
     assert "demand_counted_unsatisfied" not in {f.kind for f in audit(log, t)}
+
+
+def test_7_a_stock_split_scales_registrable_shares_not_units(terms, scenario):
+    """§7: Registrable Shares include shares "issued to the Investors in respect of such
+    shares as a result of stock splits, stock dividends": a two-for-one split on day 5
+    doubles every Investor's Registrable Shares and the shares its Demand Notice asks
+    for, while the Units (and so the §1(a) majority) stay as they were; the proceeds of
+    a sale are the same as without the split (the price per share halves)."""
+    data = {"demand": {"day": 10, "by": ["inv01", "inv02", "inv05"]}, "offerings": [],
+            "review": {"reviewed": False}, "company": {"reserved_other_shares": 0},
+            "events": {"market_returns": [], "suspensions": []}}
+    plain = run_deal(terms, scenario, 0, 0, script=script(data))
+    world = scenario_from_dict({"share_adjustments": [{"day": 5, "ratio": 2.0}]})
+    split = run_deal(terms, world, 0, 0, script=script(data))
+    adj = split.first(ev.SHARES_ADJUSTED)
+    assert adj.clause == "§7" and adj.details["registrable_after"] == 2 * adj.details[
+        "registrable_before"]
+    a, b = plain.first(ev.DEMAND_SENT), split.first(ev.DEMAND_SENT)
+    assert b.details["shares"] == 2 * a.details["shares"]
+    assert b.details["units"] == a.details["units"]
+    sold_a = sum(s for _, s in plain.first(ev.EFFECTIVENESS_ENDED).details["sold_by"])
+    sold_b = sum(s for _, s in split.first(ev.EFFECTIVENESS_ENDED).details["sold_by"])
+    assert sold_b == 2 * sold_a
+    gross = lambda log: sum(e.details["gross_usd"] for e in log
+                            if e.kind == ev.SELLING_COSTS_PAID)
+    assert gross(split) == pytest.approx(gross(plain), rel=1e-9)
+
+
+def test_7_a_stock_dividend_rounds_down_to_whole_shares_and_conserves():
+    """A 5% stock dividend: every holding, commitment and sale scales and rounds down;
+    committed shares never exceed held ones."""
+    from sim.holdings import Holdings
+
+    h = Holdings({"a": 1_000_001, "b": 7})
+    h.commit("a", "demand-0", 500_001)
+    h.commit("b", "offering-1", 7)
+    h.sell("a", "demand-0", 100_001)
+    h.scale(1.05)
+    assert h.sold["a"] == int(100_001 * 1.05)
+    assert h.held("a") == int(900_000 * 1.05)
+    assert h.in_registration("demand-0", "a") == int(400_000 * 1.05)
+    assert h.in_registration("offering-1", "b") == 7 and h.free("b") == 0
+    assert all(h.free(i) >= 0 for i in ("a", "b"))
