@@ -10,6 +10,7 @@ from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH
 from sim import costs
 from sim import events as ev
 from sim.calendar import Order
+from sim.holdings import CAPITAL_SHORT
 from sim import effectiveness
 from sim.review import review
 from sim.rules import delay as delay_rules
@@ -56,13 +57,13 @@ class Company(mesa.Agent):
             total_units=m.total_units, shares=sum(reg.requested.values()),
             sent_day=reg.demand_sent_day))
         if not demand_rules.is_initiating_majority(units, m.total_units, m.terms):
-            m.release_all(reg.requested)
+            self._release_requests(reg)
             m.log.record(today, ev.DEMAND_REFUSED, self.name, "§1(a)", dict(
                 cycle=reg.cycle, reason="initiating investors do not hold a majority of the Units",
                 units=units, total_units=m.total_units))
             return
         if not limits.demand_available(self.demands_used, reg.second, m.terms):
-            m.release_all(reg.requested)
+            self._release_requests(reg)
             m.log.record(today, ev.DEMAND_REFUSED, self.name, "§1(c)", dict(
                 cycle=reg.cycle, reason="demand registration already used",
                 demands_used=self.demands_used))
@@ -70,6 +71,16 @@ class Company(mesa.Agent):
         self.active.add(reg.cycle)
         m.schedule_withdrawals(reg)
         m.calendar.process(self.demand_registration(reg))
+
+    def _release_requests(self, reg: "DemandRegistration") -> None:
+        """The registration will not be filed: its requested shares are free again (a
+        second demand's go back to waiting for it)."""
+        holdings = self.model.holdings
+        if reg.second:
+            for name in list(holdings.by_registration.get(reg.key, ())):
+                holdings.move(name, reg.key, CAPITAL_SHORT, holdings.in_registration(
+                    reg.key, name))
+        holdings.release_all(reg.key)
 
     # --- The registration (§1(a)-(d), §6) -------------------------------------------
     def demand_registration(self, reg: "DemandRegistration") -> Generator:
@@ -204,14 +215,17 @@ class Company(mesa.Agent):
         last = demand_rules.joinder_last_day(reg.notice_given_day,
                                              reg.notice_receipts[inv.name], m.terms)
         if today <= last and not reg.scope_closed and not reg.withdrawn:
-            reg.requested[inv.name] = shares
-            m.commit(inv.name, shares)
+            reg.requested[inv.name] = shares      # committed when the request was sent
             # §1(a)(iii): the request itself states "any other information reasonably
             # requested by the Company", so a joiner owes no separate §6 answer.
             m.log.record(today, ev.JOINDER_RECEIVED, inv.name, "§1(a)", dict(
                 cycle=reg.cycle, shares=shares, sent_day=sent_day, last_day=last,
                 info_included=True))
         else:
+            holdings = m.holdings
+            if reg.second:
+                holdings.move(inv.name, reg.key, CAPITAL_SHORT, shares)
+            holdings.release(inv.name, reg.key, shares)
             m.log.record(today, ev.JOINDER_REJECTED, inv.name, "§1(a)", dict(
                 cycle=reg.cycle, shares=shares, sent_day=sent_day, last_day=last,
                 days_late=today - last))
@@ -273,9 +287,8 @@ class Company(mesa.Agent):
         """File the statement (§1(a), §2(a)), registering what authorized capital allows."""
         m = self.model
         today = reg.filed_day = m.calendar.now
-        m.release_all(reg.requested)          # from now on they count as registered
         registered, unregistered = m.allocate_capital(reg)
-        underwritten = m.policy.demand_underwritten(self.stream, reg.cycle)
+        underwritten = reg.filed_underwritten = reg.underwritten   # §1(c): the holders' method
         if underwritten:
             self._cut_back_demand(reg, registered)
         reg.registered, reg.unregistered_capital = registered, unregistered
@@ -315,7 +328,7 @@ class Company(mesa.Agent):
         for name in registered:
             cut = registered[name] - alloc.get(name, 0)
             registered[name] -= cut
-            m.registered_shares[name] -= cut
+            m.holdings.release(name, reg.key, cut)     # cut shares are free again
         for name in reg.other_requested:
             reg.other_requested[name] = alloc.get(name, 0)
 
@@ -332,17 +345,28 @@ class Company(mesa.Agent):
                 cycle=reg.cycle, days_over=today - target, company_delay_days=company_delay,
                 breach=demand_rules.target_miss_is_breach(reg.filed_day, today, company_delay,
                                                           terms)))
-        if not reg.second:
-            self.demands_used += 1
-        log.record(today, ev.DEMAND_SATISFIED, self.name, "§1(c)", dict(
-            cycle=reg.cycle, how="effective", counts=not reg.second,
-            demands_used=self.demands_used))
-        self.statements.append((today, True, f"demand-{reg.cycle}"))
+        specified, covered = sum(reg.requested.values()), sum(reg.registered.values())
+        satisfied = limits.effective_statement_satisfies_demand(
+            specified, covered, reg.underwritten, reg.filed_underwritten)
+        if satisfied:
+            if not reg.second:
+                self.demands_used += 1
+            log.record(today, ev.DEMAND_SATISFIED, self.name, "§1(c)", dict(
+                cycle=reg.cycle, how="effective", counts=not reg.second,
+                demands_used=self.demands_used))
+        else:
+            log.record(today, ev.DEMAND_NOT_SATISFIED, self.name, "§1(c)", dict(
+                cycle=reg.cycle, second=reg.second, shares_requested=specified,
+                shares_registered=covered, underwritten_requested=reg.underwritten,
+                underwritten=reg.filed_underwritten, demands_used=self.demands_used))
+        self.statements.append((today, True, reg.key))
         self.active.discard(reg.cycle)
         costs.pay_registration_expenses(m, f"demand-{reg.cycle}", sum(reg.registered.values())
                                         + sum(reg.other_requested.values()), withdrawn=False)
         effectiveness.keep_effective(self, reg)
         m.after_effective(reg)
+        if not satisfied and not reg.second:   # §1(c): the demand right is not used up
+            m.schedule_demand(base_day=today, second=False)
 
     def withdraw_at_investors_request(self, reg: "DemandRegistration", causes: tuple[str, ...],
                                       made_known_day: int | None) -> bool:
@@ -353,7 +377,7 @@ class Company(mesa.Agent):
         today = m.calendar.now
         reg.withdrawn = True
         if reg.filed_day < 0:
-            m.release_all(reg.requested)
+            self._release_requests(reg)
         else:                                 # a withdrawn statement registers nothing
             m.release_capital(reg)
         used = limits.withdrawal_uses_demand(causes, made_known_day, reg.demand_sent_day)

@@ -9,6 +9,7 @@ import mesa
 from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH, PIGGYBACK_SLOTS, PIGGYBACK_WIDTH
 from sim import events as ev
 from sim.calendar import Order
+from sim.holdings import CAPITAL_SHORT
 from sim.offering import on_piggyback_request
 from sim.rules import demand as demand_rules
 from sim.rules import information, notices, securities
@@ -53,7 +54,7 @@ class Investor(mesa.Agent):
     @property
     def holds(self) -> int:
         """Registrable Shares not yet sold in a registered distribution (§7)."""
-        return self.registrable - self.model.sold_registrable.get(self.name, 0)
+        return self.model.holdings.held(self.name)
 
     # --- Piggy-back (§3(a)) ----------------------------------------------------------
     def on_registration_notice(self, plan: "OfferingPlan") -> None:
@@ -62,18 +63,23 @@ class Investor(mesa.Agent):
         today = m.calendar.now
         m.log.record(today, ev.REGISTRATION_NOTICE_RECEIVED, self.name, "§8(a)", dict(
             offering=plan.id, given_day=plan.notice_given_day))
-        shares = self.unregistered()
-        if shares <= 0 or not m.policy.elects_piggyback(self, plan):
-            return
-        shares = m.policy.asks_shares(self.name, "piggyback_shares", shares)
-        if shares <= 0:
+        if self.unregistered() <= 0 or not m.policy.elects_piggyback(self, plan):
             return
         sent = today + m.policy.piggyback_response(self, plan)
         lat = m.policy.latency(self.piggyback_stream, self.notice_method,
                                self.piggyback_slot(plan, "latency_out"), self.name)
         got = notices.effective_day(sent, sent + lat, m.terms, self.notice_method)
-        m.calendar.at(got, Order.RECEIPT,
-                      lambda _: on_piggyback_request(m, plan, self.name, shares, sent))
+
+        def send(_event=None) -> None:
+            # The request asks for the shares free on the day it is sent, and commits
+            # them to this registration (§7: a share is asked for in one at a time).
+            shares = m.holdings.commit(self.name, plan.id, m.policy.asks_shares(
+                self.name, "piggyback_shares", self.unregistered()))
+            if shares > 0:
+                m.calendar.at(got, Order.RECEIPT,
+                              lambda _: on_piggyback_request(m, plan, self.name, shares, sent))
+
+        m.calendar.at(sent, Order.ACTION, send)
 
     # --- Demand (§1(a)) --------------------------------------------------------------
     def send_demand(self, reg: "DemandRegistration") -> None:
@@ -81,21 +87,30 @@ class Investor(mesa.Agent):
         shares they hold unregistered on the day it is sent (none left: no demand)."""
         m = self.model
         today = m.calendar.now
-        by_name, pol = m.investors_by_name, m.policy
+        by_name, holdings, key, pol = m.investors_by_name, m.holdings, reg.key, m.policy
         for name in reg.initiating:
             shares = pol.demand_shares(name, reg.cycle,
                                        by_name[name].shares_to_offer_for(reg.second))
+            if reg.second:          # the shares left out for lack of capital (§1(a))
+                shares = holdings.move(name, CAPITAL_SHORT, key, shares)
+            else:
+                shares = holdings.commit(name, key, shares)
             if shares > 0:
                 reg.requested[name] = shares
-                m.commit(name, shares)
-        if not reg.requested:
+        if not reg.requested:     # every share held is asked for elsewhere, or sold
+            m.log.record(today, ev.DEMAND_NOT_SENT, self.name, "§1(a)", dict(
+                cycle=reg.cycle, second=reg.second, initiating=reg.initiating,
+                reason="no Registrable Shares free: committed to other registrations or sold"))
             return
+        # §1(c): the requesting holders specify the method of disposition.
+        reg.underwritten = m.policy.demand_underwritten(self.stream, self.name, reg.cycle)
         latency = m.policy.latency(self.stream, self.notice_method,
                                    self.slot("demand_latency", reg.cycle), self.name)
         m.log.record(today, ev.DEMAND_SENT, self.name, "§1(a)", dict(
             cycle=reg.cycle, second=reg.second, initiating=reg.initiating,
             units=sum(m.investors_by_name[i].units for i in reg.initiating),
-            shares=sum(reg.requested.values()), method=self.notice_method))
+            shares=sum(reg.requested.values()), requested=tuple(reg.requested.items()),
+            method=self.notice_method, underwritten=reg.underwritten))
         received = today + latency
         m.calendar.at(notices.effective_day(today, received, m.terms,
                                                     self.notice_method), Order.RECEIPT,
@@ -128,20 +143,23 @@ class Investor(mesa.Agent):
         """Shares not yet registered (first demand), or left out for lack of capital
         (second demand, §1(a))."""
         if second:
-            return self.model.unregistered_capital.get(self.name, 0)
+            return self.model.holdings.in_registration(CAPITAL_SHORT, self.name)
         return self.unregistered()
 
     def unregistered(self) -> int:
-        """Registrable Shares neither registered nor asked for in a pending registration
-        (a demand, a joinder or a Piggy-back Request awaiting its statement)."""
-        m = self.model
-        return (self.registrable - m.registered_shares.get(self.name, 0)
-                - m.committed.get(self.name, 0))
+        """Registrable Shares held and not committed to any pending registration (a
+        demand, a joinder or a Piggy-back Request, or a statement still effective)."""
+        return self.model.holdings.free(self.name)
 
     def send_joinder(self, reg: "DemandRegistration", shares: int, sent_day: int) -> None:
         """Send a written request to be included (§1(a)) on ``sent_day``; the Company's
         receipt is the logged fact (with the day it was sent)."""
         m = self.model
+        key = reg.key                 # the shares asked for are committed here only
+        shares = (m.holdings.move(self.name, CAPITAL_SHORT, key, shares) if reg.second
+                  else m.holdings.commit(self.name, key, shares))
+        if shares <= 0:
+            return
         latency = m.policy.latency(self.stream, self.notice_method,
                                    reg.cycle * INVESTOR_WIDTH + _JOIN_LATENCY, self.name)
         received = notices.effective_day(sent_day, sent_day + latency, m.terms,

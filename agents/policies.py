@@ -22,11 +22,11 @@ from sim.terms import Terms
 # Slot layouts of the streams (per cycle; cycle c uses slot c * WIDTH + k, cycles past
 # the first continue in the stream's overflow generator).
 COMPANY_SLOTS = dict(notice_delay=0, prep=1, invoke_delay=2, delay_hold=3,
-                     mai_occurs=4, mai_day=5, underwritten=6)
+                     mai_occurs=4, mai_day=5)   # slot 6: unused (was the demand method)
 COMPANY_WIDTH = 8
 INVESTOR_SLOTS = dict(patience=0, cn_latency=1, join=2, join_response=3, join_latency=4,
                       info_req_latency=5, info_response=6, info_latency=7, sell_days=8,
-                      withdraw=9, demand_latency=10)
+                      withdraw=9, demand_latency=10, underwritten=11)
 INVESTOR_WIDTH = 12
 OTHER_HOLDER_SLOTS = dict(request=0, latency_in=1, response=2, latency_out=3)
 OTHER_HOLDER_WIDTH = 8          # per demand cycle: the four above, then offerings 0-3 (cycle 0)
@@ -97,10 +97,6 @@ class ScenarioPolicy:
         slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["delay_hold"]
         return s.days(self.scenario.company.delay_hold_days, slot)
 
-    def demand_underwritten(self, s: Stream, cycle: int) -> bool:
-        """Whether a demand registration is sold through underwriters (scenario)."""
-        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["underwritten"]
-        return s.chance(self.scenario.company.demand_underwritten_prob, slot)
 
     def response_days(self, raw_days: int, round_no: int) -> int:
         """Days the Company takes to answer comment letter ``round_no`` (1-based)."""
@@ -161,6 +157,12 @@ class ScenarioPolicy:
             return max(fixed, 1)
         days = s.days(self._ib.sell_days, cycle * INVESTOR_WIDTH + _SELL_DAYS)
         return days if days > 1 else 1
+
+    def demand_underwritten(self, s: Stream, investor_id: str, cycle: int) -> bool:
+        """§1(c): the method of disposition the requesting holders specify in the Demand
+        Notice: an underwritten sale (True) or not; drawn from the lead's stream."""
+        return s.chance(self._ib.demand_underwritten_prob,
+                        cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["underwritten"])
 
     def withdraws_on_mai(self, s: Stream, investor_id: str, cycle: int) -> bool:
         fixed = self._inv(investor_id, "withdraw_on_mai") if self.scripted else None

@@ -246,7 +246,8 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
         if ended.day < due:
             out.append(Finding(ended.day, "breach", "effectiveness_ended_early", "§2(e)",
                                f"statement kept effective to day {ended.day}, due to day {due}"))
-    return demands_used + (0 if first[ev.STATEMENT_EFFECTIVE].details["second"] else 1)
+    satisfied = _audit_satisfaction(evs, first, out)
+    return demands_used + (0 if eff.details["second"] or not satisfied else 1)
 
 
 def _audit_company_registrations(events: list[ev.Event], terms: Terms,
@@ -308,6 +309,30 @@ def _check_allocation(e: ev.Event, terms: Terms, out: list[Finding]) -> None:
         out.append(Finding(e.day, "breach", "allocation_not_as_agreed", e.clause,
                            f"cutback in {d['registration']} differs from the {d['rule']} "
                            "allocation of the same requests and holdings"))
+
+
+def _audit_satisfaction(evs: list[ev.Event], first: dict[str, ev.Event],
+                        out: list[Finding]) -> bool:
+    """§1(c): recompute from the log whether the effective statement used the demand up
+    (all shares specified in the Demand Notice and the requests included, by the method
+    the requesting holders specified), and hold the Company's record to it."""
+    sent, filed, eff = first[ev.DEMAND_SENT], first[ev.STATEMENT_FILED], first[ev.STATEMENT_EFFECTIVE]
+    specified = sent.details["shares"] + sum(
+        e.details["shares"] for e in evs if e.kind == ev.JOINDER_RECEIVED)
+    asked, used = sent.details["underwritten"], filed.details["underwritten"]
+    if asked != used:
+        out.append(Finding(filed.day, "breach", "method_not_as_requested", "§1(c)",
+                           f"statement filed {'underwritten' if used else 'not underwritten'}; "
+                           f"the requesting holders asked for "
+                           f"{'an underwritten' if asked else 'a non-underwritten'} sale"))
+    satisfied = limits.effective_statement_satisfies_demand(
+        specified, eff.details["shares"], asked, used)
+    if ev.DEMAND_SATISFIED in first and not satisfied:
+        out.append(Finding(eff.day, "breach", "demand_counted_unsatisfied", "§1(c)",
+                           f"demand counted as satisfied, but the statement covers "
+                           f"{eff.details['shares']:,} of {specified:,} shares specified"
+                           + ("" if asked == used else ", not by the holders' method")))
+    return satisfied
 
 
 def _withdrawal_use(first: dict[str, ev.Event]) -> int:

@@ -31,7 +31,7 @@ def pay_registration_expenses(model: "DealModel", registration: str, shares: int
     """§4: "The Company will pay all Registration Expenses of all registrations", the
     withdrawn ones too (§3(b)). Returns the total."""
     today = model.calendar.now
-    value = shares * model.price_at(today)
+    value = shares * model.share_price(today)
     items = expenses.registration_expenses(value, model.world.expenses.blue_sky_states,
                                            model.expense_figures)
     payers = {expenses.expenses_payer(item) for item in items}
@@ -50,7 +50,7 @@ def pay_selling_costs(model: "DealModel", registration: str, seller: str, shares
     """§4: underwriting discounts and selling commissions are not Registration Expenses:
     the seller bears them on its own shares. Returns (gross, net) proceeds in USD."""
     today = model.calendar.now if day is None else day
-    gross = shares * model.price_at(today)
+    gross = shares * model.share_price(today)
     cost = expenses.selling_costs(gross, underwritten, model.expense_figures)
     model.log.record(model.calendar.now, ev.SELLING_COSTS_PAID, seller, "§4", dict(
         registration=registration, shares=shares, gross_usd=round(gross, 2),

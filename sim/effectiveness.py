@@ -106,7 +106,7 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
             if b < end:
                 cal.at(b, Order.ACTION, lambda _, b=b: m.log.record(
                     b, ev.SALES_RESUMED, company.name, "§2", dict(cycle=reg.cycle)))
-    sold_total, sold_out, sold_by = 0, [], {}
+    sold_out, sold_by = [], reg.sales
     for inv, shares in sellers:
         day = done[inv.name]
         if day <= end:
@@ -115,15 +115,14 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
         else:
             # Linear sales over usable days: the share of the pace reached by the end.
             sold = min(shares, shares * usable_days(start, end, periods) // needs[inv.name])
-        sold_total += sold
         sold_by[inv.name] = sold
     reason = "all_sold" if end < start + keep else "one_year"
 
     def period_ends(_event=None) -> None:
         m.log.record(end, ev.EFFECTIVENESS_ENDED, company.name, "§2(e)", dict(
             cycle=reg.cycle, reason=reason, effective_day=start,
-            shares_registered=sum(s for _, s in sellers), shares_sold=sold_total,
-            sold_out=tuple(sold_out),
+            shares_registered=sum(reg.registered.values()), shares_sold=sum(sold_by.values()),
+            sold_out=tuple(sold_out), sold_by=tuple(sold_by.items()),
             suspension_days=sum(min(b, end) - a for a, b in periods if a < end)))
         resale_sold(company, reg, start, sold_by)
 
@@ -135,17 +134,19 @@ def resale_sold(company: "Company", reg: "DemandRegistration", effective_day: in
     the sellers bear their brokers' commissions (§4), valued at the price when the
     statement became effective; a claim may follow (§5)."""
     m = company.model
-    price = m.price_at(effective_day)
+    price = m.share_price(effective_day)
     net, gross_total, cost_total = {}, 0.0, 0.0
     rate = m.expense_figures.selling_commission
+    holdings, key = m.holdings, reg.key
     for name, sold in sold_by.items():
+        sold = holdings.sell(name, key, sold)
         if sold:
-            m.sold_registrable[name] = m.sold_registrable.get(name, 0) + sold
             gross = sold * price
             cost = expenses.selling_costs(gross, False, m.expense_figures)
             net[name] = gross - cost
             gross_total += gross
             cost_total += cost
+    holdings.release_all(key)      # the period is over: what is unsold is free again
     if not net:
         return
     m.log.record(m.calendar.now, ev.SELLING_COSTS_PAID, "investors", "§4", dict(

@@ -276,9 +276,9 @@ def demand_cutback_missing(ctx: Context) -> Verdict | None:
     be included in the underwriting", but no clause says who is cut back when the
     underwriters limit a demand registration (§3(c) covers only §3 registrations)."""
     s = ctx.scenario
-    p, holders = s.company.demand_underwritten_prob, len(s.other_holders)
+    p, holders = s.investor_behaviour.demand_underwritten_prob, len(s.other_holders)
     cond = ("an underwritten demand registration whose underwriters limit the shares: "
-            f"possible when company.demand_underwritten_prob > 0 (here {p:g})")
+            f"possible when investor_behaviour.demand_underwritten_prob > 0 (here {p:g})")
     if p > 0:
         return Verdict("warning", "No rule allocates an underwriters' limit in a demand "
                        f"registration (demand_cutback = {ctx.terms.demand_cutback}); "

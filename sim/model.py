@@ -29,6 +29,7 @@ from sim.rules import expenses as costs_rules
 from sim.calendar import Calendar, Order
 from sim.effectiveness import MAX_SUSPENSIONS, SUSPENSION_WIDTH
 from sim.events import EventLog
+from sim.holdings import CAPITAL_SHORT, Holdings
 from sim.offering import (OFFERING_SLOTS, PER_OFFERING, draw_offerings, offering_process,
                           offering_stream_width)
 from sim.registration import DemandRegistration
@@ -149,6 +150,7 @@ class DealModel(mesa.Model):
         self.underwriter = Underwriter(self)
         self.total_units = scenario.total_units
         self.registrable_total = sum(i.registrable for i in self.investors)
+        self.holdings = Holdings({i.name: i.registrable for i in self.investors})
         self._monthly_drift = (scenario.market.annual_drift
                                - 0.5 * scenario.market.annual_volatility ** 2) * (
             DAYS_PER_MONTH / 365)
@@ -167,10 +169,11 @@ class DealModel(mesa.Model):
         self.calendar.reset()
         self.log = EventLog()
         self.company.reset()
-        self.registered_shares: dict[str, int] = {}
+        self.holdings.reset()
         self.unregistered_capital: dict[str, int] = {}
-        self.sold_registrable: dict[str, int] = {}
-        self.committed: dict[str, int] = {}
+        self.registrations: list[DemandRegistration] = []
+        self.share_factor = 1.0           # shares now per share at the closing (§7)
+        self._factor_days: list[tuple[int, float]] = []
         self.capital_increase_pending = False
         self.cycles = 0
         self.capital_increased_day: int | None = None
@@ -212,7 +215,47 @@ class DealModel(mesa.Model):
         if self.activity_day is not None:
             self.calendar.at(self.activity_day, Order.ACTION, lambda _: log.record(
                 self.activity_day, ev.OTHER_ACTIVITY_COMMENCED, "company", "§1(d)", {}))
+        for adj in sc.share_adjustments:
+            self.calendar.at(adj.day, Order.ACTION, lambda _, adj=adj: self._adjust_shares(adj))
         self.schedule_demand(base_day=0, second=False)
+
+    def _adjust_shares(self, adj) -> None:
+        """§7: "Registrable Shares" include "any other shares of capital stock of the
+        Company issued to the Investors in respect of such shares as a result of stock
+        splits, stock dividends ...": every Investor's Registrable Shares, and every
+        request and registration of them, are multiplied by the ratio (the Units, and so
+        the §1(a) majority, are not); the price per share is divided by it."""
+        r = adj.ratio
+        before = sum(self.holdings.registrable.values())
+        self.holdings.scale(r)
+        for reg in self.registrations:
+            for table in (reg.requested, reg.registered, reg.unregistered_capital, reg.sales):
+                for name in table:
+                    table[name] = int(table[name] * r)
+        for plan in self.offerings:
+            for name in plan.requests:
+                plan.requests[name] = int(plan.requests[name] * r)
+        for name in self.unregistered_capital:
+            self.unregistered_capital[name] = int(self.unregistered_capital[name] * r)
+        self.headroom = int(self.headroom * r)
+        self.share_factor *= r
+        self._factor_days.append((self.calendar.now, self.share_factor))
+        self.registrable_total = sum(self.holdings.registrable.values())
+        self.log.record(self.calendar.now, ev.SHARES_ADJUSTED, "company", "§7", dict(
+            kind=adj.kind, ratio=r, registrable_before=before,
+            registrable_after=self.registrable_total, factor=self.share_factor))
+
+    def share_price(self, day: int) -> float:
+        """Price of one share of the Common as it is on ``day`` (after any split or stock
+        dividend up to then): :meth:`price_at` is the price per share at the closing."""
+        price = self.price_at(day)
+        if not self._factor_days:
+            return price
+        factor = 1.0
+        for since, f in self._factor_days:
+            if since <= day:
+                factor = f
+        return price / factor
 
     def _draw_activity(self) -> int | None:
         fixed = self.policy.script.events.other_activity_day
@@ -226,7 +269,9 @@ class DealModel(mesa.Model):
 
     # --- Market --------------------------------------------------------------------------
     def price_at(self, day: int) -> float:
-        """Price of the Common on ``day``: GBM sampled monthly (piecewise constant)."""
+        """Price of the Common on ``day`` per share at the closing (adjusted for splits and
+        stock dividends, so ratios of prices are returns): GBM sampled monthly (piecewise
+        constant). The price of one share as it is then is :meth:`share_price`."""
         month = day // DAYS_PER_MONTH if day > 0 else 0
         prices = self._prices
         if month < len(prices):             # a month already priced (most calls)
@@ -287,6 +332,7 @@ class DealModel(mesa.Model):
             return
         reg = DemandRegistration(cycle=cycle, second=second, initiating=tuple(members),
                                  requested={}, demand_sent_day=day)
+        self.registrations.append(reg)
         self.calendar.at(day, Order.ACTION, lambda _: self.investor(lead).send_demand(reg))
 
     # --- Withdrawal at the Investors' request (§1(c)) ---------------------------------
@@ -421,13 +467,13 @@ class DealModel(mesa.Model):
                 alloc[n] += 1
             self.headroom = 0
         registered, unregistered = {}, {}
-        registered_shares = self.registered_shares
+        holdings, key = self.holdings, reg.key
         for name, shares in reg.requested.items():
             short = cap[name] - alloc[name]
             registered[name] = shares - short
             if short:
                 unregistered[name] = short
-            registered_shares[name] = registered_shares.get(name, 0) + shares - short
+                holdings.move(name, key, CAPITAL_SHORT, short)   # kept for the second demand
         for name, short in unregistered.items():
             self.unregistered_capital[name] = self.unregistered_capital.get(name, 0) + short
         if reg.second:
@@ -439,16 +485,18 @@ class DealModel(mesa.Model):
     def release_capital(self, reg: DemandRegistration) -> None:
         """A filed statement is withdrawn: what it registered is unregistered again, and
         the authorized capital it took, and the shortfall it recorded, are undone."""
-        for name, shares in reg.registered.items():
-            self.registered_shares[name] -= shares
+        holdings = self.holdings
         self.headroom += reg.capital_used
-        if reg.second:
+        if reg.second:             # the second demand's shares wait for it again
             for name, shares in reg.registered.items():
                 self.unregistered_capital[name] += shares
+                holdings.move(name, reg.key, CAPITAL_SHORT, shares)
         for name, short in reg.unregistered_capital.items():
             self.unregistered_capital[name] -= short
+            holdings.release(name, CAPITAL_SHORT, short)
             if not self.unregistered_capital[name]:
                 del self.unregistered_capital[name]
+        holdings.release_all(reg.key)
 
     def schedule_capital_increase(self, reg: DemandRegistration) -> None:
         """Shareholders authorize more Common some days after a shortfall (scenario);
@@ -472,15 +520,6 @@ class DealModel(mesa.Model):
 
         self.calendar.at(reg_day + days, Order.ACTION, increase)
 
-    def commit(self, investor: str, shares: int) -> None:
-        """Shares asked for in a pending registration: not offered again meanwhile."""
-        self.committed[investor] = self.committed.get(investor, 0) + shares
-
-    def release_all(self, requested: dict[str, int]) -> None:
-        """The pending registration is over (filed, sold, withdrawn or refused)."""
-        for investor, shares in requested.items():
-            self.committed[investor] -= shares
-
     def demand_pending(self) -> bool:
         """Whether a demand registration is under way (received, not yet over)."""
         return bool(self.company.active)
@@ -489,17 +528,19 @@ class DealModel(mesa.Model):
         """The included holders sell in the Company's offering: their shares stop being
         Registrable Shares (§7), they bear their selling costs (§4), claims may follow (§5)."""
         net, gross_total = {}, 0.0
+        investors, holdings = self.investors_by_name, self.holdings
         for name, shares in included.items():
+            if name in investors:       # only shares committed to this offering are sold
+                shares = holdings.sell(name, plan.id, shares)
             if not shares:
                 continue
             gross, net_usd = costs.pay_selling_costs(self, plan.id, name, shares,
                                                     plan.underwritten)
-            if name in self.investors_by_name:
-                self.registered_shares[name] = self.registered_shares.get(name, 0) + shares
-                self.sold_registrable[name] = self.sold_registrable.get(name, 0) + shares
+            if name in investors:
                 net[name] = net_usd
                 gross_total += gross
-        company_gross = plan.company_shares * self.price_at(self.calendar.now)
+        holdings.release_all(plan.id)   # what was not included is free again
+        company_gross = plan.company_shares * self.share_price(self.calendar.now)
         company_net = company_gross - costs_rules.selling_costs(
             company_gross, plan.underwritten, self.expense_figures)
         claims.schedule_claim(self, plan.id, claims.OFFERING_BASE + plan.index, net,

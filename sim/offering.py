@@ -123,7 +123,6 @@ def offering_process(model: "DealModel", plan: OfferingPlan) -> Generator:
     go = not plan.scripted_withdrawal and (
         not plan.underwritten or model.underwriter.proceeds(plan, cal.now))
     plan.resolved_day = cal.now
-    model.release_all(plan.requests)      # included shares are now sold; the rest are free
     if go:
         included = model.underwriter.include(plan) if plan.underwritten else dict(plan.requests)
         plan.effective = True
@@ -143,6 +142,7 @@ def offering_process(model: "DealModel", plan: OfferingPlan) -> Generator:
             requests_dropped=len(plan.requests)))
         costs.pay_registration_expenses(model, plan.id, plan.company_shares + sum(
             plan.requests.values()), withdrawn=True)
+        model.holdings.release_all(plan.id)      # the requested shares are free again
     plan.resolved.succeed()
     if go and plan.underwritten:
         yield cal.until(cal.now + plan.distribution_days, Order.ACTION)
@@ -186,8 +186,9 @@ def on_piggyback_request(model: "DealModel", plan: OfferingPlan, investor: str, 
     last = piggyback_last_day(plan.notice_given_day, model.terms)
     timely = cal.now <= last and plan.resolved_day is None
     if timely:
-        plan.requests[investor] = shares
-        model.commit(investor, shares)
+        plan.requests[investor] = shares     # committed when the request was sent
+    else:
+        model.holdings.release(investor, plan.id, shares)
     model.log.record(cal.now, ev.PIGGYBACK_REQUESTED if timely else ev.PIGGYBACK_REJECTED,
                      investor, "§3(a)", dict(offering=plan.id, shares=shares, sent_day=sent_day,
                                              last_day=last, resolved=plan.resolved_day is not None))

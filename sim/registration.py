@@ -39,3 +39,11 @@ class DemandRegistration:
     withdrawn: bool = False
     delay_end: int | None = None
     cooldown_end: int | None = None
+    underwritten: bool = False                   # method specified by the requesting holders
+    filed_underwritten: bool = False             # method of the statement as filed
+    sales: dict[str, int] = field(default_factory=dict)   # shares each seller sells (§2)
+
+    @property
+    def key(self) -> str:
+        """The registration's name in the log and in the holdings ledger."""
+        return f"demand-{self.cycle}"

@@ -106,7 +106,6 @@ class CompanyBehaviour:
     info_due_days: DayCount
     delay_invoke_prob: Prob
     delay_hold_days: Dist
-    demand_underwritten_prob: Prob = 0.0
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -161,6 +160,7 @@ class InvestorBehaviour:
     withdraw_price_drop: Annotated[float, Field(gt=0.0, lt=1.0, strict=True)]
     piggyback_prob: Prob
     piggyback_response_days: Dist
+    demand_underwritten_prob: Prob = 0.0
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -225,6 +225,20 @@ class MaterialEvents:
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
+class ShareAdjustment:
+    """A stock split or stock dividend of the Common on ``day`` (§7: Registrable Shares
+    are adjusted for it; Units are not).
+
+    ``ratio`` is new shares per old share: 2.0 for a two-for-one split, 1.05 for a 5%
+    stock dividend, 0.1 for a one-for-ten reverse split.
+    """
+
+    day: Annotated[int, Field(ge=1, le=3650, strict=True)]
+    ratio: Annotated[float, Field(gt=0.0, le=100.0, allow_inf_nan=False, strict=True)]
+    kind: Literal["split", "dividend"] = "split"
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
 class Scenario:
     """Everything about the world a deal meets; validated and frozen."""
 
@@ -245,6 +259,7 @@ class Scenario:
     underwriting: Underwriting
     expenses: Expenses
     claims: Claims
+    share_adjustments: tuple[ShareAdjustment, ...] = ()
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Scenario":

@@ -38,6 +38,10 @@ DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
     ev.CAPITAL_CHECKED: lambda e: (f"authorized-capital headroom {e.details['headroom']:,} for "
                                    f"{e.details['capital_dependent_shares']:,} conversion and "
                                    f"warrant shares (shortfall {e.details['shortfall']:,})"),
+    ev.DEMAND_NOT_SENT: lambda e: f"no Demand Notice sent: {e.details['reason']}",
+    ev.SHARES_ADJUSTED: lambda e: (f"stock {e.details['kind']} ({e.details['ratio']:g} for 1): "
+                                   f"Registrable Shares {e.details['registrable_before']:,} -> "
+                                   f"{e.details['registrable_after']:,}"),
     ev.CAPITAL_INCREASED: lambda e: f"shareholders authorize {e.details['added']:,} more shares",
     ev.DEMAND_SENT: lambda e: (f"{'second ' if e.details['second'] else ''}Demand Notice sent "
                                f"by {e.actor} for {_names(sorted(e.details['initiating']))} "
@@ -104,6 +108,12 @@ DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
                                  f" ({'breach' if e.details['breach'] else 'best efforts, no breach'})"),
     ev.DEMAND_SATISFIED: lambda e: (f"demand obligation satisfied (demands used: "
                                     f"{e.details['demands_used']})"),
+    ev.DEMAND_NOT_SATISFIED: lambda e: (
+        f"demand NOT satisfied: the statement covers {e.details['shares_registered']:,} of "
+        f"{e.details['shares_requested']:,} shares requested"
+        + ("" if e.details['underwritten'] == e.details['underwritten_requested'] else
+           ", by a method the requesting holders did not choose")
+        + f" (demands used: {e.details['demands_used']})"),
     ev.SALES_SUSPENDED: lambda e: f"prospectus amended: sales suspended to day {e.details['until']}",
     ev.SALES_RESUMED: lambda e: "revised prospectus delivered: sales resume",
     ev.EFFECTIVENESS_ENDED: lambda e: (f"effectiveness period ends ({e.details['reason']}): "

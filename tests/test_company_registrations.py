@@ -141,7 +141,8 @@ def test_1b_underwritten_demand_registration_follows_demand_cutback(terms, scena
                                                                     switch, cut):
     """§1(b): no cutback rule for a demand registration as written; the switch supplies
     one when the demand registration is underwritten."""
-    world = scenario_from_dict({"company": {"demand_underwritten_prob": 1.0}})
+    # §1(c): the requesting holders specify the method of disposition.
+    world = scenario_from_dict({"investor_behaviour": {"demand_underwritten_prob": 1.0}})
     script = {"demand": {"day": 10}, "offerings": [],
               "investors": {"all": {"join": True, "join_response_days": 2,
                                     "info_response_days": 3}}}

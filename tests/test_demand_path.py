@@ -185,7 +185,10 @@ def test_1a_capital_shortfall_then_second_demand(terms, scenario):
     effective = [e for e in log if e.kind == ev.STATEMENT_EFFECTIVE]
     assert sum(e.details["shares"] for e in effective) == 3_563_593 * 6
     row = outcomes(log)
-    assert (row["demands_used"], row["second_demand_made"]) == (1, True)
+    # §1(c): the first statement did not cover "all shares ... specified", so it did
+    # not use the demand up (RULES.md, corrected); the second demand never counts.
+    assert (row["demands_used"], row["second_demand_made"]) == (0, True)
+    assert log.first(ev.DEMAND_NOT_SATISFIED, cycle=0) is not None
 
 
 def test_2_suspension_pushes_sales_back_and_period_ends_when_all_sold(terms, scenario):

@@ -210,7 +210,7 @@ def test_a_gap_is_reported_at_its_default_and_resolved_once_chosen(gap, switch, 
 
 
 def test_gap_severity_follows_what_the_scenario_can_reach(scenario):
-    underwritten = scen(company={"demand_underwritten_prob": 0.5})
+    underwritten = scen(investor_behaviour={"demand_underwritten_prob": 0.5})
     assert findings(Terms(), underwritten)["demand-cutback-missing"].severity == "warning"
     assert findings(Terms(), scen(events={"other_activity_prob": 0.0}))[
         "such-other-material-activity"].severity == "info"
@@ -289,7 +289,7 @@ def test_bite_rules_of_rarer_findings_fire_when_the_scenario_makes_them_likely(s
     base = run_deals(Terms(), claims, 0, 0, 60)
     alt = run_deals(Terms(cap_excess="contribution"), claims, 0, 0, 60)
     assert (alt["loss_investors_usd"] > base["loss_investors_usd"])[b["cap-excess"]].all()
-    uw = scen(company={"demand_underwritten_prob": 1.0})
+    uw = scen(investor_behaviour={"demand_underwritten_prob": 1.0})
     assert bite_table(Terms(), uw, 0, 20, ["demand-cutback-missing"])[
         "demand-cutback-missing"].all()
     busy = scen(offerings={"rate_per_year": 6.0, "type_probs": {

@@ -14,6 +14,7 @@ from sim.rules.limits import (
     cooldown_end,
     demand_available,
     withdrawal_uses_demand,
+    effective_statement_satisfies_demand,
 )
 from sim.rules.other_holders import demand_cutback_applies, other_holder_included
 from sim.terms import Terms
@@ -235,3 +236,18 @@ def test_1d_excused_deadline_after_delay_ends():
 def test_1d_excused_deadline_suspension_ending_before_deadline_changes_nothing():
     """§1(c): a cooldown ending day 30 before the day-45 deadline -> still day 45."""
     assert excused_deadline(45, 30) == 45
+
+
+def test_1c_effective_statement_satisfies_only_with_all_shares_by_the_holders_method():
+    """§1(c): "deemed satisfied only when a registration statement covering all shares of
+    Investor stock specified in notices received ..., for sale in accordance with the
+    method of disposition specified by the requesting holders, shall have (i) become
+    effective"."""
+    assert effective_statement_satisfies_demand(22_400_000, 22_400_000, False, False)
+    assert effective_statement_satisfies_demand(22_400_000, 22_400_000, True, True)
+    # An underwriter's cutback from 22.4M to 2.0M shares: not all shares covered.
+    assert not effective_statement_satisfies_demand(22_400_000, 2_000_000, True, True)
+    # A capital shortfall: one share short is short.
+    assert not effective_statement_satisfies_demand(22_400_000, 22_399_999, False, False)
+    # The Company picked the method: underwritten where the holders asked for a shelf.
+    assert not effective_statement_satisfies_demand(22_400_000, 22_400_000, False, True)

@@ -84,3 +84,31 @@ def cooldown_end(day: int, effective_days: Iterable[int], terms: Terms) -> int |
     """
     ends = [e + terms.cooldown_days for e in effective_days if e <= day < e + terms.cooldown_days]
     return max(ends) if ends else None
+
+
+@rule("§1(c)", "deemed satisfied only when a registration statement covering all shares of "
+               "Investor stock specified in notices received ... for sale in accordance with "
+               "the method of disposition specified by the requesting holders, shall have (i) "
+               "become effective")
+def effective_statement_satisfies_demand(shares_specified: int, shares_covered: int,
+                                         method_specified_underwritten: bool,
+                                         method_used_underwritten: bool) -> bool:
+    """§1(c): the one demand registration is "deemed satisfied only when a registration
+    statement covering all shares of Investor stock specified in notices received as
+    aforesaid, for sale in accordance with the method of disposition specified by the
+    requesting holders, shall have (i) become effective".
+
+    A statement that covers fewer shares than the Demand Notice and the timely requests
+    to be included specified (an underwriter's cutback, a shortfall of authorized
+    capital), or that sells them by a method the requesting holders did not choose
+    (underwritten or not), does not use the demand up.
+
+    Args:
+        shares_specified: Investor shares specified in the Demand Notice and the requests
+            received within the joinder window.
+        shares_covered: Investor shares the effective statement registers.
+        method_specified_underwritten: The requesting holders asked for an underwritten sale.
+        method_used_underwritten: The statement is for an underwritten sale.
+    """
+    return (shares_covered >= shares_specified
+            and method_specified_underwritten == method_used_underwritten)
