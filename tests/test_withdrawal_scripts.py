@@ -121,6 +121,18 @@ def test_1c_information_known_on_or_before_the_request_uses_the_demand(terms, sc
     assert not [f for f in audit(log, t) if f.severity == "breach"]
 
 
+def test_1c_events_mai_day_before_the_request_uses_the_demand(terms, scenario):
+    """events.mai_day = 5: the information was made known before the Demand Notice of day
+    10; the Investors (withdraw_on_mai) withdraw on the demand's receipt, day 12, and the
+    demand is used up."""
+    _, log = play(terms, scenario, {"events": {"mai_day": 5}})
+    d = log.first(ev.MAI_DISCLOSED)
+    assert (d.day, d.details["made_known_day"]) == (12, 5)
+    w = log.first(ev.STATEMENT_WITHDRAWN)
+    assert (w.day, w.details["made_known_day"], w.details["demand_used"]) == (12, 5, True)
+    assert len(sent(log)) == 1
+
+
 def test_1c_withdrawal_for_other_reasons_uses_the_demand(terms, scenario):
     _, log = play(terms, scenario, withdraw(day=30, cause="other"))
     w = log.first(ev.STATEMENT_WITHDRAWN)
@@ -298,6 +310,8 @@ def test_investor_table_overrides_all_key_by_key(terms, scenario):
      "'information'"),
     ('[demand]\nday = 10\n[demand.withdrawal]\ncause = "other"\n', "demand.withdrawal.day",
      "required"),
+    ('[demand]\nday = 10\n[demand.withdrawal]\nday = 30\ncause = "other"\n[events]\n'
+     'mai_day = 25\n', "events.mai_day", "not both"),
 ])
 def test_bad_demand_script_is_one_line_exit_2(tmp_path, text, key, hint):
     f = tmp_path / "bad.toml"
