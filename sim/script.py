@@ -18,9 +18,12 @@ decision of a policy. Days are whole calendar days from closing (day 0). Keys::
                                   # causes (["information", "price"]: not "solely" information)
     information_day = 30          # material information made known to the Investors on day
                                   # 30 (required with "information"; day defaults to it)
-    price_drop = 0.5              # "price" without a day: withdraw on the first day the price
-                                  # is 50% below the price on the request day (default: the
-                                  # scenario's investor_behaviour.withdraw_price_drop)
+    # price_drop = 0.5            # only with cause = "price" and no day: withdraw on the
+                                  # first day the price is 50% below the price on the request
+                                  # day (default: investor_behaviour.withdraw_price_drop)
+                                  # The request day is the day the Demand Notice is sent;
+                                  # only information made known after it, as the sole cause,
+                                  # leaves the demand unused (§1(c)).
 
     [[demands]]                   # instead of [demand]: one table per demand cycle, in order
     day = 10                      # (cycle 0, then the renewed demand after a withdrawal or
