@@ -14,6 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim import events as ev
+from sim.config import build, deep_merge
+from sim.model import run_deal
 from sim.rules.expenses import (
     COMPANY_ITEMS,
     SEC_FEE_PER_MILLION_FY2003,
@@ -31,6 +34,8 @@ from sim.rules.indemnity import (
     relieve_late_notice,
     seller_indemnity,
 )
+from sim.scenario import scenario_from_dict
+from sim.script import Script
 from sim.terms import Terms
 
 # The contribution mechanic is what most §5 cases below exercise, so the base terms take
@@ -249,6 +254,55 @@ def test_5c_late_notice_where_no_one_indemnifies_moves_nothing():
     Indemnifying Party to relieve."""
     borne = allocate_loss(Claim(80_000.0, "A", "A"), PROCEEDS, COMPANY_NET, T)
     assert relieve_late_notice(borne, "A", 0.5) == ({"A": 80_000.0}, {})
+
+
+def _claim_log(terms, claims):
+    """A deal with one underwritten Company offering the Investors piggy-back on, a claim
+    certain after it; ``claims`` overrides the scenario's [claims] table."""
+    world = scenario_from_dict({"claims": {"claim_prob": 1.0, **claims}})
+    offering = {"type": "public", "plan_day": 0, "notice_day": 2, "file_day": 30,
+                "effective_day": 60, "underwritten": True, "company_shares": 1_000_000,
+                "marketing_limit": 100_000_000}
+    script = {"demand": {"day": 1000, "by": ["inv01"]}, "latency": {"default": 2},
+              "investors": {"all": {"piggyback": True, "piggyback_response_days": 3,
+                                    "accept_underwriting": True}},
+              "offerings": [offering], "events": {"market_returns": []}}
+    return run_deal(terms, world, seed=0, script=build(Script, deep_merge({}, script), "t"))
+
+
+@pytest.mark.parametrize("source_prob", [1.0, 0.0])
+def test_5c_late_notice_in_the_claims_process(source_prob):
+    """§5(c) in the engine: a claim certain, its notice certainly late with half of each
+    Indemnifying Party's obligation prejudiced. The relief is logged under §5(c), the
+    loss borne moves to the claimant, the parties still bear the whole loss, and the new
+    draws shifted none of the claim's other draws (same loss, source, day)."""
+    prompt = _claim_log(T, {"company_source_prob": source_prob, "late_notice_prob": 0.0})
+    late = _claim_log(T, {"company_source_prob": source_prob, "late_notice_prob": 1.0,
+                          "prejudice_fraction": {"dist": "fixed", "value": 0.5}})
+    c0, c1 = prompt.first(ev.CLAIM_ASSERTED), late.first(ev.CLAIM_ASSERTED)
+    assert c0.details["notice_late"] is False and c1.details["notice_late"] is True
+    assert c0.day == c1.day and {k: v for k, v in c0.details.items() if k != "notice_late"} == {
+        k: v for k, v in c1.details.items() if k != "notice_late"}
+    assert prompt.first(ev.INDEMNITY_RELIEVED) is None
+    relief = late.first(ev.INDEMNITY_RELIEVED)
+    assert relief.clause == "§5(c)" and relief.actor == c1.actor
+    before = dict(prompt.first(ev.LOSS_ALLOCATED).details["borne"])
+    after = dict(late.first(ev.LOSS_ALLOCATED).details["borne"])
+    relieved = dict(relief.details["relieved"])
+    assert relieved and set(relieved) == set(before) - {c1.actor}
+    for party, usd in relieved.items():
+        assert usd == pytest.approx(before[party] / 2, abs=0.01)
+        assert after.get(party, 0.0) == pytest.approx(before[party] - usd, abs=0.005)
+    assert after[c1.actor] == pytest.approx(before.get(c1.actor, 0.0) + sum(relieved.values()),
+                                            abs=0.005)
+    loss = c1.details["loss_usd"]
+    assert round(sum(after.values()) * 100) == round(loss * 100)
+
+
+def test_5c_prejudice_fraction_above_one_is_rejected():
+    """§5(c) scenario input: the prejudiced part of an obligation lies in [0, 1]."""
+    with pytest.raises(Exception, match="prejudice_fraction"):
+        scenario_from_dict({"claims": {"prejudice_fraction": {"dist": "fixed", "value": 1.5}}})
 
 
 # --- §5(d) contribution ----------------------------------------------------------------------
