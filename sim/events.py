@@ -98,6 +98,7 @@ CUTBACK_APPLIED = "CUTBACK_APPLIED"                  # §3(c) / §1(b)
 REGISTRATION_EXPENSES_PAID = "REGISTRATION_EXPENSES_PAID"  # §4
 SELLING_COSTS_PAID = "SELLING_COSTS_PAID"            # §4
 CLAIM_ASSERTED = "CLAIM_ASSERTED"                    # §5(c)
+INDEMNITY_RELIEVED = "INDEMNITY_RELIEVED"            # §5(c)
 LOSS_ALLOCATED = "LOSS_ALLOCATED"                    # §5
 DEAL_ENDED = "DEAL_ENDED"                            # calendar
 

@@ -218,9 +218,17 @@ def _piggyback_mail(log: Log, terms: Terms) -> bool:
 
 
 def _seller_claims(log: Log) -> list[tuple[str, float, dict[str, float]]]:
-    """(source, loss, borne by party) of each claim resting on an Investor's information."""
+    """(source, loss, borne by party before any §5(c) late-notice relief) of each claim
+    resting on an Investor's information."""
     sources = [(e.details["source"], e.details["loss_usd"]) for e in log[ev.CLAIM_ASSERTED]]
-    allocated = [dict(e.details["borne"]) for e in log[ev.LOSS_ALLOCATED]]
+    relieved = {e.details["registration"]: e.details["relieved"]
+                for e in log[ev.INDEMNITY_RELIEVED]}
+    allocated = []
+    for e in log[ev.LOSS_ALLOCATED]:
+        borne = dict(e.details["borne"])
+        for party, usd in relieved.get(e.details["registration"], ()):
+            borne[party] = borne.get(party, 0.0) + usd   # only the source's share is read
+        allocated.append(borne)
     return [(src, loss, borne) for (src, loss), borne in zip(sources, allocated)
             if src != "company"]
 

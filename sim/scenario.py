@@ -189,7 +189,12 @@ class Expenses:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Claims:
-    """Misstatement claims after a registration with Investors' shares (§5)."""
+    """Misstatement claims after a registration with Investors' shares (§5).
+
+    ``late_notice_prob`` is the chance the claimant gives the §5(c) notice late, and
+    ``prejudice_fraction`` the part of each Indemnifying Party's obligation the delay
+    then cost it (what it is relieved of), in [0, 1].
+    """
 
     claim_prob: Prob
     loss_fraction: Dist
@@ -197,6 +202,14 @@ class Claims:
     corrected_prob: Prob
     fraud_prob: Prob
     claim_day: Dist
+    late_notice_prob: Prob
+    prejudice_fraction: Dist
+
+    @model_validator(mode="after")
+    def _fraction(self) -> "Claims":
+        if self.prejudice_fraction.bounds()[1] > 1.0:
+            raise ValueError("prejudice_fraction: must lie in [0, 1]")
+        return self
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)

@@ -160,6 +160,9 @@ DESCRIBE: dict[str, Callable[[ev.Event], str]] = {
     ev.CLAIM_ASSERTED: lambda e: (f"claim of ${e.details['loss_usd']:,.0f} over "
                                   f"{e.details['registration']} ({e.details['source']}'s "
                                   "information)"),
+    ev.INDEMNITY_RELIEVED: lambda e: "late notice: relieved " + (", ".join(
+        f"{p} of ${usd:,.0f}" for p, usd in e.details["relieved"]) or "no one") + (
+        f" ({e.details['prejudice_fraction']:.0%} prejudiced)"),
     ev.LOSS_ALLOCATED: lambda e: "loss borne: " + ", ".join(
         f"{p} ${usd:,.0f}" for p, usd in e.details["borne"] if usd),
     ev.DEAL_ENDED: lambda e: "end of the deal",

@@ -85,6 +85,21 @@ def test_3c_affiliate_group_keeps_its_unused_share():
     assert allocate_cutback(300, alone, T) == {"x": 10, "y": 58, "z": 232}
 
 
+def test_3c_group_member_within_one_share_of_its_exact_pooled_share():
+    """§3(c) "as nearly as practicable", with the group "deemed to be a single Investor".
+
+    Partners a (holds 5) and b (holds 1) of one Investor, independents c and d (6 each);
+    everyone asks all it holds; limit 7 of 18 held. Exact shares: the group 7 x 6/18 =
+    7/3, c and d 7/3 each; inside the group a 35/18 = 1.94 and b 7/18 = 0.39. The spare
+    share goes to the group (remainders tie; smallest id), so the group gets 3, c 2, d 2.
+    Inside the group a and b each round their EXACT share: a 2, b 1. (Rounding the group
+    first and then splitting its 3 by 5:1 = 2.5/0.5 gave a 3, 1.06 above its exact share.)
+    """
+    sellers = [Seller("a", 5, 5, group="fund"), Seller("b", 1, 1, group="fund"),
+               Seller("c", 6, 6), Seller("d", 6, 6)]
+    assert allocate_cutback(7, sellers, T) == {"a": 2, "b": 1, "c": 2, "d": 2}
+
+
 def test_3c_other_holders_affiliates_are_not_pooled():
     """§3(c) pools only "any selling stockholder that is an Investor": I a (holds 100,
     asks 10) shares a group label with O d (holds and asks 400); b, c hold and ask 200,
@@ -170,6 +185,17 @@ def test_3c_switch_floor_percent_rounds_the_reserve_up():
     floor = Terms(cutback_rule="floor_percent", cutback_floor_percent=25.0)
     assert allocate_cutback(10, sellers, floor) == {"a": 3, "d": 7}
     assert allocate_cutback(10, sellers, T) == {"a": 0, "d": 10}
+
+
+def test_3c_switch_floor_percent_rounds_once_not_per_step():
+    """§3(c) switch floor_percent=50: I a and b (hold and ask 2 each), O d (holds and asks
+    1); limit 2. The reserve is 50% of 2 = 1, exactly a 1/2, b 1/2; the other 1 by
+    holdings 2:2:1 among the unmet requests: a 2/5, b 2/5, d 1/5. Exact totals a 9/10,
+    b 9/10, d 1/5: the Investors together 9/5 -> 2, so a 1, b 1, d 0. (Rounding each
+    step apart gave a both ties: a 2, b 0.)"""
+    sellers = [Seller("a", 2, 2), Seller("b", 2, 2), Seller("d", 1, 1, investor=False)]
+    floor = Terms(cutback_rule="floor_percent", cutback_floor_percent=50.0)
+    assert allocate_cutback(2, sellers, floor) == {"a": 1, "b": 1, "d": 0}
 
 
 # --- §1(b): "offer to the Other Holders that such other securities be included" ----------
@@ -301,25 +327,65 @@ def test_3c_property_input_order_never_matters(offering, terms, rnd):
         limit, sellers, terms, company)
 
 
+def pooled_exact(amount, sellers, weight, caps):
+    """Exact water-filled shares by seller id: each Investor group pooled as one unit
+    (weight and cap the sums of its members'), then its exact share divided among its
+    members the same way."""
+    pooled: dict[str, list] = {}
+    for s in sellers:
+        pooled.setdefault(f"group {s.group}" if s.investor and s.group else f"seller {s.id}",
+                          []).append(s)
+    members = list(pooled.values())
+    unit = exact_shares(amount, [sum(weight(s) for s in m) for m in members],
+                        [sum(caps[s.id] for s in m) for m in members])
+    out = {}
+    for m, x in zip(members, unit):
+        out.update(zip([s.id for s in m], exact_shares(x, [weight(s) for s in m],
+                                                       [caps[s.id] for s in m])))
+    return out
+
+
+def exact_allocation(limit, sellers, terms, company):
+    """The exact (fractional) allocation each cutback_rule describes, by seller id."""
+    available = max(0, limit - company)
+    requested = {s.id: s.requested for s in sellers}
+    if sum(requested.values()) <= available:
+        return {i: Fraction(r) for i, r in requested.items()}
+    holdings = lambda s: s.holdings  # noqa: E731
+    investors = [s for s in sellers if s.investor]
+    others = [s for s in sellers if not s.investor]
+    rule_ = terms.cutback_rule
+    if rule_ == "pro_rata_holdings":
+        return pooled_exact(available, sellers, holdings, requested)
+    if rule_ == "pro_rata_requested":
+        return pooled_exact(available, sellers, lambda s: s.requested, requested)
+    if rule_ == "investors_first":
+        got = pooled_exact(available, investors, holdings, requested)
+        return got | pooled_exact(available - sum(got.values()), others, holdings, requested)
+    pct = Fraction(repr(terms.cutback_floor_percent))
+    reserve = min(sum(s.requested for s in investors), math.ceil(pct * available / 100))
+    first = pooled_exact(reserve, investors, holdings, requested)
+    unmet = {i: r - first.get(i, 0) for i, r in requested.items()}
+    more = pooled_exact(available - reserve, sellers, holdings, unmet)
+    return {i: first.get(i, 0) + more[i] for i in requested}
+
+
 @PROPS
-@given(offerings())
-def test_3c_property_pro_rata_holdings_within_one_share_of_exact(offering):
-    """§3(c) "as nearly as practicable": each unit (an Investor group pooled) is within
-    one share of its exact water-filled share by holdings, and each group member within
-    one share of its exact share of the group's whole-share total."""
+@given(offerings(), cutback_terms)
+def test_3c_property_every_holder_within_one_share_of_exact(offering, terms):
+    """§3(c) "as nearly as practicable", every cutback_rule: each holder, each pooled
+    Investor group and (where the rule treats them as a class) the Investors together
+    are within one share of their exact water-filled allocation."""
     limit, sellers, company = offering
-    got = allocate_cutback(limit, sellers, T, company)
-    rows = units(sellers, got)
-    exact = exact_shares(max(0, limit - company), [h for _, h, _, _ in rows],
-                         [r for r, _, _, _ in rows])
-    if sum(r for r, _, _, _ in rows) <= max(0, limit - company):
-        exact = [Fraction(r) for r, _, _, _ in rows]
-    assert all(abs(a - x) < 1 for (_, _, a, _), x in zip(rows, exact))
+    got = allocate_cutback(limit, sellers, terms, company)
+    exact = exact_allocation(limit, sellers, terms, company)
+    assert all(abs(got[s.id] - exact[s.id]) < 1 for s in sellers)
     for group in {s.group for s in sellers if s.investor and s.group}:
-        members = [s for s in sellers if s.investor and s.group == group]
-        inside = exact_shares(sum(got[s.id] for s in members), [s.holdings for s in members],
-                              [s.requested for s in members])
-        assert all(abs(got[s.id] - x) < 1 for s, x in zip(members, inside))
+        members = [s.id for s in sellers if s.investor and s.group == group]
+        assert abs(sum(got[i] for i in members) - sum(exact[i] for i in members)) < 1
+    if terms.cutback_rule in ("investors_first", "floor_percent"):
+        investors = [s.id for s in sellers if s.investor]
+        assert abs(sum(got[i] for i in investors) - sum(exact[i] for i in investors)) < 1
 
 
 def pairs(rows):

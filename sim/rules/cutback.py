@@ -75,7 +75,10 @@ def _units(sellers: Sequence[Seller]) -> list[_Unit]:
     return sorted(units, key=lambda u: u.key)
 
 
-def _exact_fill(amount: int, weights: dict[str, int], caps: dict[str, int]
+Share = int | Fraction
+
+
+def _exact_fill(amount: Share, weights: dict[str, int], caps: dict[str, Share]
                 ) -> dict[str, Fraction]:
     """Water-fill ``amount`` in proportion to ``weights``, nobody above its cap.
 
@@ -108,40 +111,69 @@ def _exact_fill(amount: int, weights: dict[str, int], caps: dict[str, int]
     return share
 
 
-def _fill(amount: int, weights: dict[str, int], caps: dict[str, int]) -> dict[str, int]:
-    """:func:`_exact_fill` in whole shares by largest-remainder rounding.
-
-    Ties in the remainder go to the smaller key. Rounding up never exceeds a cap: an
-    uncapped exact share is below its (whole) cap, so its ceiling is at most the cap.
-    """
-    exact = _exact_fill(amount, weights, caps)
-    whole = {k: math.floor(v) for k, v in exact.items()}
-    extra = int(sum(exact.values())) - sum(whole.values())  # the exact total is whole
-    for k in sorted(exact, key=lambda k: (whole[k] - exact[k], k))[:extra]:
-        whole[k] += 1
-    return whole
-
-
-def _pro_rata(amount: int, units: Sequence[_Unit], weight: Weight,
-              caps: dict[str, int]) -> dict[str, int]:
-    """Divide ``amount`` among ``units`` by ``weight``, then inside each group the same way.
+def _exact_pro_rata(amount: Share, units: Sequence[_Unit], weight: Weight,
+                    caps: dict[str, Share]) -> dict[str, Fraction]:
+    """Exact shares by seller id: ``amount`` water-filled among ``units`` by ``weight``
+    (a group weighs the sum of its members' and may take the sum of their caps), then
+    each group's EXACT share water-filled among its members the same way.
 
     Args:
         amount: Shares to divide.
         units: The apportionment units.
-        weight: A seller's weight; a group weighs the sum of its members'.
+        weight: A seller's weight.
         caps: The most each seller may receive, by seller id.
-
-    Returns:
-        Shares by seller id.
     """
-    unit_share = _fill(amount, {u.key: sum(weight(s) for s in u.members) for u in units},
-                       {u.key: sum(caps[s.id] for s in u.members) for u in units})
-    out: dict[str, int] = {}
+    unit_share = _exact_fill(amount, {u.key: sum(weight(s) for s in u.members) for u in units},
+                             {u.key: sum(caps[s.id] for s in u.members) for u in units})
+    out: dict[str, Fraction] = {}
     for u in units:
-        out.update(_fill(unit_share[u.key], {s.id: weight(s) for s in u.members},
-                         {s.id: caps[s.id] for s in u.members}))
+        out.update(_exact_fill(unit_share[u.key], {s.id: weight(s) for s in u.members},
+                               {s.id: caps[s.id] for s in u.members}))
     return out
+
+
+# A rounding tree: a leaf is a seller id, a node the list of its children.
+Tree = str | list["Tree"]
+
+
+def _leaves(node: Tree) -> list[str]:
+    return [node] if isinstance(node, str) else [i for c in node for i in _leaves(c)]
+
+
+def _round(node: Tree, target: int, exact: dict[str, Fraction], out: dict[str, int]) -> None:
+    """Round ``exact`` to whole shares so that every node of the tree gets the floor or
+    the ceiling of its exact total, and ``node`` gets ``target`` (its floor or ceiling).
+
+    Each node's children get the floors of their exact totals and the shares left over
+    go, one each, to the largest remainders (ties to the smaller key: the smallest seller
+    id below the child). This is largest-remainder rounding applied level by level;
+    because the sets are nested, it can hold every holder, every pooled group and every
+    class within one share of its exact total at once, with the grand total exact. A
+    child whose exact total is whole is never rounded up, so a holder whose exact share
+    is its whole request gets exactly that, and no holder is rounded above its request.
+    """
+    if isinstance(node, str):
+        out[node] = target
+        return
+    totals = [sum(exact[i] for i in _leaves(c)) for c in node]
+    whole = [math.floor(t) for t in totals]
+    order = sorted(range(len(node)), key=lambda j: (whole[j] - totals[j], min(_leaves(node[j]))))
+    for j in order[:target - sum(whole)]:
+        whole[j] += 1
+    for child, n in zip(node, whole):
+        _round(child, n, exact, out)
+
+
+def _tree(units: Sequence[_Unit], by_class: bool) -> Tree:
+    """The rounding tree: each group a node over its members; with ``by_class`` the
+    Investors and the Other Holders are each a node too (the rule guarantees the class a
+    total, which rounding must keep)."""
+    def unit(u: _Unit) -> Tree:
+        return u.members[0].id if len(u.members) == 1 else [s.id for s in u.members]
+    if not by_class:
+        return [unit(u) for u in units]
+    classes = ([unit(u) for u in units if u.investor], [unit(u) for u in units if not u.investor])
+    return [c for c in classes if c]
 
 
 def _checked_ids(sellers: Sequence[Seller], *numbers: int) -> list[str]:
@@ -170,8 +202,11 @@ def allocate_cutback(limit: int, sellers: Sequence[Seller], terms: Terms,
     quantity as the underwriters determine will not jeopardize the success of the
     offering by the Company"); the holders share ``max(0, limit - company_shares)``.
     Nobody receives more than it requested; a holder's unused share is re-divided among
-    the others; whole shares by largest remainder, ties to the smaller id. A group is
-    apportioned as one holder, then its shares are divided among its members the same way.
+    the others. A group is apportioned as one holder, then its exact share is divided
+    among its members the same way. Only then are the exact shares rounded to whole
+    shares, once (see :func:`_round`): every holder, every group and, under a switch that
+    guarantees the Investors a total, the Investors together get the floor or the
+    ceiling of their exact share ("as nearly as practicable"), ties to the smaller id.
 
     Switch ``cutback_rule``: ``pro_rata_holdings`` (default, as written);
     ``pro_rata_requested`` (weights = requests); ``investors_first`` (Investors pro rata
@@ -199,26 +234,35 @@ def allocate_cutback(limit: int, sellers: Sequence[Seller], terms: Terms,
         return requested
     units = _units(sellers)
     rule_ = terms.cutback_rule
+    by_class = False
     if rule_ in ("pro_rata_holdings", "pro_rata_requested"):
         weight = _HOLDINGS if rule_ == "pro_rata_holdings" else _REQUESTED
-        got = _pro_rata(available, units, weight, requested)
+        exact = _exact_pro_rata(available, units, weight, requested)
     elif rule_ == "investors_first":
-        got = _pro_rata(available, [u for u in units if u.investor], _HOLDINGS, requested)
-        got.update(_pro_rata(available - sum(got.values()),
-                             [u for u in units if not u.investor], _HOLDINGS, requested))
+        exact = _exact_pro_rata(available, [u for u in units if u.investor], _HOLDINGS,
+                                requested)
+        exact.update(_exact_pro_rata(available - sum(exact.values()),
+                                     [u for u in units if not u.investor], _HOLDINGS,
+                                     requested))
+        by_class = True
     elif rule_ == "floor_percent":
         # "At least" the percentage: round the reserve up. Via repr(), 0.1 is 1/10,
         # not the binary float just above it (0.1% of 1,000 would round up to 2).
         pct = Fraction(repr(terms.cutback_floor_percent))
         investor_request = sum(s.requested for s in sellers if s.investor)
         reserve = min(investor_request, math.ceil(pct * available / 100))
-        got = _pro_rata(reserve, [u for u in units if u.investor], _HOLDINGS, requested)
-        unmet = {i: requested[i] - got.get(i, 0) for i in ids}
-        more = _pro_rata(available - reserve, units, _HOLDINGS, unmet)
-        got = {i: got.get(i, 0) + more[i] for i in ids}
+        first = _exact_pro_rata(reserve, [u for u in units if u.investor], _HOLDINGS,
+                                requested)
+        unmet = {i: requested[i] - first.get(i, 0) for i in ids}
+        more = _exact_pro_rata(available - reserve, units, _HOLDINGS, unmet)
+        exact = {i: first.get(i, 0) + more[i] for i in ids}
+        # Only a reserve needs the class kept whole; at 0% this is the rule as written.
+        by_class = reserve > 0
     else:  # Terms validates the switch; this guards direct construction
         raise ValueError(f"unknown cutback_rule {rule_!r}")
-    return {i: got.get(i, 0) for i in ids}
+    got: dict[str, int] = {}
+    _round(_tree(units, by_class), min(available, sum(requested.values())), exact, got)
+    return {i: got[i] for i in ids}
 
 
 @rule("§1(b)", "the Company shall ... offer to the Other Holders that such other securities "

@@ -156,33 +156,52 @@ def late_notice_relief(loss_usd: float, prejudice_usd: float) -> float:
                "person guilty of fraudulent misrepresentation ... shall be entitled to "
                "contribution from any person who was not guilty")
 def contribution(amount_usd: float, parties_net_proceeds: Mapping[str, float], terms: Terms,
-                 claim: Claim) -> dict[str, float]:
+                 claim: Claim, *, indemnified: str) -> dict[str, float]:
     """§5(d): where indemnity "is unavailable to or insufficient to hold the Indemnified
-    Party harmless", the parties share the amount "(i) in such proportion as is
-    appropriate to reflect the relative benefits received by the Indemnifying Party on the
-    one hand and such Indemnified Party on the other", which "shall be deemed to be in the
-    same proportion as the net proceeds of the offering or other distribution (after
-    deducting expenses)" each received; "or (ii) if the allocation provided by clause (i)
-    above is not permitted by applicable law, ... not only the relative benefits ... but
-    also the relative fault"; and "No person guilty of fraudulent misrepresentation
-    (within the meaning of SECTION 11(f) of the Securities Act) shall be entitled to
-    contribution from any person who was not guilty".
+    Party harmless", "the Indemnifying Party shall contribute to the amount paid or payable
+    by such Indemnified Party" "(i) in such proportion as is appropriate to reflect the
+    relative benefits received by the Indemnifying Party on the one hand and such
+    Indemnified Party on the other", which "shall be deemed to be in the same proportion
+    as the net proceeds of the offering or other distribution (after deducting expenses)"
+    each received; "or (ii) if the allocation provided by clause (i) above is not
+    permitted by applicable law, ... not only the relative benefits ... but also the
+    relative fault"; and "No person guilty of fraudulent misrepresentation (within the
+    meaning of SECTION 11(f) of the Securities Act) shall be entitled to contribution
+    from any person who was not guilty of such fraudulent misrepresentation".
 
     Switch ``contribution_basis`` (read with a default of ``relative_benefits``):
     ``relative_benefits`` weighs each party by its net proceeds (negative counts as 0);
     ``relative_fault`` weighs it by ``claim.fault``, taken as the finder of fact's
     weights, which §5(d) says already reflect "the relative benefits received by each
     party" among the "other equitable considerations"; without fault weights for these
-    parties it falls back to net proceeds. Fraud bar: when some but not all parties are
-    fraudulent, an innocent party's share would be a contribution to a guilty one, so
-    the innocent bear nothing and the guilty share the amount by the same weights.
-    Parties whose weights are all zero share equally.
+    parties it falls back to net proceeds. Parties whose weights are all zero share
+    equally.
+
+    Fraud bar, as read from its words: contribution runs from the Indemnifying Parties
+    *to* the Indemnified Party, who paid ``amount_usd`` (``indemnified``). Every party's
+    share is first computed as usual, fraud or not. The bar denies contribution only to a
+    guilty person, and only from an innocent one: when ``indemnified`` is guilty, each
+    innocent party's share stays with ``indemnified``; a guilty party still contributes
+    its share. A guilty Indemnifying Party owes its usual share, no more: the bar takes
+    nothing from it and gives the innocent Indemnified Party nothing beyond its usual
+    right. So fraud moves money only when the one who paid is guilty and some
+    contributor is not.
+
+    Args:
+        amount_usd: The amount paid or payable by the Indemnified Party.
+        parties_net_proceeds: Each party's net proceeds (after deducting expenses),
+            ``indemnified`` among them.
+        terms: The negotiated terms (``contribution_basis``).
+        claim: The claim (fault weights; who is guilty of fraudulent misrepresentation).
+        indemnified: The Indemnified Party that paid the amount and seeks contribution.
 
     Returns:
         Party -> USD (cents, zeros dropped), summing to ``amount_usd`` in cents.
     """
     if amount_usd < 0 or not parties_net_proceeds:
         raise ValueError("contribution needs an amount >= 0 and at least one party")
+    if indemnified not in parties_net_proceeds:
+        raise ValueError(f"the Indemnified Party {indemnified!r} is not among the parties")
     basis = terms.contribution_basis
     if basis not in ("relative_benefits", "relative_fault"):
         raise ValueError(f"unknown contribution_basis {basis!r}")
@@ -192,12 +211,62 @@ def contribution(amount_usd: float, parties_net_proceeds: Mapping[str, float], t
         fault = {p: max(0.0, claim.fault.get(p, 0.0)) for p in parties}
         if sum(fault.values()) > 0:
             weights = fault
-    guilty = claim.fraudulent.intersection(parties)
-    pool = guilty if guilty and len(guilty) < len(parties) else set(parties)
-    weights = {p: (w if p in pool else 0.0) for p, w in weights.items()}
     if sum(weights.values()) <= 0:
-        weights = {p: (1.0 if p in pool else 0.0) for p in parties}
-    return _cents(weights, amount_usd)
+        weights = {p: 1.0 for p in parties}
+    shares = _cents(weights, amount_usd)
+    if indemnified in claim.fraudulent:
+        for party in [p for p in shares if p != indemnified and p not in claim.fraudulent]:
+            # Cents in, cents out: the moved share keeps the sum exact.
+            moved = shares.pop(party)
+            shares[indemnified] = (round(shares.get(indemnified, 0.0) * 100)
+                                   + round(moved * 100)) / 100
+    return dict(sorted(shares.items()))
+
+
+@rule("§5(c)", "PROVIDED, FURTHER, that the failure of any Indemnified Party to give notice as "
+               "provided herein shall not relieve the Indemnifying Party of its obligations "
+               "under this SECTION 5, except to the extent that such delay prejudices such "
+               "indemnifying party")
+def relieve_late_notice(borne: Mapping[str, float], indemnified: str,
+                        prejudice_fraction: float) -> tuple[dict[str, float], dict[str, float]]:
+    """§5(c): the Indemnified Party "shall give notice to the party required to provide
+    indemnification (the "Indemnifying Party") promptly after such Indemnified Party has
+    actual knowledge of any claim as to which indemnity may be sought"; "PROVIDED,
+    FURTHER, that the failure of any Indemnified Party to give notice as provided herein
+    shall not relieve the Indemnifying Party of its obligations under this SECTION 5,
+    except to the extent that such delay prejudices such indemnifying party".
+
+    Readings: the claimant is the Indemnified Party that gave notice late; every other
+    party that bears part of the loss after §5(a), (b) and (d) bears it as an Indemnifying
+    Party ("its obligations under this SECTION 5" take in contribution as well as
+    indemnity). Each is relieved by :func:`late_notice_relief` of the prejudice the delay
+    caused it, taken as ``prejudice_fraction`` of its own obligation (the scenario's
+    draw); the relieved part stays with the Indemnified Party. Nothing else moves: with
+    no Indemnifying Party (the claimant bears its own loss) late notice changes nothing.
+
+    Args:
+        borne: Party -> USD borne (cents), as :func:`allocate_loss` returns it.
+        indemnified: The Indemnified Party that gave notice late (the claimant).
+        prejudice_fraction: The part of each Indemnifying Party's obligation the delay
+            cost it (>= 0; 1 or more relieves all of it).
+
+    Returns:
+        ``(borne, relieved)``: what each party now bears (cents, zeros dropped, the same
+        sum in cents) and what each Indemnifying Party was relieved of (zeros dropped).
+    """
+    cents = {p: round(v * 100) for p, v in borne.items()}
+    relieved: dict[str, int] = {}
+    for party in sorted(cents):
+        if party == indemnified or cents[party] <= 0:
+            continue
+        usd = cents[party] / 100
+        c = round(late_notice_relief(usd, max(0.0, prejudice_fraction) * usd) * 100)
+        if c > 0:
+            relieved[party] = c
+            cents[party] -= c
+            cents[indemnified] = cents.get(indemnified, 0) + c
+    return ({p: c / 100 for p, c in sorted(cents.items()) if c > 0},
+            {p: c / 100 for p, c in relieved.items()})
 
 
 @rule("§5", "INDEMNIFICATION AND CONTRIBUTION: the Company indemnifies under (a), each Selling "
@@ -237,8 +306,11 @@ def allocate_loss(claim: Claim, proceeds: Mapping[str, float], company_net_proce
     if excess > 0:
         reading = terms.cap_excess
         if reading == "contribution":
+            # The Company made the loss good (to itself, or to the claimant under §5(a))
+            # and seeks contribution for the excess: it is the Indemnified Party.
             split = contribution(excess, {seller: proceeds[seller],
-                                          COMPANY: company_net_proceeds}, terms, claim)
+                                          COMPANY: company_net_proceeds}, terms, claim,
+                                 indemnified=COMPANY)
         elif reading == "indemnified_party":
             split = {COMPANY: excess}
         else:
