@@ -123,9 +123,12 @@ def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json
         check_plot_path(plot_file)
     log = run_deal(t, s, seed, deal, script=script, policy=policy)
     if as_json:
-        click.echo(log.to_jsonl(), nl=False)
+        click.echo(log.to_jsonl(closing=s.closing_date), nl=False)
     else:
-        click.echo(render(log, t, audit(log, t)), nl=False)
+        terms_name = terms_file or "bestnet-2003 (the agreement as written)"
+        click.echo(render(log, t, audit(log, t), terms_name=terms_name
+                          + (f", script {script_file}" if script_file else ""),
+                          scenario_name=scenario_file or "bestnet-2003"), nl=False)
     if plot_file:
         from experiments.gantt import save_gantt
 
