@@ -304,7 +304,8 @@ def test_gantt_of_a_second_demand_gets_its_own_lanes():
     assert {"Cooldown (demand 2)", "Delay (demand 2)",
             "Effectiveness period (demand 2)"} <= lanes
     suspended = [b for b in chart.bars if b.kind == "suspended"]
-    assert [(b.start, b.end) for b in suspended] == [(458, 471)]
+    # The period (day 203, Oct 2003) spans Feb 29, 2004: its year has 366 days.
+    assert [(b.start, b.end) for b in suspended] == [(459, 472)]
 
 
 def test_regsim_timeline_plot_draws_the_deal(tmp_path, monkeypatch):
