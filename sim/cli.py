@@ -167,7 +167,7 @@ def run(terms_file, scenario_file, runs, seed, out_dir, plot) -> None:
         sources={"terms": terms_file or "bestnet-2003", "scenario": scenario_file or "bestnet-2003"})
     click.echo(f"regsim run: {runs:,} deals, seed {seed}, {elapsed:.1f} s "
                f"({runs / elapsed:,.0f} deals/s)\n")
-    click.echo(summary_text(df), nl=False)
+    click.echo(summary_text(df, s.closing_date), nl=False)
     click.echo(f"\nwrote {table} and {manifest}")
     if plot:
         from experiments.plots import ecdf_days_to_effective

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from datetime import date
 
 import pandas as pd
@@ -309,3 +310,16 @@ def test_a_distribution_table_in_a_scenario_file_replaces_the_preset_one(tmp_pat
     assert s.notices.certified_mail.value == 5
     assert s.review.response_days.median == 20
     assert s.review.response_days.sigma == base.review.response_days.sigma
+
+
+def test_timeline_imports_no_plotting_or_statistics():
+    """`regsim timeline` (text, with dates) stays light: no plotting library and none of
+    the experiments' modules (Mesa itself brings pandas and scipy)."""
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom sim.cli import main\n"
+            "r = CliRunner().invoke(main, ['timeline', '--seed', '1'])\n"
+            "assert r.exit_code == 0, r.output\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'matplotlib', 'seaborn', 'experiments'}))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
