@@ -25,7 +25,6 @@ from experiments.figures import Made, figures_for
 from experiments.saved import Saved, load_saved, short_name
 from experiments.style import svg_bytes
 from experiments.tables import fmt
-from sim import dates
 from sim.config import ConfigError
 from sim.terms import clause_of, term_names
 
@@ -156,7 +155,6 @@ def provenance(saved: Saved) -> list[tuple[str, str]]:
     design = m.get("design", {})
     facts = [("experiment", f"{m['name']} ({m.get('spec_file') or 'no spec file'})"),
              ("root seed", str(m["seed"])),
-             ("scenario", _scenario_fact(m.get("scenario") or {})),
              ("replications", f"{m['replications']:,} per variant and design point "
                               f"(replication r of every variant is deal r of the seed)"),
              ("variants", ", ".join(saved.variants)),
@@ -167,16 +165,6 @@ def provenance(saved: Saved) -> list[tuple[str, str]]:
              ("git commit", str(m.get("git_commit") or "unknown")), ("versions", versions),
              ("intervals", INTERVALS)]
     return facts
-
-
-def _scenario_fact(scenario: dict[str, Any]) -> str:
-    """The base scenario's name and its day 0: ``bestnet-2003; day 0 = the closing, Sun 30
-    Mar 2003`` (older manifests recorded no closing date)."""
-    name = str(scenario.get("name", "unknown"))
-    closing = scenario.get("closing_date")
-    if not closing:
-        return name
-    return f"{name}; day 0 = the closing, {dates.label(0, dates.parse_iso(closing))}"
 
 
 def design_rows(saved: Saved) -> list[tuple[str, str, str]]:

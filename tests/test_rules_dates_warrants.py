@@ -220,3 +220,38 @@ def test_resale_after_expiry_never_sells_warrant_shares(terms, scenario):
     assert unsold is not None and unsold.details["reason"] == "expired"
     assert log.first(ev.WARRANTS_EXERCISED) is None
     assert log.first(ev.EFFECTIVENESS_ENDED).details["reason"] == "all_sold"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 10_000),
+       st.sampled_from([0.05, 0.10, 0.35, 1.00]))
+def test_engine_sells_warrant_shares_only_in_the_money_before_expiry(seed, deal, price0):
+    """Invariant over random deals: the engine exercises only above the exercise price
+    (never paying more than the shares fetch), leaves warrant shares unsold only at or
+    below it or after expiry, and never sells more than a statement registered."""
+    from sim.scenario import load_scenario
+
+    base = load_scenario()
+    sc = dataclasses.replace(base, market=dataclasses.replace(base.market, price0=price0))
+    log = run_deal(T, sc, seed, deal)
+    expiry = log.first(ev.DEAL_CLOSED).details["warrant_expiry_day"]
+    unsold: dict[str, int] = {}
+    for e in log:
+        d = e.details
+        if e.kind == ev.WARRANTS_EXERCISED:
+            assert d["price"] > d["exercise_price"]
+            assert d["exercise_usd"] <= d["shares"] * d["price"] + 0.01
+        elif e.kind == ev.WARRANT_SHARES_UNSOLD:
+            unsold[d["registration"]] = unsold.get(d["registration"], 0) + d["shares"]
+            if d["reason"] == "out_of_the_money":
+                assert d["price"] <= d["exercise_price"]
+        elif e.kind == ev.EFFECTIVENESS_ENDED:
+            reg = f"demand-{d['cycle']}"
+            assert d["shares_sold"] <= d["shares_registered"]
+            if d["effective_day"] > expiry:
+                assert not log.first(ev.WARRANTS_EXERCISED, registration=reg)
+        elif e.kind == ev.SELLING_COSTS_PAID:
+            assert d["cost_usd"] <= d["gross_usd"] + 0.01
+    for e in log.of_kind(ev.EFFECTIVENESS_ENDED):
+        d = e.details
+        assert d["shares_sold"] + unsold.get(f"demand-{d['cycle']}", 0) <= d["shares_registered"]
