@@ -27,7 +27,10 @@ def _names(xs) -> str:
 DESCRIBE: dict[str, Callable[[ev.Event, Callable[[int], str]], str]] = {
     ev.DEAL_CLOSED: lambda e, d: (f"closing: {e.details['investors']} Investors hold "
                                f"{e.details['units']:,} Units = "
-                               f"{e.details['registrable_shares']:,} Registrable Shares"),
+                               f"{e.details['registrable_shares']:,} Registrable Shares"
+                               + (f"; Warrants exercisable to "
+                                  f"{d(e.details['warrant_expiry_day'])}"
+                                  if "warrant_expiry_day" in e.details else "")),
     ev.CAPITAL_CHECKED: lambda e, d: (f"authorized-capital headroom {e.details['headroom']:,} for "
                                    f"{e.details['capital_dependent_shares']:,} conversion and "
                                    f"warrant shares (shortfall {e.details['shortfall']:,})"),

@@ -255,3 +255,26 @@ def test_engine_sells_warrant_shares_only_in_the_money_before_expiry(seed, deal,
     for e in log.of_kind(ev.EFFECTIVENESS_ENDED):
         d = e.details
         assert d["shares_sold"] + unsold.get(f"demand-{d['cycle']}", 0) <= d["shares_registered"]
+
+
+def test_5b_cap_is_the_net_proceeds_after_the_exercise_price(terms, scenario, monkeypatch):
+    """§5(b) "limited to an amount equal to the proceeds to each Selling Investor", with
+    the recitals: inv01 sells its 6,000,000 shares, 1,000,000 of them by exercising at
+    $0.30: the proceeds that cap its indemnity (and weigh its §5(d) benefit) are
+    6,000,000 x price - 1,000,000 x $0.30 - the 2% commission, not the gross."""
+    from sim import claims
+    from sim.model import DealModel
+
+    seen = {}
+    monkeypatch.setattr(claims, "schedule_claim",
+                        lambda model, reg, index, net, gross, company, uw: seen.update(
+                            {reg: (dict(net), gross)}))
+    model = DealModel(terms, scenario, 0, script=_script([1.5] + [0.0] * 40))
+    log = model.run(0)
+    ex = log.first(ev.WARRANTS_EXERCISED, registration="demand-0")
+    price, exercised = ex.details["price"], dict(ex.details["sellers"])["inv01"]
+    sold = model.sold_registrable["inv01"]
+    assert (sold, exercised) == (6_000_000, 1_000_000)
+    net, gross = seen["demand-0"]
+    assert net["inv01"] == pytest.approx(sold * price - exercised * 0.30 - 0.02 * sold * price)
+    assert net["inv01"] < sold * price * 0.98 <= gross
