@@ -424,7 +424,9 @@ class DealModel(mesa.Model):
             else:
                 gross = net_usd = 0.0
             if sale:
-                self.registered_shares[name] = self.registered_shares.get(name, 0) + shares
+                # Warrant shares not exercised were not distributed: they stay unregistered
+                # Registrable Shares, free for a later demand or piggy-back.
+                self.registered_shares[name] = self.registered_shares.get(name, 0) + sold
                 self.sold_registrable[name] = self.sold_registrable.get(name, 0) + sold
                 net[name] = net_usd
                 gross_total += gross
