@@ -13,6 +13,7 @@ saved log (``regsim timeline --json``) draws the same chart as a fresh run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Iterable
 
@@ -21,6 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from experiments.style import PNG_DPI, WIDE, themed
+from sim import dates
 from sim import events as ev
 from sim.config import ConfigError
 from sim.outcomes import investor_cutbacks
@@ -96,6 +98,7 @@ class Chart:
     deadlines: list[Deadline] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     end: float = 0.0
+    closing: date | None = None     # day 0's date, from the log's DEAL_CLOSED
 
 
 def _lane(name: str, cycle: int) -> str:
@@ -161,6 +164,14 @@ class _Builder:
     def on_joinder_rejected(self, e, c):
         self.mark(_lane("Joinder window", c), "§1(a)", e.day, "rejected")
 
+    def day(self, day: int) -> str:
+        """``day 67 (5 Jun 2003)``: a day as a note names it."""
+        return (f"day {day} ({dates.short_label(day, self.c.closing)})" if self.c.closing
+                else f"day {day}")
+
+    def on_deal_closed(self, e, c):
+        self.c.closing = dates.parse_iso(e.details.get("closing_date"))
+
     def on_filing_window_set(self, e, c):
         floor, deadline = e.details["floor"], e.details["deadline"]
         lane = _lane("Filing window (floor to deadline)", c)
@@ -168,8 +179,8 @@ class _Builder:
             self.bar(lane, "§1(a)", floor, deadline + 1, "window")
         else:                                   # an empty window: floor after deadline
             self.bar(lane, "§1(a)", deadline, floor, "late")
-            self.c.notes.append(Note(lane, floor, f"empty: floor day {floor} after "
-                                                  f"deadline day {deadline}"))
+            self.c.notes.append(Note(lane, floor, f"empty: floor {self.day(floor)} after "
+                                                  f"deadline {self.day(deadline)}"))
         self.deadline(deadline, "filing deadline", "§1(a)", c)
 
     def on_filing_deadline_missed(self, e, c):
@@ -332,14 +343,14 @@ def gantt_figure(log: Iterable[ev.Event], terms: Terms, title: str = "") -> Figu
         fig = Figure(figsize=(WIDE, 2.6 + 0.42 * len(lanes)), layout="constrained")
         ax = fig.subplots()
         _draw_bars(ax, chart, row)
-        handles = _draw_marks(ax, chart, row) + _draw_deadlines(ax, chart)
+        handles = _draw_marks(ax, chart, row) + _draw_deadlines(ax, chart, chart.closing)
         _draw_notes(ax, chart, row)
         ax.set_yticks(range(len(lanes)), [f"{lane}  {clause}" for lane, clause in lanes],
                       fontsize=10)
         ax.set_ylim(len(lanes) - 0.4, -0.6)
         ax.set_xlim(0, max(chart.end, 1) * 1.01)
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel("day (day 0 = the closing)")
+        _date_axis(ax, chart)
         kinds = sorted({b.kind for b in chart.bars}, key=list(COLORS).index)
         handles = [Patch(facecolor=COLORS[k], edgecolor="0.3",
                          hatch="////" if k == "suspended" else None, label=KIND_LABELS[k])
@@ -391,14 +402,47 @@ def _draw_notes(ax, chart: Chart, row: dict[str, int]) -> None:
                           "alpha": 0.85})
 
 
-def _draw_deadlines(ax, chart: Chart) -> list:
+def _date_axis(ax, chart: Chart) -> None:
+    """Dates along the bottom (first days of months, every 1-12 months to keep ~12
+    ticks), deal days along the top; only days when the log has no closing date."""
+    closing = chart.closing
+    if closing is None:
+        ax.set_xlabel("day (day 0 = the closing)")
+        return
+    top = ax.secondary_xaxis("top")
+    top.set_xlabel("day (day 0 = the closing)", fontsize=10)
+    top.tick_params(labelsize=9)
+    span = max(chart.end, 1) * 1.01
+    step = next(m for m in (1, 2, 3, 6, 12, 24) if span / (30.44 * m) <= 13)
+    ticks, labels = [], []
+    year, month = closing.year, closing.month
+    while True:
+        first = date(year, month, 1)
+        day = dates.day_of(first, closing)
+        if day > span:
+            break
+        if day >= 0 and (month - 1) % step == 0:
+            ticks.append(day)
+            labels.append(f"{_MONTHS[month - 1]}\n{year}" if month == 1 or not labels
+                          else _MONTHS[month - 1])
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    ax.set_xticks(ticks, labels, fontsize=9)
+    ax.set_xlabel(f"date (day 0 = the closing, {dates.label(0, closing)})")
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _draw_deadlines(ax, chart: Chart, closing: date | None = None) -> list:
     handles = []
     for what, (color, ls) in DEADLINE_STYLES.items():
         lines = sorted({(d.day, d.clause, d.cycle) for d in chart.deadlines if d.what == what})
         for day, _clause, _cycle in lines:
             ax.axvline(day, color=color, ls=ls, lw=1.4, zorder=1)
         if lines:
-            days = ", ".join(f"{int(day)}" for day, _c, _y in lines)
+            days = ", ".join(f"{int(day)}" + (f" ({dates.short_label(int(day), closing)})"
+                                              if closing else "")
+                             for day, _c, _y in lines)
             handles.append(Line2D([], [], color=color, ls=ls, lw=1.4,
                                   label=f"{what} {lines[0][1]}: day {days}"))
     return handles

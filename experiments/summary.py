@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from sim import dates
 
 #: Outcome flags summarised as probabilities, with the clause each concerns.
 PROBABILITIES = (
@@ -95,13 +98,31 @@ def _fmt_days(x: float) -> str:
     return "never" if math.isinf(x) else f"{x:.0f}"
 
 
-def summary_text(df: pd.DataFrame) -> str:
-    """The printed summary of ``regsim run``."""
+def calendar_line(df: pd.DataFrame, closing: date) -> str:
+    """The deal's calendar in dates: day 0, and the median days of the first Demand
+    Notice and of effectiveness (deals with a demand; never effective = +inf)."""
+    with_demand = df[df["demand_day"].notna()]
+    parts = [f"Day 0 = the closing, {dates.label(0, closing)}"]
+    for col, what in (("demand_day", "Demand Notice"), ("effective_day", "effective")):
+        if not len(with_demand):
+            break
+        x = with_demand[col].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
+        q = float(np.quantile(x, 0.5, method="inverted_cdf"))
+        parts.append(f"median {what} " + ("never" if math.isinf(q) else
+                                          f"day {q:.0f} ({dates.label(int(q), closing)})"))
+    return "; ".join(parts)
+
+
+def summary_text(df: pd.DataFrame, closing: date | None = None) -> str:
+    """The printed summary of ``regsim run``; with the scenario's ``closing`` date (day 0)
+    it also names the median days of demand and effectiveness with their dates."""
     n = len(df)
     days = days_to_effective(df)
     m = len(days)
     lines = [f"{n:,} deals; {m:,} with a Demand Notice; "
              f"{int(np.isfinite(days).sum()):,} became effective", ""]
+    if closing is not None:
+        lines[-1:-1] = [calendar_line(df, closing)]
     lines.append("Days from Demand Notice to effectiveness (never effective = +inf):")
     for q, label in ((0.1, "10%"), (0.5, "median"), (0.9, "90%")):
         iv = quantile_with_ci(days, q)

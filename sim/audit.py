@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Iterable
 
+from sim import dates
 from sim import events as ev
 from sim.rules import delay as delay_rules
 from sim.rules import demand as demand_rules
@@ -57,10 +59,12 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     statements: list[tuple[int, bool, str]] = []     # (effective day, permits resale, id)
     activity_day = None
     total_units = None
+    closing = None
     for e in events:
         d = e.details
         if e.kind == ev.DEAL_CLOSED:
             total_units = d["units"]
+            closing = dates.parse_iso(d.get("closing_date"))
             statements += [(day, resale, sid) for sid, day, resale in d["prior_statements"]]
         elif e.kind == ev.OFFERING_PLANNED:
             offerings[d["offering"]].update(plan_day=e.day, file_day=d["file_day"],
@@ -92,7 +96,8 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     demands_used = 0
     for cycle in sorted(by_cycle):
         demands_used = _audit_cycle(by_cycle[cycle], terms, out, offerings, statements,
-                                    activity_day, total_units, demands_used, seq)
+                                    activity_day, total_units, demands_used, seq,
+                                    closing=closing)
     out.sort(key=lambda f: f.day)
     return out
 
@@ -100,7 +105,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
 def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                  offerings: dict[str, dict], statements: list[tuple[int, bool, str]],
                  activity_day: int | None, total_units: int | None, demands_used: int,
-                 seq: dict[int, int]) -> int:
+                 seq: dict[int, int], closing: date | None = None) -> int:
     first = {}
     for e in evs:
         first.setdefault(e.kind, e)
@@ -238,11 +243,12 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                                f"effective day {eff.day}, {eff.day - target} days after the "
                                f"{terms.effectiveness_target_days}-day target (best efforts)"))
     ended = first.get(ev.EFFECTIVENESS_ENDED)
-    if ended is not None:
+    # §2(e) counts a calendar year from day 0's date; a log without it cannot be checked.
+    if ended is not None and closing is not None:
         sold_out = [day for _, day in ended.details["sold_out"]]
         all_sold = max(sold_out) if len(sold_out) == len(
             [s for s in filed.details["sellers"]]) and sold_out else None
-        due = procedures.effectiveness_end_day(eff.day, all_sold, terms)
+        due = procedures.effectiveness_end_day(eff.day, all_sold, terms, closing)
         if ended.day < due:
             out.append(Finding(ended.day, "breach", "effectiveness_ended_early", "§2(e)",
                                f"statement kept effective to day {ended.day}, due to day {due}"))

@@ -123,9 +123,12 @@ def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json
         check_plot_path(plot_file)
     log = run_deal(t, s, seed, deal, script=script, policy=policy)
     if as_json:
-        click.echo(log.to_jsonl(), nl=False)
+        click.echo(log.to_jsonl(closing=s.closing_date), nl=False)
     else:
-        click.echo(render(log, t, audit(log, t)), nl=False)
+        terms_name = terms_file or "bestnet-2003 (the agreement as written)"
+        click.echo(render(log, t, audit(log, t), terms_name=terms_name
+                          + (f", script {script_file}" if script_file else ""),
+                          scenario_name=scenario_file or "bestnet-2003"), nl=False)
     if plot_file:
         from experiments.gantt import save_gantt
 
@@ -164,7 +167,7 @@ def run(terms_file, scenario_file, runs, seed, out_dir, plot) -> None:
         sources={"terms": terms_file or "bestnet-2003", "scenario": scenario_file or "bestnet-2003"})
     click.echo(f"regsim run: {runs:,} deals, seed {seed}, {elapsed:.1f} s "
                f"({runs / elapsed:,.0f} deals/s)\n")
-    click.echo(summary_text(df), nl=False)
+    click.echo(summary_text(df, s.closing_date), nl=False)
     click.echo(f"\nwrote {table} and {manifest}")
     if plot:
         from experiments.plots import ecdf_days_to_effective

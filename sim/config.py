@@ -12,6 +12,7 @@ into the one-line messages users see.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import tomllib
 import typing
 from pathlib import Path
@@ -186,4 +187,6 @@ def as_dict(obj: Any) -> Any:
         return {f.name: as_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, (list, tuple)):
         return [as_dict(v) for v in obj]
+    if isinstance(obj, datetime.date):      # a scenario's closing date: ISO, as TOML writes it
+        return obj.isoformat()
     return obj

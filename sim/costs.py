@@ -46,9 +46,16 @@ def pay_registration_expenses(model: "DealModel", registration: str, shares: int
 
 
 def pay_selling_costs(model: "DealModel", registration: str, seller: str, shares: int,
-                      underwritten: bool, day: int | None = None) -> tuple[float, float]:
+                      underwritten: bool, day: int | None = None,
+                      exercise_usd: float = 0.0) -> tuple[float, float]:
     """§4: underwriting discounts and selling commissions are not Registration Expenses:
-    the seller bears them on its own shares. Returns (gross, net) proceeds in USD."""
+    the seller bears them on its own shares. Returns (gross, net) proceeds in USD.
+
+    ``shares`` are the shares sold; ``exercise_usd`` is what the seller paid to exercise
+    the Warrants behind the warrant shares among them (recitals, §7,
+    :func:`sim.rules.securities.warrant_sale`): not part of its proceeds, so
+    ``net = gross - exercise_usd - selling costs``.
+    """
     today = model.calendar.now if day is None else day
     gross = shares * model.share_price(today)
     cost = expenses.selling_costs(gross, underwritten, model.expense_figures)
@@ -56,4 +63,4 @@ def pay_selling_costs(model: "DealModel", registration: str, seller: str, shares
         registration=registration, shares=shares, gross_usd=round(gross, 2),
         cost_usd=round(cost, 2),
         item="underwriting_discount" if underwritten else "selling_commission"))
-    return gross, gross - cost
+    return gross, gross - exercise_usd - cost

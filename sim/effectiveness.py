@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Sequence
 from sim import claims
 from sim import events as ev
 from sim.calendar import Order
-from sim.rules import expenses, procedures
+from sim.rules import expenses, procedures, securities
 
 if TYPE_CHECKING:
     from agents.company import Company
@@ -72,10 +72,18 @@ def sell_out_day(start: int, needed: int, suspensions: Sequence[tuple[int, int]]
 
 
 def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
-    """Keep the statement effective (§2(e)); suspensions (§2) hold sales back."""
+    """Keep the statement effective (§2(e)); suspensions (§2) hold sales back.
+
+    The period ends one calendar year after the effective date (§2(e)), or earlier when
+    the Selling Investors have sold all the shares it covers. Warrant shares an Investor
+    holds out of the money are not sold (recitals, §7: it does not exercise), so they
+    keep the statement effective for the year; warrant shares of an expired Warrant can
+    never be sold and do not.
+    """
     m, cal, terms = company.model, company.model.calendar, company.model.terms
     start = cal.now
-    keep = terms.keep_effective_days
+    year_end = procedures.effectiveness_end_day(start, None, terms, m.world.closing_date)
+    keep = year_end - start
     fixed = m.policy.script.events.suspensions
     if fixed is not None:
         periods = [(start + a, start + a + n) for a, n in fixed]
@@ -91,13 +99,21 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
     periods = merge_periods(periods)
     by_name, pol, cycle = m.investors_by_name, m.policy, reg.cycle
     sellers = [(by_name[name], shares) for name, shares in reg.registered.items() if shares]
+    # Sales are valued at the price on the effective date (see resale_sold); the same
+    # price decides whether an Investor exercises its Warrants for this period.
+    price, expiry = m.share_price(start), m.warrant_expiry_day
     needs, done = {}, {}        # usable days each seller needs, and the day it is done
-    for inv, _ in sellers:
+    held_back = False           # warrant shares out of the money: not all can be sold
+    for inv, shares in sellers:
         need = needs[inv.name] = pol.sell_days(inv.stream, inv.name, cycle)
         done[inv.name] = sell_out_day(start, need, periods)
-    all_sold = max(done.values()) if done else start
-    end = procedures.effectiveness_end_day(start, all_sold if all_sold <= start + keep
-                                           else None, terms)
+        if not held_back:
+            held_back = securities.warrant_sale(shares, price, start, expiry,
+                                                terms).unsold_out_of_money > 0
+    all_sold = max(done.values()) if done and not held_back else None
+    end = procedures.effectiveness_end_day(start, all_sold if all_sold is not None
+                                           and all_sold <= year_end else None, terms,
+                                           m.world.closing_date)
     for a, b in periods:
         if a < end:
             cal.at(a, Order.ACTION, lambda _, a=a, b=b: m.log.record(
@@ -106,52 +122,85 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
             if b < end:
                 cal.at(b, Order.ACTION, lambda _, b=b: m.log.record(
                     b, ev.SALES_RESUMED, company.name, "§2", dict(cycle=reg.cycle)))
-    sold_out, sold_by = [], reg.sales
+    sold_out, offered_by = [], reg.sales
     for inv, shares in sellers:
         day = done[inv.name]
         if day <= end:
-            sold = shares
-            sold_out.append((inv.name, day))
+            offered = shares
         else:
             # Linear sales over usable days: the share of the pace reached by the end.
-            sold = min(shares, shares * usable_days(start, end, periods) // needs[inv.name])
-        sold_by[inv.name] = sold
-    reason = "all_sold" if end < start + keep else "one_year"
+            offered = min(shares, shares * usable_days(start, end, periods) // needs[inv.name])
+        offered_by[inv.name] = offered
+        if day <= end and not securities.warrant_sale(offered, price, start, expiry,
+                                                      terms).unsold_out_of_money:
+            sold_out.append((inv.name, day))
+    reason = "all_sold" if end < year_end else "one_year"
 
     def period_ends(_event=None) -> None:
+        # Valued at the price of the effective date; a split or stock dividend since then
+        # scaled the shares offered (§7) and so divides that price per share.
+        at_price = m.price_at(start) / m.share_factor
+        sales = {name: securities.warrant_sale(n, at_price, start, expiry, terms)
+                 for name, n in offered_by.items()}
         m.log.record(end, ev.EFFECTIVENESS_ENDED, company.name, "§2(e)", dict(
             cycle=reg.cycle, reason=reason, effective_day=start,
-            shares_registered=sum(reg.registered.values()), shares_sold=sum(sold_by.values()),
-            sold_out=tuple(sold_out), sold_by=tuple(sold_by.items()),
+            shares_registered=sum(reg.registered.values()),
+            shares_sold=sum(x.shares_sold for x in sales.values()), sold_out=tuple(sold_out),
+            sold_by=tuple((name, x.shares_sold) for name, x in sales.items()),
             suspension_days=sum(min(b, end) - a for a, b in periods if a < end)))
-        resale_sold(company, reg, start, sold_by)
+        resale_sold(company, reg, at_price, sales)
 
     cal.at(end, Order.END, period_ends)
 
-def resale_sold(company: "Company", reg: "DemandRegistration", effective_day: int,
-                sold_by: dict[str, int]) -> None:
+
+def record_warrants(model, registration: str, sales: dict[str, "securities.WarrantSale"],
+                    price: float) -> None:
+    """Log the Warrants exercised to sell, and the warrant shares left unsold (recitals,
+    §7): one event each per registration, the Investors listed with their shares."""
+    terms, today = model.terms, model.calendar.now
+    exercised = tuple((n, s.exercised) for n, s in sales.items() if s.exercised)
+    if exercised:
+        model.log.record(today, ev.WARRANTS_EXERCISED, "investors", "recitals", dict(
+            registration=registration, shares=sum(k for _, k in exercised),
+            sellers=exercised, price=price, exercise_price=terms.warrant_exercise_price_usd,
+            exercise_usd=round(sum(s.exercise_usd for s in sales.values()), 2)))
+    for reason, attr in (("out_of_the_money", "unsold_out_of_money"),
+                         ("expired", "unsold_expired")):
+        unsold = tuple((n, getattr(s, attr)) for n, s in sales.items() if getattr(s, attr))
+        if unsold:
+            model.log.record(today, ev.WARRANT_SHARES_UNSOLD, "investors", "recitals", dict(
+                registration=registration, reason=reason, shares=sum(k for _, k in unsold),
+                sellers=unsold, price=price,
+                exercise_price=terms.warrant_exercise_price_usd,
+                expiry_day=model.warrant_expiry_day))
+
+
+def resale_sold(company: "Company", reg: "DemandRegistration", price: float,
+                sales: dict[str, "securities.WarrantSale"]) -> None:
     """Sales under a resale statement: shares sold stop being Registrable Shares (§7);
-    the sellers bear their brokers' commissions (§4), valued at the price when the
-    statement became effective; a claim may follow (§5)."""
+    warrant shares are sold only by exercising the Warrants (recitals); the sellers bear
+    their brokers' commissions (§4), valued at the price when the statement became
+    effective; a claim may follow (§5), each seller's cap at its net proceeds."""
     m = company.model
-    price = m.share_price(effective_day)
-    net, gross_total, cost_total = {}, 0.0, 0.0
+    registration = reg.key
+    record_warrants(m, registration, sales, price)
+    net, gross_total, cost_total, shares_total = {}, 0.0, 0.0, 0
     rate = m.expense_figures.selling_commission
-    holdings, key = m.holdings, reg.key
-    for name, sold in sold_by.items():
-        sold = holdings.sell(name, key, sold)
+    holdings = m.holdings
+    for name, sale in sales.items():
+        sold = holdings.sell(name, registration, sale.shares_sold)
         if sold:
-            gross = sold * price
-            cost = expenses.selling_costs(gross, False, m.expense_figures)
-            net[name] = gross - cost
-            gross_total += gross
+            cost = expenses.selling_costs(sale.gross_usd, False, m.expense_figures)
+            net[name] = sale.net_usd - cost
+            gross_total += sale.gross_usd
             cost_total += cost
-    holdings.release_all(key)      # the period is over: what is unsold is free again
+            shares_total += sold
+    holdings.release_all(registration)   # the period is over: what is unsold is free again
     if not net:
         return
     m.log.record(m.calendar.now, ev.SELLING_COSTS_PAID, "investors", "§4", dict(
-        registration=f"demand-{reg.cycle}", shares=sum(sold_by.values()),
+        registration=registration, shares=shares_total,
         gross_usd=round(gross_total, 2), cost_usd=round(cost_total, 2),
         item="selling_commission", rate=rate))
     index = reg.cycle if reg.cycle < claims.OFFERING_BASE else 100 + reg.cycle
-    claims.schedule_claim(m, f"demand-{reg.cycle}", index, net, gross_total, 0.0, False)
+    claims.schedule_claim(m, registration, index, net, gross_total, 0.0, False)

@@ -18,6 +18,7 @@ listed per kind in ``docs/event-log.md``.
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from typing import Any, Iterable, Iterator, NamedTuple
 
 
@@ -97,6 +98,8 @@ UNDERWRITER_LIMIT_SET = "UNDERWRITER_LIMIT_SET"      # §3(c) / §1(b)
 CUTBACK_APPLIED = "CUTBACK_APPLIED"                  # §3(c) / §1(b)
 REGISTRATION_EXPENSES_PAID = "REGISTRATION_EXPENSES_PAID"  # §4
 SELLING_COSTS_PAID = "SELLING_COSTS_PAID"            # §4
+WARRANTS_EXERCISED = "WARRANTS_EXERCISED"            # recitals, §7
+WARRANT_SHARES_UNSOLD = "WARRANT_SHARES_UNSOLD"      # recitals, §7
 CLAIM_ASSERTED = "CLAIM_ASSERTED"                    # §5(c)
 INDEMNITY_RELIEVED = "INDEMNITY_RELIEVED"            # §5(c)
 LOSS_ALLOCATED = "LOSS_ALLOCATED"                    # §5
@@ -158,13 +161,22 @@ class EventLog:
                 return e
         return None
 
-    def to_jsonl(self) -> str:
-        """The log as JSON Lines (deterministic: byte-identical for equal logs)."""
-        return "".join(
-            json.dumps({"seq": i, "day": e.day, "kind": e.kind, "actor": e.actor,
-                        "clause": e.clause, "details": _plain(e.details)},
-                       separators=(",", ":"), allow_nan=False) + "\n"
-            for i, e in enumerate(self.events))
+    def to_jsonl(self, closing: date | None = None) -> str:
+        """The log as JSON Lines (deterministic: byte-identical for equal logs).
+
+        Args:
+            closing: The closing date (day 0): when given, each record also carries
+                ``date``, the ISO date of its ``day`` (after ``day``; readers ignore it).
+        """
+        def record(i: int, e: Event) -> dict[str, Any]:
+            r: dict[str, Any] = {"seq": i, "day": e.day}
+            if closing is not None:
+                r["date"] = (closing + timedelta(days=e.day)).isoformat()
+            r.update(kind=e.kind, actor=e.actor, clause=e.clause, details=_plain(e.details))
+            return r
+
+        return "".join(json.dumps(record(i, e), separators=(",", ":"), allow_nan=False)
+                       + "\n" for i, e in enumerate(self.events))
 
     @classmethod
     def from_jsonl(cls, text: str) -> "EventLog":

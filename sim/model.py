@@ -22,7 +22,7 @@ from agents.policies import (COMPANY_SLOTS, COMPANY_WIDTH, INVESTOR_SLOTS, INVES
                              PIGGYBACK_WIDTH, POLICIES, WITHDRAWAL_SLOTS, WITHDRAWAL_WIDTH,
                              ScenarioPolicy)
 from agents.underwriter import Underwriter
-from sim import claims, costs
+from sim import claims, costs, effectiveness
 from sim.claims import CLAIM_SLOTS, CLAIMS_WIDTH, PER_CLAIM
 from sim import events as ev
 from sim.rules import expenses as costs_rules
@@ -156,6 +156,11 @@ class DealModel(mesa.Model):
             DAYS_PER_MONTH / 365)
         self._monthly_vol = scenario.market.annual_volatility * math.sqrt(DAYS_PER_MONTH / 365)
         self.calendar = Calendar()      # one SimPy environment, rewound for every deal
+        # Day 0 is the closing (a scenario date); the Warrants are issued with the Units
+        # at the closing and expire by the calendar (recitals, §7).
+        self.closing_iso = scenario.closing_date.isoformat()
+        self.warrant_expiry_day = securities.warrant_expiry_day(0, terms,
+                                                                scenario.closing_date)
 
     def investor(self, name: str) -> Investor:
         """The Investor with id ``name``."""
@@ -193,7 +198,8 @@ class DealModel(mesa.Model):
             seed=self.seed, deal=self.deal, investors=len(self.investors), units=self.total_units,
             registrable_shares=self.registrable_total, other_holders=len(self.other_holders),
             investor_ids=tuple(i.name for i in self.investors),
-            price=sc.market.price0, prior_statements=tuple(
+            price=sc.market.price0, closing_date=self.closing_iso,
+            warrant_expiry_day=self.warrant_expiry_day, prior_statements=tuple(
                 (p.id, p.effective_day, p.permits_resale) for p in sc.prior_statements)))
         fixed = self.policy.script.company.reserved_other_shares
         reserved = fixed if fixed is not None else int(
@@ -526,21 +532,36 @@ class DealModel(mesa.Model):
 
     def sell_in_offering(self, plan, included: dict[str, int]) -> None:
         """The included holders sell in the Company's offering: their shares stop being
-        Registrable Shares (§7), they bear their selling costs (§4), claims may follow (§5)."""
+        Registrable Shares (§7), an Investor's warrant shares only if it exercises
+        (recitals: not out of the money, not after expiry), they bear their selling costs
+        (§4), claims may follow (§5) with each cap at the seller's net proceeds."""
+        today = self.calendar.now
+        price, terms, investors = self.share_price(today), self.terms, self.investors_by_name
+        holdings = self.holdings
+        sales = {name: securities.warrant_sale(shares, price, today, self.warrant_expiry_day,
+                                               terms)
+                 for name, shares in included.items() if shares and name in investors}
+        if sales:
+            effectiveness.record_warrants(self, plan.id, sales, price)
         net, gross_total = {}, 0.0
-        investors, holdings = self.investors_by_name, self.holdings
         for name, shares in included.items():
-            if name in investors:       # only shares committed to this offering are sold
-                shares = holdings.sell(name, plan.id, shares)
             if not shares:
                 continue
-            gross, net_usd = costs.pay_selling_costs(self, plan.id, name, shares,
-                                                    plan.underwritten)
-            if name in investors:
+            sale = sales.get(name)
+            # Only shares committed to this offering are sold; warrant shares not
+            # exercised were not distributed and are free again below.
+            sold = holdings.sell(name, plan.id, sale.shares_sold) if sale else shares
+            if sold:
+                gross, net_usd = costs.pay_selling_costs(
+                    self, plan.id, name, sold, plan.underwritten,
+                    exercise_usd=sale.exercise_usd if sale else 0.0)
+            else:
+                gross = net_usd = 0.0
+            if sale:
                 net[name] = net_usd
                 gross_total += gross
-        holdings.release_all(plan.id)   # what was not included is free again
-        company_gross = plan.company_shares * self.share_price(self.calendar.now)
+        holdings.release_all(plan.id)   # what was not included or not sold is free again
+        company_gross = plan.company_shares * price
         company_net = company_gross - costs_rules.selling_costs(
             company_gross, plan.underwritten, self.expense_figures)
         claims.schedule_claim(self, plan.id, claims.OFFERING_BASE + plan.index, net,

@@ -11,11 +11,12 @@ with every figure's source (see ``CALIBRATION.md``); a scenario file overrides i
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from sim.config import STRICT, ConfigError, build, deep_merge, load_with_presets
@@ -26,6 +27,22 @@ Rate = Annotated[float, Field(ge=0.0, le=52.0, strict=True)]
 Shares = Annotated[int, Field(ge=0, strict=True)]
 DayCount = Annotated[int, Field(ge=0, le=3650, strict=True)]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$", strict=True)]
+
+
+def _iso_date(value: Any) -> Any:
+    """A TOML date (``2003-03-30``) or its ISO string (a JSON manifest); nothing else --
+    pydantic's lax mode would read a number as a Unix time."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"must be a date such as 2003-03-30 (got {value!r})") from None
+    if type(value) is not date:
+        raise ValueError(f"must be a date such as 2003-03-30 (got {value!r})")
+    return value
+
+
+CalendarDate = Annotated[date, BeforeValidator(_iso_date)]
 NoticeMethod = Literal["registered_mail", "certified_mail", "personal", "fax", "regular_mail"]
 OfferingType = Literal["public", "stock_plan", "rule_145", "convertible_debt"]
 
@@ -256,6 +273,7 @@ class Scenario:
     """Everything about the world a deal meets; validated and frozen."""
 
     name: Ident
+    closing_date: CalendarDate
     horizon_days: Annotated[int, Field(ge=30, le=3650, strict=True)]
     investors: tuple[InvestorSpec, ...]
     other_holders: tuple[OtherHolderSpec, ...] = ()

@@ -21,6 +21,14 @@ from sim.config import STRICT, Clause, ConfigError, build, load_with_presets
 Days = Annotated[int, Field(ge=0, le=3650, strict=True)]
 Count = Annotated[int, Field(ge=0, le=100, strict=True)]
 PositiveCount = Annotated[int, Field(ge=1, le=100, strict=True)]
+Years = Annotated[int, Field(ge=0, le=10, strict=True)]
+
+#: Keys of older terms files that were replaced: old key -> the one-line advice.
+RENAMED = {
+    "keep_effective_days": "replaced by keep_effective_years (whole calendar years, §2(e): "
+                           "a year across February 29 has 366 days); e.g. "
+                           "keep_effective_years = 1",
+}
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -42,6 +50,12 @@ class Terms:
         "recitals", "three-year warrants ... to purchase one share of Common Stock")] = 1
     common_per_warrant: Annotated[Count, Clause(
         "recitals", "warrants to purchase one share of Common Stock")] = 1
+
+    warrant_exercise_price_usd: Annotated[float, Field(ge=0.0, strict=True), Clause(
+        "recitals", "warrants ... to purchase one share of Common Stock at a per share "
+        "exercise price of $0.30")] = 0.30
+    warrant_term_years: Annotated[Years, Clause(
+        "recitals", "three-year warrants (the 'Warrants')")] = 3
 
     units_offered: Annotated[int, Field(ge=1, strict=True), Clause(
         "recitals", "a portion of the 4,500,000 units (collectively, the 'Units' ...) offered "
@@ -113,9 +127,9 @@ class Terms:
         "activity' has no antecedent")] = "ignore"
 
     # --- Procedures (§2) -----------------------------------------------------------
-    keep_effective_days: Annotated[Days, Clause(
+    keep_effective_years: Annotated[Years, Clause(
         "§2(b), §2(e)", "until the earlier of the sale of all ... or one year after the "
-        "effective date")] = 365
+        "effective date (calendar years: 366 days across February 29)")] = 1
 
     # --- Piggy-back (§3) -----------------------------------------------------------
     piggyback_window_days: Annotated[Days, Clause(
@@ -152,6 +166,11 @@ class Terms:
                 + self.warrants_per_unit * self.common_per_warrant)
 
     @property
+    def warrant_shares_per_unit(self) -> int:
+        """Registrable Shares per Unit issued on exercise of the Warrants (recitals)."""
+        return self.warrants_per_unit * self.common_per_warrant
+
+    @property
     def capital_dependent_per_unit(self) -> int:
         """Shares per Unit that need authorized capital (§1(a)): conversion + warrant."""
         return (self.preferred_per_unit * self.common_per_preferred
@@ -186,6 +205,9 @@ def terms_from_dict(data: dict[str, Any], source: str = "<terms>") -> Terms:
         ConfigError: one line naming ``source``, the key and what is allowed.
     """
     data = dict(data)
+    for old, advice in RENAMED.items():
+        if old in data:
+            raise ConfigError(source, old, advice)
     preset = data.pop("preset", DEFAULT_PRESET)
     if preset not in PRESETS:
         raise ConfigError(source, "preset", f"unknown preset {preset!r}; allowed: "

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -177,7 +179,12 @@ def test_timeline_text_has_days_clauses_deadlines_and_audit():
     result = invoke("timeline", "--seed", "1")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Day 0" in out.splitlines()
+    lines = out.splitlines()
+    assert lines[0].startswith("regsim timeline -- terms: bestnet-2003")
+    assert "seed 1, deal 0" in lines[0] and "day 0 = the closing, Sun 30 Mar 2003" in lines[0]
+    assert "Day 0 · Sun 30 Mar 2003" in lines
+    assert "Day 24 · Wed 23 Apr 2003" in lines          # each day with its date
+    assert "    day   34  Sat 3 May 2003   Company Notice due (demand 1) [§1(a)]" in lines
     assert "§1(a)" in out and "§8(a)" in out
     assert "open deadlines" in out
     assert "Audit findings" in out
@@ -189,8 +196,9 @@ def test_timeline_json_lines_have_the_schema():
     log = events(result.output)
     assert len(log) > 5
     for record in log:
-        assert {"day", "kind", "actor", "clause"} <= record.keys()
+        assert {"day", "date", "kind", "actor", "clause"} <= record.keys()
         assert isinstance(record["day"], int)
+        assert (date.fromisoformat(record["date"]) - date(2003, 3, 30)).days == record["day"]
     assert log[0]["kind"] == "DEAL_CLOSED" and log[0]["day"] == 0
     assert [r["day"] for r in log] == sorted(r["day"] for r in log)
 
@@ -302,3 +310,16 @@ def test_a_distribution_table_in_a_scenario_file_replaces_the_preset_one(tmp_pat
     assert s.notices.certified_mail.value == 5
     assert s.review.response_days.median == 20
     assert s.review.response_days.sigma == base.review.response_days.sigma
+
+
+def test_timeline_imports_no_plotting_or_statistics():
+    """`regsim timeline` (text, with dates) stays light: no plotting library and none of
+    the experiments' modules (Mesa itself brings pandas and scipy)."""
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom sim.cli import main\n"
+            "r = CliRunner().invoke(main, ['timeline', '--seed', '1'])\n"
+            "assert r.exit_code == 0, r.output\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'matplotlib', 'seaborn', 'experiments'}))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

@@ -91,7 +91,9 @@ def test_4_company_pays_registration_expenses_sellers_pay_their_discount(terms, 
     """§4: on an unlimited non-underwritten offering of the Company's 0 shares plus all
     21,381,558 requested shares at $0.10, the SEC fee is 2,138,155.8 / 1,000,000 x $80.90
     = $172.98; the Company pays every Registration Expenses item, and each seller pays
-    the 2% brokers' commission on its own shares."""
+    the 2% brokers' commission on the shares it sells: at $0.10, below the Warrants' $0.30
+    exercise price, inv01 sells its 5,000,000 Common and conversion shares, not its
+    1,000,000 warrant shares (recitals)."""
     _, log = play(terms, scenario, offering(underwritten=False))
     paid = log.first(ev.REGISTRATION_EXPENSES_PAID)
     items = dict(paid.details["items"])
@@ -100,8 +102,11 @@ def test_4_company_pays_registration_expenses_sellers_pay_their_discount(terms, 
     costs = [e for e in log if e.kind == ev.SELLING_COSTS_PAID and e.details["registration"]
              == "offering-1"]
     inv01 = next(e for e in costs if e.actor == "inv01")
-    assert inv01.details["shares"] == 6_000_000
-    assert inv01.details["cost_usd"] == pytest.approx(0.02 * 600_000.0)
+    assert inv01.details["shares"] == 5_000_000
+    assert inv01.details["cost_usd"] == pytest.approx(0.02 * 500_000.0)
+    unsold = log.first(ev.WARRANT_SHARES_UNSOLD, registration="offering-1")
+    assert unsold.details["reason"] == "out_of_the_money"
+    assert dict(unsold.details["sellers"])["inv01"] == 1_000_000
 
 
 def test_3c_underwriter_cutback_pro_rata_to_holdings_with_the_affiliate_group(terms, scenario):

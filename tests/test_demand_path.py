@@ -33,6 +33,11 @@ BASE = {
 }
 
 
+#: Monthly log returns taking the price from $0.10 to about $0.45 from day 30 on: above
+#: the Warrants' $0.30 exercise price, so Investors exercise to sell (recitals).
+IN_THE_MONEY = [1.5] + [0.0] * 60
+
+
 def play(terms, scenario, script=None, **term_changes):
     script_data = deep_merge(BASE, script or {})
     t = dataclasses.replace(terms, **{"cooldown_scope": "defined_term", **term_changes})
@@ -193,8 +198,10 @@ def test_1a_capital_shortfall_then_second_demand(terms, scenario):
 
 def test_2_suspension_pushes_sales_back_and_period_ends_when_all_sold(terms, scenario):
     """§2: effective day 57; a prospectus amendment suspends sales days 67-72; each seller
-    needs 100 usable days, so all are sold out on day 57 + 100 + 5 = 162 (§2(e))."""
-    _, log = play(terms, scenario, {"events": {"suspensions": [[10, 5]]}})
+    needs 100 usable days, so all are sold out on day 57 + 100 + 5 = 162 (§2(e)). The price
+    is above the Warrants' $0.30 (recitals), so the warrant shares are sold too."""
+    _, log = play(terms, scenario, {"events": {"suspensions": [[10, 5]],
+                                               "market_returns": IN_THE_MONEY}})
     assert day_of(log, ev.SALES_SUSPENDED) == 67 and day_of(log, ev.SALES_RESUMED) == 72
     end = log.first(ev.EFFECTIVENESS_ENDED)
     assert (end.day, end.details["reason"], end.details["suspension_days"]) == (162, "all_sold", 5)
@@ -202,11 +209,14 @@ def test_2_suspension_pushes_sales_back_and_period_ends_when_all_sold(terms, sce
 
 
 def test_2e_one_year_limit(terms, scenario):
-    """§2(e): a seller needing 400 usable days is cut off one year after effectiveness."""
-    _, log = play(terms, scenario, {"investors": {"all": {"sell_days": 400}}})
+    """§2(e): a seller needing 400 usable days is cut off one year after effectiveness:
+    effective May 26, 2003 (day 57), ended May 26, 2004, 366 days later (the year spans
+    Feb 29, 2004). In the money, the warrant shares sell at the same pace."""
+    _, log = play(terms, scenario, {"investors": {"all": {"sell_days": 400}},
+                                    "events": {"market_returns": IN_THE_MONEY}})
     end = log.first(ev.EFFECTIVENESS_ENDED)
-    assert (end.day, end.details["reason"]) == (57 + 365, "one_year")
-    assert end.details["shares_sold"] == 3_563_593 * 6 * 365 // 400
+    assert (end.day, end.details["reason"]) == (57 + 366, "one_year")
+    assert end.details["shares_sold"] == 3_563_593 * 6 * 366 // 400
 
 
 @pytest.mark.parametrize("responses, breach", [([60, 45], True), ([30, 30], False)])

@@ -2,7 +2,8 @@
 
 A deliberate change of behaviour regenerates them with
 ``REGSIM_UPDATE_GOLDEN=1 python3 -m pytest tests/test_golden.py`` -- and the diff of the
-golden files then shows, event by event, what the change did.
+golden files then shows, event by event, what the change did. The files are what
+``regsim timeline --json`` prints: each record with its ``date``.
 """
 
 import os
@@ -36,10 +37,12 @@ def _check(name: str, text: str) -> None:
 # late), an excluded stock-plan registration, the Underwriter's cutback, a §5 claim.
 @pytest.mark.parametrize("seed, deal", [(1, 0), (2024, 4276), (2024, 614)])
 def test_seeded_deal_matches_golden_log(terms, scenario, seed, deal):
-    _check(f"seed{seed}-deal{deal}.jsonl", run_deal(terms, scenario, seed, deal).to_jsonl())
+    _check(f"seed{seed}-deal{deal}.jsonl", run_deal(terms, scenario, seed, deal).to_jsonl(
+        closing=scenario.closing_date))
 
 
 def test_what_if_script_matches_golden_log(terms, scenario):
     ids = {i.id for i in scenario.investors}
     script = load_script(HERE / "data" / "whatif.toml", ids)
-    _check("whatif-seed0.jsonl", run_deal(terms, scenario, 0, 0, script=script).to_jsonl())
+    _check("whatif-seed0.jsonl", run_deal(terms, scenario, 0, 0, script=script).to_jsonl(
+        closing=scenario.closing_date))

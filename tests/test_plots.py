@@ -276,17 +276,21 @@ def test_gantt_lanes_clauses_deadlines_and_cutback_of_a_company_offering():
                  "Joinder window  §1(a)", "Cooldown  §1(c)", "Filed, under review  §2(a)",
                  "Effectiveness period  §2(b), §2(e)"):
         assert lane in lanes
-    assert ax.get_xlabel() == "day (day 0 = the closing)"
+    assert ax.get_xlabel() == "date (day 0 = the closing, Sun 30 Mar 2003)"
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[0] == "Apr\n2003" and "Jan\n2004" in ticks
     verticals = sorted({ln.get_xdata()[0] for ln in ax.get_lines()})
     assert verticals == [54, 89, 433]       # Company Notice due, filing deadline, target
-    assert any(t.startswith("Company Notice due §1(a): day 54") for t in legend_texts(fig))
+    assert any(t.startswith("Company Notice due §1(a): day 54 (23 May 2003)")
+               for t in legend_texts(fig))
     notes = [t.get_text() for t in ax.texts]
     assert len(notes) == 1 and notes[0].startswith("cut: ") and "48%" in notes[0]
 
 
 def test_gantt_marks_an_empty_window_a_delay_and_its_cap():
     chart = chart_of(golden("whatif-seed0"), load_terms())
-    assert [n.text for n in chart.notes] == ["empty: floor day 67 after deadline day 55"]
+    assert [n.text for n in chart.notes] == ["empty: floor day 67 (5 Jun 2003) after deadline "
+                                             "day 55 (24 May 2003)"]
     delay = [b for b in chart.bars if b.lane == "Delay"]
     assert len(delay) == 1 and delay[0].clause == "§1(d)"
     assert [d.day for d in chart.deadlines if d.what == "delay cap"] == [180]
@@ -300,7 +304,8 @@ def test_gantt_of_a_second_demand_gets_its_own_lanes():
     assert {"Cooldown (demand 2)", "Delay (demand 2)",
             "Effectiveness period (demand 2)"} <= lanes
     suspended = [b for b in chart.bars if b.kind == "suspended"]
-    assert [(b.start, b.end) for b in suspended] == [(458, 471)]
+    # The period (day 203, Oct 2003) spans Feb 29, 2004: its year has 366 days.
+    assert [(b.start, b.end) for b in suspended] == [(459, 472)]
 
 
 def test_regsim_timeline_plot_draws_the_deal(tmp_path, monkeypatch):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from sim.rules.information import filing_delay_fault, information_late
@@ -12,28 +14,30 @@ from sim.rules.securities import capital_dependent_shares, registrable_shares
 from sim.terms import Terms
 
 T = Terms()
+CLOSING = date(2003, 3, 30)     # day 0 of the default scenario
 
 
 # --- §2(b), §2(e) keep the statement effective ---------------------------------------------
 
 def test_2e_effectiveness_ends_one_year_after_effective_day_if_not_all_sold():
-    """§2(e): effective day 160, shares never all sold -> keep effective until day 525."""
-    assert effectiveness_end_day(160, None, T) == 525
+    """§2(e): effective day 160 (Sep 6, 2003), shares never all sold -> keep effective
+    until Sep 6, 2004, day 526 (the year spans Feb 29, 2004)."""
+    assert effectiveness_end_day(160, None, T, CLOSING) == 526
 
 
 def test_2e_effectiveness_ends_when_all_shares_are_sold_first():
     """§2(e): effective day 160, all Units and Registrable Shares sold day 300 -> day 300."""
-    assert effectiveness_end_day(160, 300, T) == 300
+    assert effectiveness_end_day(160, 300, T, CLOSING) == 300
 
 
 def test_2e_effectiveness_ends_at_one_year_if_sales_finish_later():
-    """§2(e): effective day 160, last sale day 600 (after the year) -> day 525."""
-    assert effectiveness_end_day(160, 600, T) == 525
+    """§2(e): effective day 160, last sale day 600 (after the year) -> day 526."""
+    assert effectiveness_end_day(160, 600, T, CLOSING) == 526
 
 
 def test_2e_effectiveness_negotiated_two_years():
-    """§2(e) variant keep_effective_days=730: effective day 160 -> day 890."""
-    assert effectiveness_end_day(160, None, Terms(keep_effective_days=730)) == 890
+    """§2(e) variant keep_effective_years=2: Sep 6, 2003 -> Sep 6, 2005, day 891."""
+    assert effectiveness_end_day(160, None, Terms(keep_effective_years=2), CLOSING) == 891
 
 
 # --- §2 prospectus amendments: cease offers until revised prospectuses received -------------

@@ -283,8 +283,10 @@ def test_partial_request_never_exceeds_what_the_investor_holds(terms, scenario):
 def test_investor_table_overrides_all_key_by_key(terms, scenario):
     """inv01's own table sets only info_response_days; its join and sell_days still come
     from [investors.all]: it answers §6 on day 15+2+9+2 = 28 and sells out 100 usable
-    days after effectiveness."""
-    _, log = play(terms, scenario, {"investors": {"inv01": {"info_response_days": 9}}})
+    days after effectiveness (the price, ~4.5 times the closing price from the first
+    month, is above the Warrants' exercise price, so its warrant shares are sold too)."""
+    _, log = play(terms, scenario, {"investors": {"inv01": {"info_response_days": 9}},
+                                    "events": {"market_returns": [1.5]}})
     assert log.first(ev.INFO_RECEIVED).actor in {"inv01", "inv02", "inv05"}
     assert {e.actor: e.day for e in log if e.kind == ev.INFO_RECEIVED}["inv01"] == 28
     end = log.first(ev.EFFECTIVENESS_ENDED)
