@@ -107,6 +107,7 @@ class CompanyBehaviour:
     delay_invoke_prob: Prob
     delay_hold_days: Dist
     demand_underwritten_prob: Prob = 0.0
+    cooldown_invoke_prob: Prob = 1.0
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -133,7 +134,11 @@ class Offerings:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Review:
-    """The Commission's review of a filed statement."""
+    """The Commission's review of a filed statement (see :mod:`sim.review`).
+
+    A review with ``troubled_letters`` or more comment letters is troubled: the Company's
+    responses in it take ``troubled_response_factor`` times the drawn ``response_days``.
+    """
 
     review_prob: Prob
     no_review_days: Dist
@@ -142,6 +147,8 @@ class Review:
     response_days: Dist
     turnaround_days: Dist
     clearance_days: Dist
+    troubled_letters: Annotated[int, Field(ge=1, le=20, strict=True)] = 3
+    troubled_response_factor: Annotated[float, Field(ge=1.0, le=10.0, strict=True)] = 1.0
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
