@@ -83,13 +83,17 @@ class ScenarioPolicy:
         slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["invoke_delay"]
         return s.chance(self.scenario.company.delay_invoke_prob, slot)
 
-    def invokes_cooldown(self, s: Stream, cycle: int) -> bool:
+    def invokes_cooldown(self, s: Stream, cycle: int, late: bool = False) -> bool:
         """Whether the Company uses its §1(c) right not to effect a registration inside a
-        cooldown (one decision per demand cycle; a right, not a duty: the issuer filed its
-        2003 statement inside the cooldown of its January 2003 statement)."""
+        cooldown (a right, not a duty: the issuer filed its 2003 statement inside the
+        cooldown of its January 2003 statement). One draw per demand cycle; a Company
+        that would otherwise file after its §1(a) deadline (``late``) always uses the
+        right, which excuses the lateness."""
         fixed = self.script.company.invoke_cooldown
         if fixed is not None:
             return fixed
+        if late:
+            return True
         slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["invoke_cooldown"]
         return s.chance(self.scenario.company.cooldown_invoke_prob, slot)
 
