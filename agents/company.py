@@ -165,7 +165,8 @@ class Company(mesa.Agent):
             if not delay.triggered:
                 yield delay
             ready_without_info = max(ready_without_info, cal.now)
-        while (end := limits.cooldown_end(cal.now, self.cooldown_days(), terms)) is not None:
+        while ((end := limits.cooldown_end(cal.now, self.cooldown_days(), terms)) is not None
+               and pol.invokes_cooldown(self.stream, cycle, cal.now > reg.deadline)):
             reg.cooldown_end = end
             log.record(cal.now, ev.COOLDOWN_APPLIED, self.name, "§1(c)", dict(
                 cycle=cycle, until=end, cooldown_days=terms.cooldown_days,

@@ -22,7 +22,7 @@ from sim.terms import Terms
 # Slot layouts of the streams (per cycle; cycle c uses slot c * WIDTH + k, cycles past
 # the first continue in the stream's overflow generator).
 COMPANY_SLOTS = dict(notice_delay=0, prep=1, invoke_delay=2, delay_hold=3,
-                     mai_occurs=4, mai_day=5)   # slot 6: unused (was the demand method)
+                     mai_occurs=4, mai_day=5, invoke_cooldown=7)   # slot 6: unused (was the demand method)
 COMPANY_WIDTH = 8
 INVESTOR_SLOTS = dict(patience=0, cn_latency=1, join=2, join_response=3, join_latency=4,
                       info_req_latency=5, info_response=6, info_latency=7, sell_days=8,
@@ -88,6 +88,20 @@ class ScenarioPolicy:
             return fixed
         slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["invoke_delay"]
         return s.chance(self.scenario.company.delay_invoke_prob, slot)
+
+    def invokes_cooldown(self, s: Stream, cycle: int, late: bool = False) -> bool:
+        """Whether the Company uses its §1(c) right not to effect a registration inside a
+        cooldown (a right, not a duty: the issuer filed its 2003 statement inside the
+        cooldown of its January 2003 statement). One draw per demand cycle; a Company
+        that would otherwise file after its §1(a) deadline (``late``) always uses the
+        right, which excuses the lateness."""
+        fixed = self.script.company.invoke_cooldown
+        if fixed is not None:
+            return fixed
+        if late:
+            return True
+        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["invoke_cooldown"]
+        return s.chance(self.scenario.company.cooldown_invoke_prob, slot)
 
     def delay_hold(self, s: Stream, cycle: int) -> int:
         """Days after the basis (offering effective) the Company wants to hold the demand."""

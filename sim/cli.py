@@ -362,5 +362,30 @@ def lint_cmd(terms_file, scenario_file, runs, seed, quantile, as_json) -> None:
         click.echo(render_text(report, *labels, pricing), nl=False)
 
 
+
+# --- calibration ---------------------------------------------------------------------------
+@main.command("calibration")
+@click.option("--terms", "terms_file", help="Terms TOML (overrides the agreement as written).")
+@click.option("--scenario", "scenario_file", help="Scenario TOML (overrides bestnet-2003).")
+@click.option("--deals", default=20_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
+@_one_line_errors
+def calibration_cmd(terms_file, scenario_file, deals, seed) -> None:
+    """Check the scenario against the issuer's own resale statements and the SEC's review
+    figures; exit status 1 if one of the statements is an implausible outcome."""
+    from tqdm import tqdm
+
+    from experiments.calibration import calibrate, report_text
+    from sim.scenario import load_scenario
+
+    t, s = load_terms(terms_file), load_scenario(scenario_file)
+    with tqdm(total=deals, unit="deal", disable=None, file=sys.stderr) as bar:
+        facts, stats = calibrate(t, s, seed, deals, progress=bar.update)
+    click.echo(f"regsim calibration: terms {terms_file or 'bestnet-2003 (the agreement as written)'}, "
+               f"scenario {scenario_file or 'bestnet-2003'}")
+    click.echo(report_text(facts, stats, deals, seed), nl=False)
+    if not all(c.plausible for c in facts):
+        sys.exit(1)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -3,6 +3,11 @@
 Not a party to the agreement, so not a Mesa agent: the review is the world's answer to
 a filing, drawn from the ``review`` stream. The Company's responses to comment letters
 are its own conduct (§1(a) best efforts) and come from its policy.
+
+A review of ``troubled_letters`` or more comment letters is a troubled one (a small
+issuer with going-concern or accounting questions): each of its responses takes
+``troubled_response_factor`` times the drawn days, so long reviews are long both in
+rounds and in answers (the same draws: no new slot).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from typing import TYPE_CHECKING, Generator
 
 from sim import events as ev
 from sim.calendar import Order
+from sim.distributions import whole_days
 from sim.rules import demand as demand_rules
 from sim.streams import slot_of
 
@@ -58,13 +64,14 @@ def review(model: "DealModel", reg: "DemandRegistration") -> Generator:
             1, int(s.sample(r.comment_letters, slot_of(reg.cycle, REVIEW_SLOTS["letters"], REVIEW_WIDTH))))
         log.record(cal.now, ev.REVIEW_DECIDED, "commission", "§2(a)", dict(
             cycle=reg.cycle, reviewed=True))
+        slow = r.troubled_response_factor if letters >= r.troubled_letters else 1.0
         for k in range(1, letters + 1):
             log.record(cal.now, ev.COMMENTS_RECEIVED, "commission", "§2(a)", dict(
                 cycle=reg.cycle, round=k))
             raw = s.days(r.response_days, slot_of(
                 reg.cycle, REVIEW_SLOTS["response"] + k - 1 if k <= 6 else REVIEW_WIDTH + k,
                 REVIEW_WIDTH))
-            days = model.policy.response_days(raw, k)
+            days = model.policy.response_days(raw if slow == 1.0 else whole_days(raw * slow), k)
             yield cal.until(cal.now + days, Order.ACTION)
             if reg.withdrawn:
                 return None

@@ -123,6 +123,7 @@ class CompanyBehaviour:
     info_due_days: DayCount
     delay_invoke_prob: Prob
     delay_hold_days: Dist
+    cooldown_invoke_prob: Prob = 1.0
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -149,7 +150,11 @@ class Offerings:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Review:
-    """The Commission's review of a filed statement."""
+    """The Commission's review of a filed statement (see :mod:`sim.review`).
+
+    A review with ``troubled_letters`` or more comment letters is troubled: the Company's
+    responses in it take ``troubled_response_factor`` times the drawn ``response_days``.
+    """
 
     review_prob: Prob
     no_review_days: Dist
@@ -158,6 +163,8 @@ class Review:
     response_days: Dist
     turnaround_days: Dist
     clearance_days: Dist
+    troubled_letters: Annotated[int, Field(ge=1, le=20, strict=True)] = 3
+    troubled_response_factor: Annotated[float, Field(ge=1.0, le=10.0, strict=True)] = 1.0
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)

@@ -39,6 +39,7 @@ decision of a policy. Days are whole calendar days from closing (day 0). Keys::
     notice_delay_days = 20        # Company Notice given 20 days after receipt of demand
     prep_days = 25                # drafting done 25 days after receipt of demand
     invoke_delay = true           # use the §1(d) delay right when it is available
+    invoke_cooldown = true        # decline to file inside a §1(c) cooldown
     delay_hold_days = 60          # ... and hold until 60 days after the offering is effective
     reserved_other_shares = 0     # authorized capital reserved for other securities
     capital_increase_days = 90    # shareholders authorize more capital 90 days after a shortfall
@@ -194,6 +195,7 @@ class CompanyScript:
     notice_delay_days: Day | None = None
     prep_days: Day | None = None
     invoke_delay: Flag | None = None
+    invoke_cooldown: Flag | None = None
     delay_hold_days: Day | None = None
     reserved_other_shares: Annotated[int, Field(ge=0, strict=True)] | None = None
     capital_increase_days: Day | None = None

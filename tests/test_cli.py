@@ -183,8 +183,18 @@ def test_timeline_text_has_days_clauses_deadlines_and_audit():
     assert lines[0].startswith("regsim timeline -- terms: bestnet-2003")
     assert "seed 1, deal 0" in lines[0] and "day 0 = the closing, Sun 30 Mar 2003" in lines[0]
     assert "Day 0 · Sun 30 Mar 2003" in lines
-    assert "Day 24 · Wed 23 Apr 2003" in lines          # each day with its date
-    assert "    day   34  Sat 3 May 2003   Company Notice due (demand 1) [§1(a)]" in lines
+    # Each day with its date, each open deadline too (day 0 = Sun 30 Mar 2003).
+    import datetime
+    import re
+    closing = datetime.date(2003, 3, 30)
+    fmt = lambda d: closing + datetime.timedelta(days=d)
+    heads = [re.fullmatch(r"Day (\d+) · \w{3} (\d+ \w{3} \d{4})", ln) for ln in lines]
+    heads = [(int(m[1]), m[2]) for m in heads if m]
+    assert len(heads) > 3
+    for day, date in heads:
+        assert date == f"{fmt(day).day} {fmt(day):%b %Y}", (day, date)
+    due = [ln for ln in lines if re.match(r"    day +\d+  \w{3} \d+ \w{3} \d{4} +Company Notice due", ln)]
+    assert due, "an open deadline with its date"
     assert "§1(a)" in out and "§8(a)" in out
     assert "open deadlines" in out
     assert "Audit findings" in out

@@ -5,8 +5,8 @@ Demand Notice sent day 10 by inv01, inv02 and inv05 (2,000,000 of 3,563,593 Unit
 majority); every notice takes 2 days (§8(a)); the Company gives its Company Notice 3
 days after receipt; drafting takes 20 days; every Investor joins after 2 days and
 answers §6 requests after 3, and none piggy-backs on a Company offering; no review; no
-offerings. Unless a test says otherwise the
-cooldown reads §1(c) as the §7 defined term, so the 2002 resale statement (day -86)
+offerings; the Company uses its §1(c) cooldown right where it has one. Unless a test
+says otherwise the cooldown reads §1(c) as the §7 defined term, so the 2002 resale statement (day -86)
 does not hold the filing.
 """
 
@@ -23,7 +23,7 @@ from sim.script import Script
 
 BASE = {
     "demand": {"day": 10, "by": ["inv01", "inv02", "inv05"]},
-    "company": {"notice_delay_days": 3, "prep_days": 20},
+    "company": {"notice_delay_days": 3, "prep_days": 20, "invoke_cooldown": True},
     "latency": {"default": 2},
     "investors": {"all": {"join": True, "join_response_days": 2, "info_response_days": 3,
                           "sell_days": 100, "withdraw_on_mai": True, "piggyback": False}},

@@ -184,7 +184,7 @@ def test_piggyback_window_and_effectiveness_target(scenario):
     f = findings(Terms(), scenario)
     assert "piggyback_window_days = 20" in f["piggyback-window-latency"].condition
     assert "piggyback-window-latency" not in findings(Terms(), scen(offerings={"rate_per_year": 0.0}))
-    assert "= 269 > effectiveness_target_days = 120" in f["effectiveness-target-vs-review"].condition
+    assert "= 505 > effectiveness_target_days = 120" in f["effectiveness-target-vs-review"].condition
     quick = scen(review={"review_prob": 0.0})     # no review: 7-day median, far below 120
     assert "effectiveness-target-vs-review" not in findings(Terms(), quick)
 
