@@ -123,7 +123,7 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
         m.log.record(end, ev.EFFECTIVENESS_ENDED, company.name, "§2(e)", dict(
             cycle=reg.cycle, reason=reason, effective_day=start,
             shares_registered=sum(s for _, s in sellers), shares_sold=sold_total,
-            sold_out=tuple(sold_out),
+            sold_out=tuple(sold_out), sold=tuple(sold_by.items()),
             suspension_days=sum(min(b, end) - a for a, b in periods if a < end)))
         resale_sold(company, reg, start, sold_by)
 

@@ -105,7 +105,7 @@ def test_log_is_ordered_cited_and_consistent_with_the_audit(terms, scenario, cha
     assert days == sorted(days)
     assert all(e.kind in ev.KINDS for e in log)
     assert all(e.clause.startswith("§") or e.clause == "recitals" for e in log)
-    row, kinds = outcomes(log), {f.kind for f in audit(log, t)}
+    row, kinds = outcomes(log, t), {f.kind for f in audit(log, t)}
     assert row["company_notice_late"] == ("company_notice_late" in kinds)
     assert row["filing_delayed_by_investor"] == ("filing_late_investor" in kinds)
     assert row["target_miss_breach"] == ("target_missed_company" in kinds)
