@@ -67,6 +67,11 @@ _REGISTRATION_KINDS = frozenset({
     ev.REGISTRATION_EXPENSES_PAID})
 _SHARE_KINDS = frozenset({ev.DEAL_CLOSED, ev.STATEMENT_FILED, ev.STATEMENT_WITHDRAWN,
                           ev.EFFECTIVENESS_ENDED, ev.SELLING_COSTS_PAID})
+# Every kind the main pass reads beyond grouping by cycle (the audit runs once per deal
+# inside the outcome row: the rest of the log is skipped after one set lookup).
+_READ_KINDS = _REGISTRATION_KINDS | _SHARE_KINDS | frozenset({
+    ev.OFFERING_PLANNED, ev.OFFERING_WITHDRAWN, ev.OTHER_ACTIVITY_COMMENCED,
+    ev.STATEMENT_EFFECTIVE, ev.DEMAND_RECEIVED, ev.DELAY_INVOKED})
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,13 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     activity_day = None
     total_units = None
     delays = []
+    read = _READ_KINDS
     for i, e in enumerate(events):
-        k, d = e.kind, e.details
+        _, k, _, _, d = e
+        if "cycle" in d:
+            by_cycle[d["cycle"]].append(e)
+        if k not in read:                # most of a log (receipts, §6, review, sales)
+            continue
         if k in _REGISTRATION_KINDS:
             registrations.append(e)
         if k in _SHARE_KINDS:
@@ -127,8 +137,6 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
             seq[id(e)] = i
         elif k == ev.DELAY_INVOKED:
             delays.append(e)
-        if "cycle" in d:
-            by_cycle[d["cycle"]].append(e)
 
     if len(delays) > terms.delay_uses:
         out.append(Finding(delays[terms.delay_uses].day, "breach", "delay_reused", "§1(d)",
@@ -148,9 +156,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                  offerings: dict[str, dict], statements: list[tuple[int, bool, str]],
                  activity_day: int | None, total_units: int | None, demands_used: int,
                  seq: dict[int, int]) -> int:
-    first = {}
-    for e in evs:
-        first.setdefault(e.kind, e)
+    first = {e.kind: e for e in reversed(evs)}     # each kind's first event
     received = first.get(ev.DEMAND_RECEIVED)
     refused = first.get(ev.DEMAND_REFUSED)
     sent = first.get(ev.DEMAND_SENT)
@@ -380,7 +386,8 @@ def _audit_conservation(events: list[ev.Event], out: list[Finding]) -> None:
     day its shares are over-counted.
     """
     holdings: dict[str, int] = {}
-    live: dict[int, dict[str, int]] = {}          # cycle -> investor -> registered, unsold
+    live: dict[int, tuple[tuple[str, int], ...]] = {}   # cycle -> registered, not yet over
+    registered: dict[str, int] = defaultdict(int)       # in live demand statements
     sold: dict[str, int] = defaultdict(int)
     flagged: set[str] = set()
     for e in events:
@@ -389,31 +396,29 @@ def _audit_conservation(events: list[ev.Event], out: list[Finding]) -> None:
             holdings = dict(d["holdings"])
             continue
         if k == ev.STATEMENT_FILED:
-            live[d["cycle"]] = dict(d["registered"])
-            touched = live[d["cycle"]]
-        elif k == ev.STATEMENT_WITHDRAWN:
-            live.pop(d["cycle"], None)
-            continue
-        elif k == ev.EFFECTIVENESS_ENDED:
-            live.pop(d["cycle"], None)
-            touched = dict(d["sold"])
-            for inv, n in touched.items():
+            grown = live[d["cycle"]] = d["registered"]
+            for inv, n in grown:
+                registered[inv] += n
+        elif k == ev.STATEMENT_WITHDRAWN or k == ev.EFFECTIVENESS_ENDED:
+            # The statement is over: what it registered is free again, what was sold
+            # under it is sold (never more than it registered: nothing grows here).
+            for inv, n in live.pop(d["cycle"], ()):
+                registered[inv] -= n
+            for inv, n in d.get("sold", ()):
                 sold[inv] += n
+            continue
         elif e.actor in holdings and not d["registration"].startswith("demand-"):
-            sold[e.actor] += d["shares"]           # SELLING_COSTS_PAID in a Company offering
-            touched = {e.actor: d["shares"]}
+            grown = ((e.actor, d["shares"]),)      # SELLING_COSTS_PAID in a Company offering
+            sold[e.actor] += d["shares"]
         else:
             continue
-        for inv in touched:
-            if inv in flagged or inv not in holdings:
-                continue
-            registered = sum(c.get(inv, 0) for c in live.values())
-            if registered + sold[inv] > holdings[inv]:
+        for inv, _ in grown:
+            if inv not in flagged and registered[inv] + sold[inv] > holdings.get(inv, 0):
                 flagged.add(inv)
                 out.append(Finding(e.day, "inconsistent", "shares_over_holdings", "§7",
-                                   f"{inv}: {registered:,} shares registered in demand "
+                                   f"{inv}: {registered[inv]:,} shares registered in demand "
                                    f"statements and {sold[inv]:,} sold, over its "
-                                   f"{holdings[inv]:,} Registrable Shares"))
+                                   f"{holdings.get(inv, 0):,} Registrable Shares"))
 
 
 def _withdrawal_use(first: dict[str, ev.Event]) -> int:

@@ -101,15 +101,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("deal", "i32"), ("demand_day", "i32?"), ("demand_received_day", "i32?"),
     ("filing_day", "i32?"), ("effective_day", "i32?"), ("days_demand_to_filing", "i32?"),
     ("days_filing_to_effective", "i32?"), ("days_demand_to_effective", "i32?"),
-    ("demands_refused_wrongly", "i16"),
-    ("company_notice_late", "bool"), ("days_to_company_notice", "i32?"),
-    ("window_empty", "bool"), ("filing_deadline_missed", "bool"),
-    ("filing_delayed_by_investor", "bool"), ("filed_before_floor", "bool"),
-    ("effectiveness_target_missed", "bool"), ("target_miss_breach", "bool"),
-    ("delay_reused", "bool"), ("delay_without_basis", "bool"), ("delay_past_cap", "bool"),
-    ("cooldown_without_basis", "bool"), ("filed_in_cooldown", "bool"),
-    ("effectiveness_ended_early", "bool"), ("requests_dropped", "i16"),
-    ("late_requests_included", "i16"),
+    ("days_to_company_notice", "i32?"),
     ("delay_used", "bool"), ("delay_days", "i32?"), ("cooldown_days", "i32"),
     ("reviewed", "bool?"), ("comment_letters", "i16"), ("demands_used", "i16"),
     ("demands_made", "i16"), ("withdrawn_mai", "bool"), ("second_demand_made", "bool"),
@@ -117,10 +109,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("shares_unregistered_capital", "i64"), ("joinders_timely", "i16"),
     ("joinders_late", "i16"), ("info_answers_late", "i16"), ("suspension_days", "i32"),
     ("registrable_shares", "i64"), ("fraction_sold_first_year", "f32"), ("end_day", "i32"),
-    ("registration_notices", "i16"), ("registration_notice_late", "bool"),
-    ("piggyback_requests_dropped", "i16"), ("late_piggybacks_included", "i16"),
-    ("allocations_not_as_agreed", "i16"), ("expenses_not_paid_by_company", "i16"),
-    ("investors_over_holdings", "i16"),
+    ("registration_notices", "i16"),
     ("piggyback_requests", "i16"), ("piggyback_rejected", "i16"),
     ("piggyback_shares_requested", "i64"), ("piggyback_shares_included", "i64"),
     ("offerings_withdrawn", "i16"), ("underwriting_terms_refused", "i16"),
@@ -128,6 +117,18 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("company_expenses_usd", "f64"), ("seller_costs_usd", "f64"), ("claims", "i16"),
     ("loss_company_usd", "f64"), ("loss_investors_usd", "f64"),
     ("loss_others_usd", "f64"),
+    # The audit's findings (sim.audit.FINDING_COLUMNS, same order): flags and counts.
+    ("demands_refused_wrongly", "i16"), ("company_notice_late", "bool"),
+    ("requests_dropped", "i16"), ("late_requests_included", "i16"),
+    ("window_empty", "bool"), ("filing_deadline_missed", "bool"),
+    ("filing_delayed_by_investor", "bool"), ("filed_before_floor", "bool"),
+    ("effectiveness_target_missed", "bool"), ("target_miss_breach", "bool"),
+    ("delay_reused", "bool"), ("delay_without_basis", "bool"), ("delay_past_cap", "bool"),
+    ("cooldown_without_basis", "bool"), ("filed_in_cooldown", "bool"),
+    ("effectiveness_ended_early", "bool"), ("registration_notice_late", "bool"),
+    ("piggyback_requests_dropped", "i16"), ("late_piggybacks_included", "i16"),
+    ("allocations_not_as_agreed", "i16"), ("expenses_not_paid_by_company", "i16"),
+    ("investors_over_holdings", "i16"),
 )
 COLUMN_NAMES = tuple(c for c, _ in COLUMNS)
 
@@ -177,7 +178,7 @@ _KIND_COLUMNS = {k: tuple(c for c, kinds in FINDING_COLUMNS.items() if k in kind
 
 def breach_columns(findings: Iterable[Finding]) -> dict[str, Any]:
     """The breach columns of a row: the audit's findings, flagged or counted by kind."""
-    counts = dict.fromkeys(FINDING_COLUMNS, 0)
+    counts = dict.fromkeys(FINDING_COLUMNS, 0)      # in COLUMNS' order
     columns = _KIND_COLUMNS
     for f in findings:
         for c in columns[f.kind]:
@@ -351,11 +352,11 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
         "loss_company_usd": round(loss_company, 2), "loss_investors_usd": round(loss_inv, 2),
         "loss_others_usd": round(loss_other, 2),
     }
-    row.update(breach_columns(audit(log, terms)))
-    return {c: row[c] for c in COLUMN_NAMES}
+    row.update(breach_columns(audit(log, terms)))     # the last columns, in order
+    return row
 
 
-# The row above is written out by hand for speed; it must have exactly COLUMNS' names.
+# The row above is written out by hand for speed; it must keep exactly COLUMNS' order.
 assert tuple(outcomes((), Terms())) == COLUMN_NAMES, "outcomes() row out of step with COLUMNS"
 
 
