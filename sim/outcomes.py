@@ -1,4 +1,4 @@
-"""Outcomes: one row per deal, computed from the event log alone.
+"""Outcomes: one row per deal, computed from the event log and the terms alone.
 
 Column names carry their units. Day columns count calendar days from closing (day 0);
 a ``days_*`` column is a duration. Missing values (e.g. never effective) are ``None``
@@ -10,7 +10,7 @@ The breach columns (every kind of :func:`sim.audit.audit` finding, see
 :data:`sim.audit.FINDING_COLUMNS`) are the audit's own findings, counted: one definition
 of each breach, recomputed from the raw facts of the log with the rule functions, never
 read from the agents' verdict events. A flag is true if the audit found any; a count
-counts findings.
+counts findings. They are the last columns of the table.
 
 =================================  =====================================================
 column                             meaning
