@@ -156,7 +156,10 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                  offerings: dict[str, dict], statements: list[tuple[int, bool, str]],
                  activity_day: int | None, total_units: int | None, demands_used: int,
                  seq: dict[int, int]) -> int:
-    first = {e.kind: e for e in reversed(evs)}     # each kind's first event
+    kinds: dict[str, list[ev.Event]] = defaultdict(list)   # by kind, in log order: one
+    for e in evs:                                          # pass, not one per question
+        kinds[e.kind].append(e)
+    first = {k: es[0] for k, es in kinds.items()}
     received = first.get(ev.DEMAND_RECEIVED)
     refused = first.get(ev.DEMAND_REFUSED)
     sent = first.get(ev.DEMAND_SENT)
@@ -180,12 +183,12 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
         out.append(Finding(given_ev.day, "breach", "company_notice_late", "§1(a)",
                            f"Company Notice given {given_ev.day - rd} days after the Demand "
                            f"Notice was received; 'promptly' = within {terms.promptly_days}"))
-    receipts = {e.actor: e.day for e in evs if e.kind == ev.COMPANY_NOTICE_RECEIVED}
+    receipts = {e.actor: e.day for e in kinds[ev.COMPANY_NOTICE_RECEIVED]}
     given = given_ev.day if given_ev is not None else None
 
     # Requests to be included (§1(a)).
     withdrawn = first.get(ev.STATEMENT_WITHDRAWN)
-    for e in evs:
+    for e in kinds[ev.JOINDER_RECEIVED] + kinds[ev.JOINDER_REJECTED]:
         if withdrawn is not None and e.day >= withdrawn.day:
             continue          # nothing left to join
         if e.kind in (ev.JOINDER_RECEIVED, ev.JOINDER_REJECTED) and given is not None:
@@ -232,7 +235,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
             suspension_end = min(end_ev.day, cap) if cap is not None else end_ev.day
     scoped = [day for day, resale, _ in statements if limits.counts_for_cooldown(resale, terms)
               and day <= fday]
-    for e in evs:
+    for e in kinds[ev.COOLDOWN_APPLIED]:
         if e.kind == ev.COOLDOWN_APPLIED:
             end = limits.cooldown_end(e.day, scoped, terms)
             if end is None:
@@ -247,7 +250,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                            f"filed day {fday}, inside a cooldown ending day {inside} "
                            "(the Company may waive its right)"))
     deadline = delay_rules.excused_deadline(window.deadline, suspension_end)
-    infos = [e for e in evs if e.kind == ev.INFO_RECEIVED]
+    infos = kinds[ev.INFO_RECEIVED]
     late_infos = [e for e in infos if information.information_late(
         e.details["requested_day"], e.day, e.details["due_days"])]
     info_done = max((e.day for e in infos), default=-1)
@@ -281,7 +284,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     target = demand_rules.effectiveness_target_day(fday, terms)
     if eff.day > target:
         own = sum(demand_rules.response_excess_days(e.details["days"], terms)
-                  for e in evs if e.kind == ev.RESPONSE_FILED)
+                  for e in kinds[ev.RESPONSE_FILED])
         if demand_rules.target_miss_is_breach(fday, eff.day, own, terms):
             out.append(Finding(eff.day, "breach", "target_missed_company", "§1(a)",
                                f"effective day {eff.day}, {eff.day - target} days after the "
