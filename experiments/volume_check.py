@@ -6,11 +6,12 @@ For every deal it checks that
 * the outcome row counts every audit finding kind exactly as the audit reports it
   (:data:`sim.audit.FINDING_COLUMNS`): one definition of each breach;
 * a compliant Company is in breach only where the terms conflict with themselves (an
-  empty §1(a) window, or a joinder window that closes after the filing deadline);
+  empty §1(a) window, a joinder window that closes after the filing deadline, or a
+  filing deadline shorter than a timely Company Notice plus a timely §6 answer);
 * no share is registered or sold twice (the audit's conservation finding);
-
-and, for the lead, counts where the agents' own verdict events (``FILING_DEADLINE_MISSED``
-...) disagree with the audit: engine-side defects, listed with replayable seeds.
+* the agents' own verdict events (``FILING_DEADLINE_MISSED`` ...) agree with the audit
+  (the row counts the audit's findings, so a disagreement here is an engine-side
+  defect: the agents judged the same facts differently).
 
 Run it as a script (it is not a test)::
 
@@ -213,7 +214,7 @@ class Tally:
 
     @property
     def failed(self) -> bool:
-        return bool(self.raising or self.disagreements or self.compliant
+        return bool(self.raising or self.disagreements or self.engine or self.compliant
                     or self.conservation or self.unmapped)
 
 
@@ -310,7 +311,7 @@ def summary(t: Tally) -> str:
     for title, counts in (("outcome row vs audit", t.disagreements),
                           ("compliant Company in breach", t.compliant),
                           ("finding kinds without a column", t.unmapped),
-                          ("engine verdicts vs audit (for the engine)", t.engine)):
+                          ("agents' verdict events vs audit", t.engine)):
         lines.append(f"{title}: {sum(counts.values()):,}")
         lines += [f"  {k:<38}{v:>10,}" for k, v in counts.most_common()]
     if t.examples:

@@ -16,7 +16,7 @@ Severities:
     ``inconsistent``    the log contradicts itself (a share registered or sold twice):
                         an engine defect, not an act of a party.
 
-Every finding kind is counted by one outcome column (:data:`FINDING_COLUMNS`), so the
+Every finding kind is counted by an outcome column (:data:`FINDING_COLUMNS`), so the
 outcome row and the audit share one definition of each breach.
 """
 
