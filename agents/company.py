@@ -164,7 +164,10 @@ class Company(mesa.Agent):
         if delay is not None:
             if not delay.triggered:
                 yield delay
-            ready_without_info = max(ready_without_info, cal.now)
+            # Ready when the delay ended, not when a §6 answer that came later arrived:
+            # that wait is the Investor's (§6), and the audit reads the same days.
+            if reg.delay_end is not None:
+                ready_without_info = max(ready_without_info, reg.delay_end)
         while ((end := limits.cooldown_end(cal.now, self.cooldown_days(), terms)) is not None
                and pol.invokes_cooldown(self.stream, cycle, cal.now > reg.deadline)):
             reg.cooldown_end = end
@@ -298,6 +301,7 @@ class Company(mesa.Agent):
         deadline = delay_rules.excused_deadline(reg.deadline, suspension_end)
         m.log.record(today, ev.STATEMENT_FILED, self.name, "§1(a)", dict(
             cycle=reg.cycle, second=reg.second, sellers=tuple(registered),
+            registered=tuple(registered.items()),
             shares_requested=sum(reg.requested.values()),
             shares_registered=sum(registered.values()),
             shares_unregistered_capital=sum(unregistered.values()),

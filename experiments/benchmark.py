@@ -80,7 +80,7 @@ def one_pass(model: DealModel, n_deals: int, chunk: int = CHUNK) -> Pass:
     """
     prep = run = outc = 0.0
     events = 0
-    clock, play, streams = time.perf_counter, model.run, model.streams
+    clock, play, streams, terms = time.perf_counter, model.run, model.streams, model.terms
     for start in range(0, n_deals, chunk):
         n = min(chunk, n_deals - start)
         t0 = clock()
@@ -90,7 +90,7 @@ def one_pass(model: DealModel, n_deals: int, chunk: int = CHUNK) -> Pass:
             t1 = clock()
             log = play(deal)
             t2 = clock()
-            outcomes(log)
+            outcomes(log, terms)
             t3 = clock()
             run += t2 - t1
             outc += t3 - t2

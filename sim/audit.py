@@ -12,7 +12,12 @@ Severities:
     ``investor_fault``  a deadline was missed because an Investor answered late (§6);
     ``target_missed``   the 120-day best-efforts target was missed, not a breach;
     ``empty_window``    the §1(a) filing window was empty: one limit had to give;
-    ``note``            something worth a look that is not a breach.
+    ``note``            something worth a look that is not a breach;
+    ``inconsistent``    the log contradicts itself (a share registered or sold twice):
+                        an engine defect, not an act of a party.
+
+Every finding kind is counted by an outcome column (:data:`FINDING_COLUMNS`), so the
+outcome row and the audit share one definition of each breach.
 """
 
 from __future__ import annotations
@@ -28,6 +33,49 @@ from sim.rules import delay as delay_rules
 from sim.rules import demand as demand_rules
 from sim.rules import cutback, information, limits, piggyback, procedures
 from sim.terms import Terms
+
+
+#: The outcome column (``sim.outcomes.COLUMNS``) that counts each finding kind: a
+#: ``bool`` column flags any finding of its kinds, an integer column counts them.
+FINDING_COLUMNS: dict[str, tuple[str, ...]] = {
+    "demands_refused_wrongly": ("demand_refused",),
+    "company_notice_late": ("company_notice_late",),
+    "requests_dropped": ("request_dropped",),
+    "late_requests_included": ("late_request_included",),
+    "window_empty": ("window_empty",),
+    "filing_deadline_missed": ("filing_deadline_missed", "filing_deadline_missed_empty_window"),
+    "filing_delayed_by_investor": ("filing_late_investor",),
+    "filed_before_floor": ("filed_before_floor", "filed_before_floor_empty_window"),
+    "effectiveness_target_missed": ("target_missed", "target_missed_company"),
+    "target_miss_breach": ("target_missed_company",),
+    "delay_reused": ("delay_reused",),
+    "delay_without_basis": ("delay_without_basis",),
+    "delay_past_cap": ("delay_past_cap",),
+    "cooldown_without_basis": ("cooldown_without_basis",),
+    "filed_in_cooldown": ("filed_in_cooldown",),
+    "effectiveness_ended_early": ("effectiveness_ended_early",),
+    "registration_notice_late": ("registration_notice_late",),
+    "piggyback_requests_dropped": ("piggyback_request_dropped",),
+    "late_piggybacks_included": ("late_piggyback_included",),
+    "allocations_not_as_agreed": ("allocation_not_as_agreed",),
+    "expenses_not_paid_by_company": ("expenses_not_paid_by_company",),
+    "investors_over_holdings": ("shares_over_holdings",),
+    "demand_method_not_as_requested": ("method_not_as_requested",),
+    "demand_counted_unsatisfied": ("demand_counted_unsatisfied",),
+}
+
+# Events the §3/§4 and the share-conservation checks read (picked out in the main pass).
+_REGISTRATION_KINDS = frozenset({
+    ev.REGISTRATION_NOTICE_GIVEN, ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED,
+    ev.UNDERWRITING_TERMS_REFUSED, ev.CUTBACK_APPLIED, ev.OFFERING_EFFECTIVE,
+    ev.REGISTRATION_EXPENSES_PAID})
+_SHARE_KINDS = frozenset({ev.DEAL_CLOSED, ev.STATEMENT_FILED, ev.STATEMENT_WITHDRAWN,
+                          ev.EFFECTIVENESS_ENDED, ev.SELLING_COSTS_PAID})
+# Every kind the main pass reads beyond grouping by cycle (the audit runs once per deal
+# inside the outcome row: the rest of the log is skipped after one set lookup).
+_READ_KINDS = _REGISTRATION_KINDS | _SHARE_KINDS | frozenset({
+    ev.OFFERING_PLANNED, ev.OFFERING_WITHDRAWN, ev.OTHER_ACTIVITY_COMMENCED,
+    ev.STATEMENT_EFFECTIVE, ev.DEMAND_RECEIVED, ev.DELAY_INVOKED})
 
 
 @dataclass(frozen=True)
@@ -52,47 +100,56 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
         Findings in order of day.
     """
     events = list(log)
-    seq = {id(e): i for i, e in enumerate(events)}
+    seq: dict[int, int] = {}          # log position of the events whose same-day order matters
     out: list[Finding] = []
     by_cycle: dict[int, list[ev.Event]] = defaultdict(list)
     offerings: dict[str, dict] = defaultdict(dict)
     statements: list[tuple[int, bool, str]] = []     # (effective day, permits resale, id)
+    registrations: list[ev.Event] = []               # §3, §4 events
+    shares: list[ev.Event] = []                      # events that move shares (§7)
     activity_day = None
     total_units = None
     closing = None
-    for e in events:
-        d = e.details
-        if e.kind == ev.DEAL_CLOSED:
+    delays = []
+    read = _READ_KINDS
+    for i, e in enumerate(events):
+        _, k, _, _, d = e
+        if "cycle" in d:
+            by_cycle[d["cycle"]].append(e)
+        if k not in read:                # most of a log (receipts, §6, review, sales)
+            continue
+        if k in _REGISTRATION_KINDS:
+            registrations.append(e)
+        if k in _SHARE_KINDS:
+            shares.append(e)
+        if k == ev.DEAL_CLOSED:
             total_units = d["units"]
             closing = dates.parse_iso(d.get("closing_date"))
             statements += [(day, resale, sid) for sid, day, resale in d["prior_statements"]]
-        elif e.kind == ev.OFFERING_PLANNED:
+        elif k == ev.OFFERING_PLANNED:
             offerings[d["offering"]].update(plan_day=e.day, file_day=d["file_day"],
                                            include=d["investors_may_include"])
-        elif e.kind == ev.OFFERING_EFFECTIVE:
-            offerings[d["offering"]].update(resolved=e.day, effective=True, seq=seq[id(e)])
-        elif e.kind == ev.OFFERING_WITHDRAWN:
-            offerings[d["offering"]].update(resolved=e.day, effective=False, seq=seq[id(e)])
-        elif e.kind == ev.OTHER_ACTIVITY_COMMENCED:
-            activity_day = e.day
-        if "cycle" in d:
-            by_cycle[d["cycle"]].append(e)
-
-    # Statements effective during the deal, in order, for the §1(c) cooldown.
-    for e in events:
-        if e.kind == ev.OFFERING_EFFECTIVE:
+        elif k == ev.OFFERING_EFFECTIVE:
+            offerings[d["offering"]].update(resolved=e.day, effective=True, seq=i)
             # With Investors' shares in it, it permits their resale (§7's defined term).
-            statements.append((e.day, e.details.get("investor_shares", 0) > 0,
-                               e.details["offering"]))
-        elif e.kind == ev.STATEMENT_EFFECTIVE:
-            statements.append((e.day, True, f"demand-{e.details['cycle']}"))
+            statements.append((e.day, d.get("investor_shares", 0) > 0, d["offering"]))
+        elif k == ev.OFFERING_WITHDRAWN:
+            offerings[d["offering"]].update(resolved=e.day, effective=False, seq=i)
+        elif k == ev.OTHER_ACTIVITY_COMMENCED:
+            activity_day = e.day
+        elif k == ev.STATEMENT_EFFECTIVE:
+            statements.append((e.day, True, f"demand-{d['cycle']}"))
+        elif k == ev.DEMAND_RECEIVED:
+            seq[id(e)] = i
+        elif k == ev.DELAY_INVOKED:
+            delays.append(e)
 
-    delays = [e for e in events if e.kind == ev.DELAY_INVOKED]
     if len(delays) > terms.delay_uses:
         out.append(Finding(delays[terms.delay_uses].day, "breach", "delay_reused", "§1(d)",
                            f"delay right used {len(delays)} times; allowed "
                            f"{terms.delay_uses} ('not more than once')"))
-    _audit_company_registrations(events, terms, out)
+    _audit_company_registrations(registrations, terms, out)
+    _audit_conservation(shares, out)
     demands_used = 0
     for cycle in sorted(by_cycle):
         demands_used = _audit_cycle(by_cycle[cycle], terms, out, offerings, statements,
@@ -106,9 +163,10 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                  offerings: dict[str, dict], statements: list[tuple[int, bool, str]],
                  activity_day: int | None, total_units: int | None, demands_used: int,
                  seq: dict[int, int], closing: date | None = None) -> int:
-    first = {}
-    for e in evs:
-        first.setdefault(e.kind, e)
+    kinds: dict[str, list[ev.Event]] = defaultdict(list)   # by kind, in log order: one
+    for e in evs:                                          # pass, not one per question
+        kinds[e.kind].append(e)
+    first = {k: es[0] for k, es in kinds.items()}
     received = first.get(ev.DEMAND_RECEIVED)
     refused = first.get(ev.DEMAND_REFUSED)
     sent = first.get(ev.DEMAND_SENT)
@@ -132,12 +190,12 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
         out.append(Finding(given_ev.day, "breach", "company_notice_late", "§1(a)",
                            f"Company Notice given {given_ev.day - rd} days after the Demand "
                            f"Notice was received; 'promptly' = within {terms.promptly_days}"))
-    receipts = {e.actor: e.day for e in evs if e.kind == ev.COMPANY_NOTICE_RECEIVED}
+    receipts = {e.actor: e.day for e in kinds[ev.COMPANY_NOTICE_RECEIVED]}
     given = given_ev.day if given_ev is not None else None
 
     # Requests to be included (§1(a)).
     withdrawn = first.get(ev.STATEMENT_WITHDRAWN)
-    for e in evs:
+    for e in kinds[ev.JOINDER_RECEIVED] + kinds[ev.JOINDER_REJECTED]:
         if withdrawn is not None and e.day >= withdrawn.day:
             continue          # nothing left to join
         if e.kind in (ev.JOINDER_RECEIVED, ev.JOINDER_REJECTED) and given is not None:
@@ -184,7 +242,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
             suspension_end = min(end_ev.day, cap) if cap is not None else end_ev.day
     scoped = [day for day, resale, _ in statements if limits.counts_for_cooldown(resale, terms)
               and day <= fday]
-    for e in evs:
+    for e in kinds[ev.COOLDOWN_APPLIED]:
         if e.kind == ev.COOLDOWN_APPLIED:
             end = limits.cooldown_end(e.day, scoped, terms)
             if end is None:
@@ -199,7 +257,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                            f"filed day {fday}, inside a cooldown ending day {inside} "
                            "(the Company may waive its right)"))
     deadline = delay_rules.excused_deadline(window.deadline, suspension_end)
-    infos = [e for e in evs if e.kind == ev.INFO_RECEIVED]
+    infos = kinds[ev.INFO_RECEIVED]
     late_infos = [e for e in infos if information.information_late(
         e.details["requested_day"], e.day, e.details["due_days"])]
     info_done = max((e.day for e in infos), default=-1)
@@ -233,7 +291,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     target = demand_rules.effectiveness_target_day(fday, terms)
     if eff.day > target:
         own = sum(demand_rules.response_excess_days(e.details["days"], terms)
-                  for e in evs if e.kind == ev.RESPONSE_FILED)
+                  for e in kinds[ev.RESPONSE_FILED])
         if demand_rules.target_miss_is_breach(fday, eff.day, own, terms):
             out.append(Finding(eff.day, "breach", "target_missed_company", "§1(a)",
                                f"effective day {eff.day}, {eff.day - target} days after the "
@@ -245,10 +303,8 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     ended = first.get(ev.EFFECTIVENESS_ENDED)
     # §2(e) counts a calendar year from day 0's date; a log without it cannot be checked.
     if ended is not None and closing is not None:
-        sold_out = [day for _, day in ended.details["sold_out"]]
-        all_sold = max(sold_out) if len(sold_out) == len(
-            [s for s in filed.details["sellers"]]) and sold_out else None
-        due = procedures.effectiveness_end_day(eff.day, all_sold, terms, closing)
+        due = procedures.effectiveness_end_day(eff.day, _all_sold_day(filed, ended), terms,
+                                               closing)
         if ended.day < due:
             out.append(Finding(ended.day, "breach", "effectiveness_ended_early", "§2(e)",
                                f"statement kept effective to day {ended.day}, due to day {due}"))
@@ -339,6 +395,67 @@ def _audit_satisfaction(evs: list[ev.Event], first: dict[str, ev.Event],
                            f"{eff.details['shares']:,} of {specified:,} shares specified"
                            + ("" if asked == used else ", not by the holders' method")))
     return satisfied
+
+
+def _all_sold_day(filed: ev.Event, ended: ev.Event) -> int | None:
+    """§2(e): the day the Selling Investors had sold "all ... Registrable Shares covered
+    by the Registration Statement", or None if some were unsold when the period ended.
+
+    Only sellers the statement registers shares for count: one cut to 0 shares by an
+    underwriter or the capital shortfall has nothing to sell, and a statement that
+    registers no shares at all has sold them all on its effective day.
+    """
+    covered = sum(1 for _, n in filed.details["registered"] if n > 0)
+    sold_out = [day for _, day in ended.details["sold_out"]]
+    if not covered:
+        return ended.details["effective_day"]
+    return max(sold_out) if len(sold_out) == covered else None
+
+
+def _audit_conservation(events: list[ev.Event], out: list[Finding]) -> None:
+    """§7: no Registrable Share is registered or sold twice.
+
+    Per Investor, at every step of the log: shares registered in pending or effective
+    demand statements (not yet sold), plus shares sold in Company offerings (§3) and
+    under demand statements, never exceed the Investor's Registrable Shares. A share
+    sold in a Company offering stops being a Registrable Share, so it may not also sit
+    in, or be sold under, a demand statement. One finding per Investor, on the first
+    day its shares are over-counted.
+    """
+    holdings: dict[str, int] = {}
+    live: dict[int, tuple[tuple[str, int], ...]] = {}   # cycle -> registered, not yet over
+    registered: dict[str, int] = defaultdict(int)       # in live demand statements
+    sold: dict[str, int] = defaultdict(int)
+    flagged: set[str] = set()
+    for e in events:
+        d, k = e.details, e.kind
+        if k == ev.DEAL_CLOSED:
+            holdings = dict(d["holdings"])
+            continue
+        if k == ev.STATEMENT_FILED:
+            grown = live[d["cycle"]] = d["registered"]
+            for inv, n in grown:
+                registered[inv] += n
+        elif k == ev.STATEMENT_WITHDRAWN or k == ev.EFFECTIVENESS_ENDED:
+            # The statement is over: what it registered is free again, what was sold
+            # under it is sold (never more than it registered: nothing grows here).
+            for inv, n in live.pop(d["cycle"], ()):
+                registered[inv] -= n
+            for inv, n in d.get("sold_by", ()):
+                sold[inv] += n
+            continue
+        elif e.actor in holdings and not d["registration"].startswith("demand-"):
+            grown = ((e.actor, d["shares"]),)      # SELLING_COSTS_PAID in a Company offering
+            sold[e.actor] += d["shares"]
+        else:
+            continue
+        for inv, _ in grown:
+            if inv not in flagged and registered[inv] + sold[inv] > holdings.get(inv, 0):
+                flagged.add(inv)
+                out.append(Finding(e.day, "inconsistent", "shares_over_holdings", "§7",
+                                   f"{inv}: {registered[inv]:,} shares registered in demand "
+                                   f"statements and {sold[inv]:,} sold, over its "
+                                   f"{holdings.get(inv, 0):,} Registrable Shares"))
 
 
 def _withdrawal_use(first: dict[str, ev.Event]) -> int:

@@ -110,7 +110,8 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
         if not held_back:
             held_back = securities.warrant_sale(shares, price, start, expiry,
                                                 terms).unsold_out_of_money > 0
-    all_sold = max(done.values()) if done and not held_back else None
+    # Nothing covered (sellers cut to 0): all is sold on the effective day.
+    all_sold = None if held_back else (max(done.values()) if done else start)
     end = procedures.effectiveness_end_day(start, all_sold if all_sold is not None
                                            and all_sold <= year_end else None, terms,
                                            m.world.closing_date)

@@ -198,6 +198,7 @@ class DealModel(mesa.Model):
             seed=self.seed, deal=self.deal, investors=len(self.investors), units=self.total_units,
             registrable_shares=self.registrable_total, other_holders=len(self.other_holders),
             investor_ids=tuple(i.name for i in self.investors),
+            holdings=tuple((i.name, i.registrable) for i in self.investors),
             price=sc.market.price0, closing_date=self.closing_iso,
             warrant_expiry_day=self.warrant_expiry_day, prior_statements=tuple(
                 (p.id, p.effective_day, p.permits_resale) for p in sc.prior_statements)))

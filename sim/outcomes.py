@@ -1,10 +1,16 @@
-"""Outcomes: one row per deal, computed from the event log alone.
+"""Outcomes: one row per deal, computed from the event log and the terms alone.
 
 Column names carry their units. Day columns count calendar days from closing (day 0);
 a ``days_*`` column is a duration. Missing values (e.g. never effective) are ``None``
 here and nulls in the Parquet table. The first registration is the first demand cycle
 to be filed (a demand withdrawn before filing and renewed counts from the first
 Demand Notice: what the Investors experience).
+
+The breach columns (every kind of :func:`sim.audit.audit` finding, see
+:data:`sim.audit.FINDING_COLUMNS`) are the audit's own findings, counted: one definition
+of each breach, recomputed from the raw facts of the log with the rule functions, never
+read from the agents' verdict events. A flag is true if the audit found any; a count
+counts findings. They are the last columns of the table.
 
 =================================  =====================================================
 column                             meaning
@@ -17,6 +23,7 @@ effective_day                      first demand statement effective
 days_demand_to_filing              filing_day - demand_day
 days_filing_to_effective           effective_day - filing_day
 days_demand_to_effective           effective_day - demand_day
+demands_refused_wrongly            Demand Notices refused though valid (§1(a), §1(c)), count
 company_notice_late                a Company Notice came later than ``promptly_days`` (§1(a))
 days_to_company_notice             receipt of demand -> Company Notice given (first cycle)
 window_empty                       the §1(a) filing window was empty (any cycle)
@@ -25,6 +32,14 @@ filing_delayed_by_investor         filed late only because a §6 answer was late
 filed_before_floor                 filed before the 30-day floor (§1(a))
 effectiveness_target_missed        effective more than 120 days after filing (§1(a))
 target_miss_breach                 ... and the Company's late responses caused it
+delay_reused                       the §1(d) delay right was used more than allowed
+delay_without_basis                a §1(d) delay invoked with no offering or activity behind it
+delay_past_cap                     a §1(d) delay held past its cap day
+cooldown_without_basis             filing held for a §1(c) cooldown no statement started
+filed_in_cooldown                  filed inside a §1(c) cooldown (a waiver, not a breach)
+effectiveness_ended_early          a statement not kept effective as §2(e) requires
+requests_dropped                   timely requests to be included left out (§1(a)), count
+late_requests_included             late requests included anyway (§1(a)), count
 delay_used                         the §1(d) delay was invoked
 delay_days                         days from invoking to the end of the delay
 cooldown_days                      days filing waited for a §1(c) cooldown
@@ -55,6 +70,16 @@ fraction_sold_first_year           shares sold under the first effective stateme
 end_day                            last day of the deal
 registration_notices               Registration Notices given for Company offerings (§3(a))
 registration_notice_late           a Registration Notice came on or after the filing (§3(a))
+piggyback_requests_dropped         timely Piggy-back Requests not honoured (§3(a)), count
+late_piggybacks_included           late Piggy-back Requests accepted (§3(a)), count
+allocations_not_as_agreed          cutbacks that differ from the agreed rule (§3(c), §1(b)), count
+expenses_not_paid_by_company       registrations whose expenses others paid (§4), count
+investors_over_holdings            Investors with more shares registered and sold than they
+                                   hold (§7): the log contradicts itself, count
+demand_method_not_as_requested     a demand statement filed by a method the requesting
+                                   holders did not specify (§1(c))
+demand_counted_unsatisfied         a demand counted as used by a statement that did not
+                                   cover all shares specified by their method (§1(c))
 piggyback_requests                 Piggy-back Requests received in time (§3(a))
 piggyback_rejected                 ... received too late (§3(a))
 piggyback_shares_requested         shares asked for in timely Piggy-back Requests
@@ -78,6 +103,8 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from sim import events as ev
+from sim.audit import FINDING_COLUMNS, Finding, audit
+from sim.terms import Terms
 
 #: The outcome columns and their storage types (see :mod:`sim.table`): ``i16``/``i32``/
 #: ``i64`` integers, ``f32``/``f64`` floats, ``bool``; a ``?`` marks a column that is
@@ -87,10 +114,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("deal", "i32"), ("demand_day", "i32?"), ("demand_received_day", "i32?"),
     ("filing_day", "i32?"), ("effective_day", "i32?"), ("days_demand_to_filing", "i32?"),
     ("days_filing_to_effective", "i32?"), ("days_demand_to_effective", "i32?"),
-    ("company_notice_late", "bool"), ("days_to_company_notice", "i32?"),
-    ("window_empty", "bool"), ("filing_deadline_missed", "bool"),
-    ("filing_delayed_by_investor", "bool"), ("filed_before_floor", "bool"),
-    ("effectiveness_target_missed", "bool"), ("target_miss_breach", "bool"),
+    ("days_to_company_notice", "i32?"),
     ("delay_used", "bool"), ("delay_days", "i32?"), ("cooldown_days", "i32"),
     ("reviewed", "bool?"), ("comment_letters", "i16"), ("demands_used", "i16"),
     ("demands_made", "i16"), ("withdrawn_mai", "bool"), ("withdrawals_mai_after", "i16"),
@@ -101,7 +125,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("shares_unregistered_capital", "i64"), ("joinders_timely", "i16"),
     ("joinders_late", "i16"), ("info_answers_late", "i16"), ("suspension_days", "i32"),
     ("registrable_shares", "i64"), ("fraction_sold_first_year", "f32"), ("end_day", "i32"),
-    ("registration_notices", "i16"), ("registration_notice_late", "bool"),
+    ("registration_notices", "i16"),
     ("piggyback_requests", "i16"), ("piggyback_rejected", "i16"),
     ("piggyback_shares_requested", "i64"), ("piggyback_shares_included", "i64"),
     ("offerings_withdrawn", "i16"), ("underwriting_terms_refused", "i16"),
@@ -109,6 +133,19 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("company_expenses_usd", "f64"), ("seller_costs_usd", "f64"), ("claims", "i16"),
     ("loss_company_usd", "f64"), ("loss_investors_usd", "f64"),
     ("loss_others_usd", "f64"),
+    # The audit's findings (sim.audit.FINDING_COLUMNS, same order): flags and counts.
+    ("demands_refused_wrongly", "i16"), ("company_notice_late", "bool"),
+    ("requests_dropped", "i16"), ("late_requests_included", "i16"),
+    ("window_empty", "bool"), ("filing_deadline_missed", "bool"),
+    ("filing_delayed_by_investor", "bool"), ("filed_before_floor", "bool"),
+    ("effectiveness_target_missed", "bool"), ("target_miss_breach", "bool"),
+    ("delay_reused", "bool"), ("delay_without_basis", "bool"), ("delay_past_cap", "bool"),
+    ("cooldown_without_basis", "bool"), ("filed_in_cooldown", "bool"),
+    ("effectiveness_ended_early", "bool"), ("registration_notice_late", "bool"),
+    ("piggyback_requests_dropped", "i16"), ("late_piggybacks_included", "i16"),
+    ("allocations_not_as_agreed", "i16"), ("expenses_not_paid_by_company", "i16"),
+    ("investors_over_holdings", "i16"), ("demand_method_not_as_requested", "bool"),
+    ("demand_counted_unsatisfied", "bool"),
 )
 COLUMN_NAMES = tuple(c for c, _ in COLUMNS)
 
@@ -117,10 +154,10 @@ COLUMN_NAMES = tuple(c for c, _ in COLUMNS)
 # received, §6 requests, suspensions, offerings, ...) is skipped after one set lookup.
 _COUNTED = frozenset({
     ev.DEAL_CLOSED, ev.DEMAND_SENT, ev.DEMAND_RECEIVED, ev.COMPANY_NOTICE_GIVEN,
-    ev.COMPANY_NOTICE_LATE, ev.WINDOW_EMPTY, ev.JOINDER_RECEIVED, ev.JOINDER_REJECTED,
+    ev.JOINDER_RECEIVED, ev.JOINDER_REJECTED,
     ev.INFO_RECEIVED, ev.DELAY_INVOKED, ev.DELAY_ENDED, ev.COOLDOWN_APPLIED,
-    ev.STATEMENT_FILED, ev.FILING_DEADLINE_MISSED, ev.FILED_BEFORE_FLOOR,
-    ev.REVIEW_DECIDED, ev.COMMENTS_RECEIVED, ev.STATEMENT_EFFECTIVE, ev.TARGET_MISSED,
+    ev.STATEMENT_FILED,
+    ev.REVIEW_DECIDED, ev.COMMENTS_RECEIVED, ev.STATEMENT_EFFECTIVE,
     ev.DEMAND_SATISFIED, ev.STATEMENT_WITHDRAWN, ev.EFFECTIVENESS_ENDED,
     ev.REGISTRATION_NOTICE_GIVEN, ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED,
     ev.OFFERING_EFFECTIVE, ev.OFFERING_WITHDRAWN, ev.UNDERWRITING_TERMS_REFUSED,
@@ -132,16 +169,14 @@ _COUNTED = frozenset({
 _INFO_RECEIVED, _JOINDER_RECEIVED, _JOINDER_REJECTED = (
     ev.INFO_RECEIVED, ev.JOINDER_RECEIVED, ev.JOINDER_REJECTED)
 _DEAL_CLOSED, _DEMAND_SENT, _DEMAND_RECEIVED = ev.DEAL_CLOSED, ev.DEMAND_SENT, ev.DEMAND_RECEIVED
-_COMPANY_NOTICE_GIVEN, _COMPANY_NOTICE_LATE, _WINDOW_EMPTY = (
-    ev.COMPANY_NOTICE_GIVEN, ev.COMPANY_NOTICE_LATE, ev.WINDOW_EMPTY)
+_COMPANY_NOTICE_GIVEN = ev.COMPANY_NOTICE_GIVEN
 _DELAY_INVOKED, _DELAY_ENDED, _COOLDOWN_APPLIED = (
     ev.DELAY_INVOKED, ev.DELAY_ENDED, ev.COOLDOWN_APPLIED)
-_STATEMENT_FILED, _FILING_DEADLINE_MISSED, _FILED_BEFORE_FLOOR = (
-    ev.STATEMENT_FILED, ev.FILING_DEADLINE_MISSED, ev.FILED_BEFORE_FLOOR)
+_STATEMENT_FILED = ev.STATEMENT_FILED
 _REVIEW_DECIDED, _COMMENTS_RECEIVED, _STATEMENT_EFFECTIVE = (
     ev.REVIEW_DECIDED, ev.COMMENTS_RECEIVED, ev.STATEMENT_EFFECTIVE)
-_TARGET_MISSED, _DEMAND_SATISFIED, _STATEMENT_WITHDRAWN, _EFFECTIVENESS_ENDED = (
-    ev.TARGET_MISSED, ev.DEMAND_SATISFIED, ev.STATEMENT_WITHDRAWN, ev.EFFECTIVENESS_ENDED)
+_DEMAND_SATISFIED, _STATEMENT_WITHDRAWN, _EFFECTIVENESS_ENDED = (
+    ev.DEMAND_SATISFIED, ev.STATEMENT_WITHDRAWN, ev.EFFECTIVENESS_ENDED)
 _SELLING_COSTS_PAID, _REGISTRATION_EXPENSES_PAID = (ev.SELLING_COSTS_PAID,
                                                      ev.REGISTRATION_EXPENSES_PAID)
 _REGISTRATION_NOTICE_GIVEN, _PIGGYBACK_REQUESTED, _PIGGYBACK_REJECTED = (
@@ -152,14 +187,35 @@ _CUTBACK_APPLIED, _CLAIM_ASSERTED, _LOSS_ALLOCATED = (
     ev.CUTBACK_APPLIED, ev.CLAIM_ASSERTED, ev.LOSS_ALLOCATED)
 
 
-def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
-    """One outcome row from a deal's event log (no other input).
+#: Which breach columns are flags (the rest count findings).
+_FLAGS = frozenset(c for c, code in COLUMNS if c in FINDING_COLUMNS and code == "bool")
+_KIND_COLUMNS = {k: tuple(c for c, kinds in FINDING_COLUMNS.items() if k in kinds)
+                 for kinds in FINDING_COLUMNS.values() for k in kinds}
+
+
+def breach_columns(findings: Iterable[Finding]) -> dict[str, Any]:
+    """The breach columns of a row: the audit's findings, flagged or counted by kind."""
+    counts = dict.fromkeys(FINDING_COLUMNS, 0)      # in COLUMNS' order
+    columns = _KIND_COLUMNS
+    for f in findings:
+        for c in columns[f.kind]:
+            counts[c] += 1
+    for c in _FLAGS:
+        counts[c] = counts[c] > 0
+    return counts
+
+
+def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
+    """One outcome row from a deal's event log and the terms it was played under.
 
     The columns are running locals during the pass (cheaper than updating a dict per
-    event); the row is built once at the end, in :data:`COLUMN_NAMES` order.
+    event); the row is built once at the end, in :data:`COLUMN_NAMES` order. The breach
+    columns are the audit's findings (:func:`breach_columns`): the terms say what the
+    deadlines were.
 
     Args:
         log: The deal's events in log order.
+        terms: The terms the deal was played under.
 
     Returns:
         A dict with exactly :data:`COLUMN_NAMES` as keys.
@@ -167,9 +223,7 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
     deal = registrable = None
     demand_day = received_day = filing_day = effective_day = None
     days_to_notice = delay_days = reviewed = None
-    notice_late = window_empty = deadline_missed = delayed_by_investor = False
-    before_floor = target_missed = miss_breach = delay_used = False
-    withdrawn_mai = second_made = False
+    delay_used = withdrawn_mai = second_made = False
     w_after = w_before = w_price = w_other = w_used = 0
     cooldown = letters = demands_used = demands_made = 0
     requested = registered = unregistered = 0
@@ -180,11 +234,12 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
     day = 0
     # §3-§5 (Company registrations, expenses, claims): rarer kinds (but the §4 payments),
     # handled at the end of the dispatch chain.
-    rn = rn_late = pb_req = pb_rej = pb_shares = pb_incl = withdrawn = refused = cuts = 0
+    rn = pb_req = pb_rej = pb_shares = pb_incl = withdrawn = refused = cuts = 0
     cut_req = cut_alloc = 0
     largest_cut = company_usd = seller_usd = loss_company = loss_inv = loss_other = 0.0
     n_claims = 0
     investors = set()
+    log = list(log)
     for day, k, _actor, _clause, d in log:
         if k == _INFO_RECEIVED:              # the most frequent kind: one per §6 answer
             info_late += d["late"]
@@ -244,15 +299,6 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
                 letters += 1
         elif k == _JOINDER_REJECTED:
             late_joinders += 1
-        elif k == _WINDOW_EMPTY:
-            window_empty = True
-        elif k == _COMPANY_NOTICE_LATE:
-            notice_late = True
-        elif k == _FILING_DEADLINE_MISSED:
-            if d["fault"] == "investor":
-                delayed_by_investor = True
-            else:
-                deadline_missed = True
         elif k == _STATEMENT_WITHDRAWN:
             causes = d["causes"]
             if "information" in causes:
@@ -266,19 +312,13 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
             if d["demand_used"]:
                 demands_used += 1
                 w_used += 1
-        elif k == _TARGET_MISSED:
-            target_missed = True
-            miss_breach = miss_breach or d["breach"]
         elif k == _DELAY_INVOKED:
             delay_used = True
             delay_start = day
         elif k == _DELAY_ENDED:
             delay_days = day - delay_start
-        elif k == _FILED_BEFORE_FLOOR:
-            before_floor = True
         elif k == _REGISTRATION_NOTICE_GIVEN:
             rn += 1
-            rn_late += not d["before_filing"]
         elif k == _PIGGYBACK_REQUESTED:
             pb_req += 1
             pb_shares += d["shares"]
@@ -310,7 +350,7 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
     fraction = 0.0
     if sold_first is not None and registrable:
         fraction = sold_first / registrable
-    return {
+    row = {
         "deal": deal, "demand_day": demand_day, "demand_received_day": received_day,
         "filing_day": filing_day, "effective_day": effective_day,
         "days_demand_to_filing": (filing_day - demand_day if demand_day is not None
@@ -319,10 +359,7 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
                                      and effective_day is not None else None),
         "days_demand_to_effective": (effective_day - demand_day if demand_day is not None
                                      and effective_day is not None else None),
-        "company_notice_late": notice_late, "days_to_company_notice": days_to_notice,
-        "window_empty": window_empty, "filing_deadline_missed": deadline_missed,
-        "filing_delayed_by_investor": delayed_by_investor, "filed_before_floor": before_floor,
-        "effectiveness_target_missed": target_missed, "target_miss_breach": miss_breach,
+        "days_to_company_notice": days_to_notice,
         "delay_used": delay_used, "delay_days": delay_days, "cooldown_days": cooldown,
         "reviewed": reviewed, "comment_letters": letters, "demands_used": demands_used,
         "demands_made": demands_made, "withdrawn_mai": withdrawn_mai,
@@ -334,7 +371,7 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
         "joinders_timely": timely, "joinders_late": late_joinders,
         "info_answers_late": info_late, "suspension_days": suspension,
         "registrable_shares": registrable, "fraction_sold_first_year": fraction,
-        "end_day": day, "registration_notices": rn, "registration_notice_late": rn_late > 0,
+        "end_day": day, "registration_notices": rn,
         "piggyback_requests": pb_req, "piggyback_rejected": pb_rej,
         "piggyback_shares_requested": pb_shares, "piggyback_shares_included": pb_incl,
         "offerings_withdrawn": withdrawn, "underwriting_terms_refused": refused,
@@ -344,10 +381,12 @@ def outcomes(log: Iterable[ev.Event]) -> dict[str, Any]:
         "loss_company_usd": round(loss_company, 2), "loss_investors_usd": round(loss_inv, 2),
         "loss_others_usd": round(loss_other, 2),
     }
+    row.update(breach_columns(audit(log, terms)))     # the last columns, in order
+    return row
 
 
 # The row above is written out by hand for speed; it must keep exactly COLUMNS' order.
-assert tuple(outcomes(())) == COLUMN_NAMES, "outcomes() row out of step with COLUMNS"
+assert tuple(outcomes((), Terms())) == COLUMN_NAMES, "outcomes() row out of step with COLUMNS"
 
 
 INVESTOR_COLUMNS = ("deal", "investor", "registration", "requested", "allocated",

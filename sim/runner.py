@@ -48,10 +48,10 @@ def play(model: DealModel, first: int, count: int, *, chunk: int = CHUNK,
         model.streams.prepare(start, n)
         for deal in range(start, start + n):
             if not catch_errors:
-                rows.append(outcomes(model.run(deal)))
+                rows.append(outcomes(model.run(deal), model.terms))
                 continue
             try:
-                rows.append(outcomes(model.run(deal)))
+                rows.append(outcomes(model.run(deal), model.terms))
             except Exception as exc:  # noqa: BLE001 -- recorded in the row, not lost
                 rows.append({"deal": deal, "error": f"{type(exc).__name__}: {exc}"})
         if progress is not None:

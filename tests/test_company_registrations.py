@@ -73,7 +73,7 @@ def test_3a_notice_after_filing_is_a_breach(terms, scenario):
     t, log = play(terms, scenario, offering(notice_day=30))
     assert log.first(ev.REGISTRATION_NOTICE_GIVEN).details["before_filing"] is False
     assert "registration_notice_late" in {f.kind for f in audit(log, t)}
-    assert outcomes(log)["registration_notice_late"] is True
+    assert outcomes(log, t)["registration_notice_late"] is True
 
 
 def test_3b_withdrawn_registration_costs_the_company_its_expenses(terms, scenario):
@@ -126,7 +126,7 @@ def test_3c_underwriter_cutback_pro_rata_to_holdings_with_the_affiliate_group(te
     assert group == pytest.approx(4_000_000 * 5_100_000 / held, abs=2)
     assert alloc["inv02"] / alloc["inv04"] == pytest.approx(6.0, rel=1e-4)
     assert not [f for f in audit(log, t) if f.severity == "breach"]
-    row = outcomes(log)
+    row = outcomes(log, t)
     assert row["cutbacks"] == 1 and 0.8 < row["cutback_fraction"] < 0.83
 
 

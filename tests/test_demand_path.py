@@ -111,7 +111,7 @@ def test_6_late_information_delays_filing_and_is_the_investors_fault(terms, scen
     assert (missed.day, missed.clause, missed.details["fault"]) == (79, "§6", "investor")
     assert [f.severity for f in audit(log, t) if f.kind == "filing_late_investor"] == [
         "investor_fault"]
-    assert outcomes(log)["filing_delayed_by_investor"] is True
+    assert outcomes(log, t)["filing_delayed_by_investor"] is True
 
 
 DELAY = {"company": {"invoke_delay": True, "delay_hold_days": 200},
@@ -167,20 +167,20 @@ def test_1c_prior_statement_cooldown_under_any_statement(terms, scenario):
 def test_1c_withdrawal_after_adverse_information_does_not_use_the_demand(terms, scenario):
     """§1(c): withdrawn day 30 at the Investors' request because of later material
     information: the demand is not used up, and the renewed demand is honoured."""
-    _, log = play(terms, scenario, {"events": {"mai_day": 30}})
+    t, log = play(terms, scenario, {"events": {"mai_day": 30}})
     w = log.first(ev.STATEMENT_WITHDRAWN)
     assert (w.day, w.details["demand_used"]) == (30, False)
     renewed = [e for e in log if e.kind == ev.DEMAND_RECEIVED]
     assert len(renewed) == 2 and log.first(ev.DEMAND_REFUSED) is None
     assert log.first(ev.STATEMENT_EFFECTIVE).details["cycle"] == 1
-    assert outcomes(log)["demands_used"] == 1
+    assert outcomes(log, t)["demands_used"] == 1
 
 
 def test_1a_capital_shortfall_then_second_demand(terms, scenario):
     """§1(a): with 25,000,000 shares reserved the headroom is 5,742,675 for 10,690,779
     conversion and warrant shares; the rest waits for more authorized capital and a
     second demand, which does not count against the one demand (§1(c))."""
-    _, log = play(terms, scenario, {"company": {"reserved_other_shares": 25_000_000,
+    t, log = play(terms, scenario, {"company": {"reserved_other_shares": 25_000_000,
                                                 "capital_increase_days": 30}})
     filed = log.first(ev.STATEMENT_FILED)
     assert filed.details["shares_unregistered_capital"] == 10_690_779 - 5_742_675
@@ -189,7 +189,7 @@ def test_1a_capital_shortfall_then_second_demand(terms, scenario):
     assert second is not None
     effective = [e for e in log if e.kind == ev.STATEMENT_EFFECTIVE]
     assert sum(e.details["shares"] for e in effective) == 3_563_593 * 6
-    row = outcomes(log)
+    row = outcomes(log, t)
     # §1(c): the first statement did not cover "all shares ... specified", so it did
     # not use the demand up (RULES.md, corrected); the second demand never counts.
     assert (row["demands_used"], row["second_demand_made"]) == (0, True)
@@ -200,12 +200,12 @@ def test_2_suspension_pushes_sales_back_and_period_ends_when_all_sold(terms, sce
     """§2: effective day 57; a prospectus amendment suspends sales days 67-72; each seller
     needs 100 usable days, so all are sold out on day 57 + 100 + 5 = 162 (§2(e)). The price
     is above the Warrants' $0.30 (recitals), so the warrant shares are sold too."""
-    _, log = play(terms, scenario, {"events": {"suspensions": [[10, 5]],
+    t, log = play(terms, scenario, {"events": {"suspensions": [[10, 5]],
                                                "market_returns": IN_THE_MONEY}})
     assert day_of(log, ev.SALES_SUSPENDED) == 67 and day_of(log, ev.SALES_RESUMED) == 72
     end = log.first(ev.EFFECTIVENESS_ENDED)
     assert (end.day, end.details["reason"], end.details["suspension_days"]) == (162, "all_sold", 5)
-    assert outcomes(log)["fraction_sold_first_year"] == 1.0
+    assert outcomes(log, t)["fraction_sold_first_year"] == 1.0
 
 
 def test_2e_one_year_limit(terms, scenario):
