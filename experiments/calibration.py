@@ -154,7 +154,7 @@ def play(terms: Terms, scenario: Scenario, seed: int, deals: int, *,
         model.streams.prepare(start, n)
         for deal in range(start, start + n):
             log = model.run(deal)
-            row = outcomes(log)
+            row = outcomes(log, terms)
             row["days_filing_to_first_comment"] = first_comment_days(log)
             rows.append(row)
         if progress is not None:
