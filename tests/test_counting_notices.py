@@ -12,12 +12,14 @@ Company Notice sent day 15 and received day 17, floor day 47, deadline day 57.
 import dataclasses
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sim import events as ev
 from sim.audit import audit
 from sim.config import build, deep_merge
 from sim.model import run_deal
-from sim.rules.notices import MAIL_METHODS
+from sim.rules.notices import MAIL_METHODS, given_day
 from sim.scenario import scenario_from_dict
 from sim.script import Script
 
@@ -246,3 +248,42 @@ def test_6_answer_by_mail_is_received_when_it_arrives(terms, reading):
                   notices_effective=reading)
     got = log.first(ev.INFO_RECEIVED)
     assert (got.day, got.details["requested_day"]) == (22, 15)
+
+
+# --- Invariants over random deals -------------------------------------------------------------
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(READINGS), st.integers(0, 2**32 - 1), st.integers(0, 10_000))
+def test_8a_nobody_acts_on_a_notice_before_it_arrives(terms, scenario, reading, seed, deal):
+    """§8(a) under every reading: a notice is received on or after the day it is sent;
+    its given day is the rule's (sent or arrival, by the method); nobody answers a notice
+    before it arrives; and the audit, recomputing each window from the logged days, agrees
+    with every request the engine accepted or rejected."""
+    t = dataclasses.replace(terms, notices_effective=reading)
+    log = run_deal(t, scenario, seed, deal)
+    cn, rn, got = {}, {}, {}
+    for e in log:
+        d = e.details
+        if e.kind == ev.DEMAND_RECEIVED:
+            assert e.day >= d["sent_day"]
+            assert d["given_day"] == given_day(d["sent_day"], e.day, t, d["method"])
+        elif e.kind == ev.COMPANY_NOTICE_GIVEN:
+            cn[d["cycle"]] = (e.day, d["method"])
+        elif e.kind == ev.REGISTRATION_NOTICE_GIVEN:
+            rn[d["offering"]] = (e.day, d["method"])
+        elif e.kind in (ev.COMPANY_NOTICE_RECEIVED, ev.REGISTRATION_NOTICE_RECEIVED):
+            key = d["cycle"] if e.kind == ev.COMPANY_NOTICE_RECEIVED else d["offering"]
+            sent, method = (cn if e.kind == ev.COMPANY_NOTICE_RECEIVED else rn)[key]
+            assert e.day >= sent == d["sent_day"]
+            assert d["given_day"] == given_day(sent, e.day, t, method)
+            got[key, e.actor] = e.day
+        elif e.kind in (ev.JOINDER_RECEIVED, ev.JOINDER_REJECTED):
+            assert d["sent_day"] >= got[d["cycle"], e.actor] and e.day >= d["sent_day"]
+        elif e.kind in (ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED):
+            assert d["sent_day"] >= got[d["offering"], e.actor] and e.day >= d["sent_day"]
+        elif e.kind == ev.INFO_RECEIVED:
+            assert e.day >= d["requested_day"]
+    disagree = {"request_dropped", "late_request_included", "piggyback_request_dropped",
+                "late_piggyback_included", "cooldown_without_basis"}
+    assert not [f for f in audit(log, t) if f.kind in disagree]
