@@ -175,10 +175,11 @@ def _statements(log: Log) -> list[tuple[int, bool, bool]]:
     return out
 
 
-def _ready_days(log: Log) -> list[int]:
+def _ready_days(log: Log, terms: Terms) -> list[int]:
     """Per cycle, the day the Company would have acted but for a cooldown: its first
-    cooldown hold, else the day it filed (``file``) or became effective (``effective``)."""
-    acted = log[ev.STATEMENT_FILED] + log[ev.STATEMENT_EFFECTIVE]
+    cooldown hold, else the day it filed (``cooldown_effect = file``) or became effective
+    (``effective``)."""
+    acted = log[ev.STATEMENT_FILED if terms.cooldown_effect == "file" else ev.STATEMENT_EFFECTIVE]
     ready: dict[int, int] = {}
     for e in acted:
         ready.setdefault(e.details["cycle"], e.day)
@@ -193,7 +194,7 @@ def _cooldown_scope(log: Log, terms: Terms) -> bool:
     statements = _statements(log)
     readings = [dataclasses.replace(terms, cooldown_scope=v)
                 for v in ("any_statement", "defined_term", "resale_form")]
-    for day in _ready_days(log):
+    for day in _ready_days(log, terms):
         ends = {limits.cooldown_end(day, [d for d, registrable, form in statements
                                           if limits.counts_for_cooldown(registrable, form, t)], t)
                 for t in readings}
