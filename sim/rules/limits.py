@@ -125,6 +125,15 @@ def cooldown_end(day: int, effective_days: Iterable[int], terms: Terms) -> int |
     return max(ends) if ends else None
 
 
+def cooldown_release_day(day: int, effective_days: Iterable[int], terms: Terms) -> int:
+    """§1(c): the first day from ``day`` outside every cooldown (cooldowns that begin
+    while one is running hold on): :func:`cooldown_end` applied until none covers it."""
+    days = tuple(effective_days)
+    while (end := cooldown_end(day, days, terms)) is not None:
+        day = end
+    return day
+
+
 @rule("§1(c)", "deemed satisfied only when a registration statement covering all shares of "
                "Investor stock specified in notices received ... for sale in accordance with "
                "the method of disposition specified by the requesting holders, shall have (i) "
@@ -151,12 +160,3 @@ def effective_statement_satisfies_demand(shares_specified: int, shares_covered: 
     """
     return (shares_covered >= shares_specified
             and method_specified_underwritten == method_used_underwritten)
-
-
-def cooldown_release_day(day: int, effective_days: Iterable[int], terms: Terms) -> int:
-    """§1(c): the first day from ``day`` outside every cooldown (cooldowns that begin
-    while one is running hold on): :func:`cooldown_end` applied until none covers it."""
-    days = tuple(effective_days)
-    while (end := cooldown_end(day, days, terms)) is not None:
-        day = end
-    return day
