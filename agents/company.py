@@ -42,12 +42,14 @@ class Company(mesa.Agent):
         """Per-deal state (the model is built once and reused across deals)."""
         self.demands_used = 0
         self.delays_used = 0
-        self.statements: list[tuple[int, bool, str]] = []   # (effective day, §7 RS?, id)
+        # §1(c): (effective day, registers Registrable Shares (§7), form permits resale, id)
+        self.statements: list[tuple[int, bool, bool, str]] = []
         self.active: set[int] = set()                       # demand cycles under way
 
     # --- Demand received (§1(a), §1(c)) --------------------------------------------
     def on_demand_received(self, reg: "DemandRegistration") -> None:
-        """A Demand Notice takes effect on receipt (§8(a)); check it and start work."""
+        """The Demand Notice arrives: "upon receipt" the Company acts (§1(a)); receipt is
+        arrival whatever the method, though by mail it was given when sent (§8(a))."""
         m = self.model
         today = reg.received_day = m.calendar.now
         by_name = m.investors_by_name
@@ -55,7 +57,8 @@ class Company(mesa.Agent):
         m.log.record(today, ev.DEMAND_RECEIVED, self.name, "§1(a)", dict(
             cycle=reg.cycle, second=reg.second, initiating=reg.initiating, units=units,
             total_units=m.total_units, shares=sum(reg.requested.values()),
-            sent_day=reg.demand_sent_day))
+            sent_day=reg.demand_sent_day, method=reg.demand_method,
+            given_day=notices.given_day(reg.demand_sent_day, today, m.terms, reg.demand_method)))
         if not demand_rules.is_initiating_majority(units, m.total_units, m.terms):
             self._release_requests(reg)
             m.log.record(today, ev.DEMAND_REFUSED, self.name, "§1(a)", dict(
@@ -94,7 +97,8 @@ class Company(mesa.Agent):
         delay = cal.process(self.hold_delay(reg, delay_basis)) if delay_basis else None
         prep_done = rd + pol.prep_days(self.stream, cycle)
 
-        # Company Notice (§1(a)), effective on receipt (§8(a)).
+        # Company Notice (§1(a)): each Investor learns of it on arrival; its joinder window
+        # runs from the day it is given, which §8(a) ties to the method.
         yield cal.until(rd + pol.notice_delay(self.stream, cycle), Order.ACTION)
         if reg.withdrawn:
             return
@@ -107,13 +111,16 @@ class Company(mesa.Agent):
         if demand_rules.company_notice_late(rd, given, terms):
             log.record(given, ev.COMPANY_NOTICE_LATE, self.name, "§1(a)", dict(
                 cycle=cycle, days_after_demand=given - rd, allowed_days=terms.promptly_days))
-        last = given + terms.joinder_window_days
-        receipts, cn_slot = reg.notice_receipts, cycle * INVESTOR_WIDTH + _CN_LATENCY
-        latency, at, joinder_last_day = pol.latency, cal.at, demand_rules.joinder_last_day
+        joinder_last_day = demand_rules.joinder_last_day
+        last = joinder_last_day(given, given, terms)
+        receipts, given_to = reg.notice_receipts, reg.notice_given
+        cn_slot = cycle * INVESTOR_WIDTH + _CN_LATENCY
+        latency, at, given_day = pol.latency, cal.at, notices.given_day
         for inv in recipients:
-            lat = latency(inv.stream, method, cn_slot, inv.name, "company")
-            got = receipts[inv.name] = notices.effective_day(given, given + lat, terms, method)
-            last = max(last, joinder_last_day(given, got, terms))
+            got = receipts[inv.name] = notices.received_day(
+                given, latency(inv.stream, method, cn_slot, inv.name, "company"))
+            g = given_to[inv.name] = given_day(given, got, terms, method)
+            last = max(last, joinder_last_day(g, got, terms))
             at(got, Order.RECEIPT, lambda _, inv=inv: inv.on_company_notice(reg))
         reg.joinder_last_day = last
         sellers = [name for name in reg.initiating if reg.requested.get(name)]
@@ -168,13 +175,7 @@ class Company(mesa.Agent):
             # that wait is the Investor's (§6), and the audit reads the same days.
             if reg.delay_end is not None:
                 ready_without_info = max(ready_without_info, reg.delay_end)
-        while ((end := limits.cooldown_end(cal.now, self.cooldown_days(), terms)) is not None
-               and pol.invokes_cooldown(self.stream, cycle, cal.now > reg.deadline)):
-            reg.cooldown_end = end
-            log.record(cal.now, ev.COOLDOWN_APPLIED, self.name, "§1(c)", dict(
-                cycle=cycle, until=end, cooldown_days=terms.cooldown_days,
-                scope=terms.cooldown_scope))
-            yield cal.until(end, Order.ACTION)
+        if terms.cooldown_effect == "file" and (yield from self.hold_cooldown(reg, "file")):
             ready_without_info = max(ready_without_info, cal.now)
         if reg.withdrawn:
             return
@@ -183,7 +184,33 @@ class Company(mesa.Agent):
         company_delay = yield from review(m, reg)
         if company_delay is None or reg.withdrawn:
             return
+        if terms.cooldown_effect == "effective":
+            yield from self.hold_cooldown(reg, "effective")
+            if reg.withdrawn:
+                return
         self.become_effective(reg, company_delay)
+
+    def hold_cooldown(self, reg: "DemandRegistration", effect: str) -> Generator:
+        """§1(c): while today is within a cooldown, wait for its end (switch
+        ``cooldown_effect``: hold the filing, or hold effectiveness). Under ``file`` the
+        hold excuses the filing deadline (``reg.cooldown_end``); under ``effective`` it
+        does not. Returns whether it held."""
+        m, cal, terms = self.model, self.model.calendar, self.model.terms
+        order = Order.ACTION if effect == "file" else Order.COMMISSION
+        held = False
+        while ((end := limits.cooldown_end(cal.now, self.cooldown_days(), terms)) is not None
+               and m.policy.invokes_cooldown(self.stream, reg.cycle,
+                                             effect == "file" and cal.now > reg.deadline)):
+            held = True
+            if effect == "file":
+                reg.cooldown_end = end
+            m.log.record(cal.now, ev.COOLDOWN_APPLIED, self.name, "§1(c)", dict(
+                cycle=reg.cycle, until=end, cooldown_days=terms.cooldown_days,
+                scope=terms.cooldown_scope, effect=effect))
+            yield cal.until(end, order)
+            if reg.withdrawn:
+                break
+        return held
 
     def request_info(self, reg: "DemandRegistration", inv: "Investor") -> None:
         """§6: ask a selling Investor in writing for the information the filing needs
@@ -213,10 +240,11 @@ class Company(mesa.Agent):
 
     def on_joinder(self, reg: "DemandRegistration", inv: "Investor", shares: int,
                    sent_day: int) -> None:
-        """A request to be included takes effect on receipt (§8(a)); in time or not (§1(a))."""
+        """A request to be included counts when it arrives (§1(a) "received", §8(a)); in
+        time or not against the window from the day this Investor's notice was given."""
         m = self.model
         today = m.calendar.now
-        last = demand_rules.joinder_last_day(reg.notice_given_day,
+        last = demand_rules.joinder_last_day(reg.notice_given[inv.name],
                                              reg.notice_receipts[inv.name], m.terms)
         if today <= last and not reg.scope_closed and not reg.withdrawn:
             reg.requested[inv.name] = shares      # committed when the request was sent
@@ -259,17 +287,19 @@ class Company(mesa.Agent):
         """Hold the demand until the policy's end, never past the §1(d) cap."""
         m, cal = self.model, self.model.calendar
         hold = m.policy.delay_hold(self.stream, reg.cycle)
+        # The request stays delayed through the cap day and resumes the day after at the
+        # latest (§1(d) "not in excess of 120 days from", RULES.md "Counting days").
         if basis == "activity":
             start = m.activity_day
             cap = delay_rules.delay_cap_day(start, m.terms)
-            end = max(min(start + hold, cap), cal.now)
+            end = max(min(start + hold, delay_rules.delay_end_latest(start, m.terms)), cal.now)
         else:
             if basis.resolved_day is None or basis.resolved_day > cal.now:
                 yield basis.resolved
             start = basis.resolved_day
             if basis.effective:
                 cap = delay_rules.delay_cap_day(start, m.terms)
-                end = min(start + hold, cap)
+                end = min(start + hold, delay_rules.delay_end_latest(start, m.terms))
             else:
                 cap = end = start            # withdrawn: no effective date (§1(d) reading)
         yield cal.until(end, Order.ACTION)
@@ -283,8 +313,8 @@ class Company(mesa.Agent):
     def cooldown_days(self) -> list[int]:
         """Effective dates of the statements that start a §1(c) cooldown."""
         terms = self.model.terms
-        return [day for day, resale, _ in self.statements
-                if limits.counts_for_cooldown(resale, terms)]
+        return [day for day, registrable, form, _ in self.statements
+                if limits.counts_for_cooldown(registrable, form, terms)]
 
     # --- Filing and effectiveness ----------------------------------------------------
     def file(self, reg: "DemandRegistration", ready_without_info: int, drafted_day: int) -> None:
@@ -364,7 +394,9 @@ class Company(mesa.Agent):
                 cycle=reg.cycle, second=reg.second, shares_requested=specified,
                 shares_registered=covered, underwritten_requested=reg.underwritten,
                 underwritten=reg.filed_underwritten, demands_used=self.demands_used))
-        self.statements.append((today, True, reg.key))
+        # A demand statement is a resale statement (§7): form and shares both count.
+        self.statements.append((today, limits.registers_registrable(covered), True,
+                                reg.key))
         self.active.discard(reg.cycle)
         costs.pay_registration_expenses(m, f"demand-{reg.cycle}", sum(reg.registered.values())
                                         + sum(reg.other_requested.values()), withdrawn=False)

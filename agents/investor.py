@@ -58,17 +58,18 @@ class Investor(mesa.Agent):
 
     # --- Piggy-back (§3(a)) ----------------------------------------------------------
     def on_registration_notice(self, plan: "OfferingPlan") -> None:
-        """Receive a Registration Notice (§8(a)) and decide on a Piggy-back Request."""
+        """A Registration Notice arrives (§8(a)): decide on a Piggy-back Request."""
         m = self.model
         today = m.calendar.now
         m.log.record(today, ev.REGISTRATION_NOTICE_RECEIVED, self.name, "§8(a)", dict(
-            offering=plan.id, given_day=plan.notice_given_day))
+            offering=plan.id, sent_day=plan.notice_given_day,
+            given_day=plan.notice_given[self.name]))
         if self.unregistered() <= 0 or not m.policy.elects_piggyback(self, plan):
             return
         sent = today + m.policy.piggyback_response(self, plan)
         lat = m.policy.latency(self.piggyback_stream, self.notice_method,
                                self.piggyback_slot(plan, "latency_out"), self.name)
-        got = notices.effective_day(sent, sent + lat, m.terms, self.notice_method)
+        got = notices.received_day(sent, lat)         # "received within": on arrival
 
         def send(_event=None) -> None:
             # The request asks for the shares free on the day it is sent, and commits
@@ -111,20 +112,20 @@ class Investor(mesa.Agent):
             units=sum(m.investors_by_name[i].units for i in reg.initiating),
             shares=sum(reg.requested.values()), requested=tuple(reg.requested.items()),
             method=self.notice_method, underwritten=reg.underwritten))
-        received = today + latency
-        m.calendar.at(notices.effective_day(today, received, m.terms,
-                                                    self.notice_method), Order.RECEIPT,
+        reg.demand_method = self.notice_method
+        # The Company acts "upon receipt": on arrival, even if mail was given when sent.
+        m.calendar.at(notices.received_day(today, latency), Order.RECEIPT,
                       lambda _: m.company.on_demand_received(reg))
 
     # --- Company Notice and joinder (§1(a)) ------------------------------------------
     # These run once per notified Investor and per §6 request, the busiest reactions of
     # a deal: locals stand in for repeated ``m.``/``self.`` lookups.
     def on_company_notice(self, reg: "DemandRegistration") -> None:
-        """Receive the Company Notice (§8(a)); decide whether to ask to be included."""
+        """The Company Notice arrives (§8(a)); decide whether to ask to be included."""
         m = self.model
         today, cycle = m.calendar.now, reg.cycle
         m.log.record(today, ev.COMPANY_NOTICE_RECEIVED, self.name, "§8(a)", dict(
-            cycle=cycle, given_day=reg.notice_given_day))
+            cycle=cycle, sent_day=reg.notice_given_day, given_day=reg.notice_given[self.name]))
         pol = m.policy
         if reg.withdrawn or not pol.joins(self.stream, self.name, cycle):
             return
@@ -153,7 +154,8 @@ class Investor(mesa.Agent):
 
     def send_joinder(self, reg: "DemandRegistration", shares: int, sent_day: int) -> None:
         """Send a written request to be included (§1(a)) on ``sent_day``; the Company's
-        receipt is the logged fact (with the day it was sent)."""
+        receipt, on arrival whatever the method (§8(a)), is the logged fact (with the day
+        it was sent)."""
         m = self.model
         key = reg.key                 # the shares asked for are committed here only
         shares = (m.holdings.move(self.name, CAPITAL_SHORT, key, shares) if reg.second
@@ -162,8 +164,7 @@ class Investor(mesa.Agent):
             return
         latency = m.policy.latency(self.stream, self.notice_method,
                                    reg.cycle * INVESTOR_WIDTH + _JOIN_LATENCY, self.name)
-        received = notices.effective_day(sent_day, sent_day + latency, m.terms,
-                                         self.notice_method)
+        received = notices.received_day(sent_day, latency)
         company = m.company
         m.calendar.at(received, Order.RECEIPT,
                       lambda _: company.on_joinder(reg, self, shares, sent_day))
@@ -178,7 +179,7 @@ class Investor(mesa.Agent):
         response = pol.info_response(s, name, reg.cycle)
         lat_out = pol.latency(s, self.notice_method, base + _INFO_LATENCY, name)
         sent = requested_day + lat_in + response
-        arrive = notices.effective_day(sent, sent + lat_out, m.terms, self.notice_method)
+        arrive = notices.received_day(sent, lat_out)
         m.calendar.at(arrive, Order.RECEIPT,
                       lambda _: company.on_info(reg, self, requested_day))
 

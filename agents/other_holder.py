@@ -48,8 +48,9 @@ class OtherHolder(mesa.Agent):
                                                  self._slot("response", reg.cycle))
         lat_out = m.policy.latency(self.stream, self.notice_method,
                                    self._slot("latency_out", reg.cycle), self.name)
-        sent = reg.notice_given_day + lat_in + response
-        arrive = notices.effective_day(sent, sent + lat_out, m.terms, self.notice_method)
+        # It learns of the offer on arrival and its request counts on arrival (§8(a)).
+        sent = notices.received_day(reg.notice_given_day, lat_in) + response
+        arrive = notices.received_day(sent, lat_out)
         m.calendar.at(arrive, Order.RECEIPT, lambda _: self.on_request_received(reg))
 
     def consider_offering(self, plan) -> None:
@@ -63,7 +64,7 @@ class OtherHolder(mesa.Agent):
                          dict(offering=plan.id, shares=self.shares))
 
     def on_request_received(self, reg: "DemandRegistration") -> None:
-        """The Company receives this holder's request (§8(a))."""
+        """This holder's request arrives: the Company receives it (§8(a))."""
         m = self.model
         today = m.calendar.now
         included = (other_holders.other_holder_included(today, reg.joinder_last_day)

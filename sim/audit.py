@@ -31,7 +31,7 @@ from sim import dates
 from sim import events as ev
 from sim.rules import delay as delay_rules
 from sim.rules import demand as demand_rules
-from sim.rules import cutback, information, limits, piggyback, procedures
+from sim.rules import cutback, information, limits, notices, piggyback, procedures
 from sim.terms import Terms
 
 
@@ -62,11 +62,14 @@ FINDING_COLUMNS: dict[str, tuple[str, ...]] = {
     "investors_over_holdings": ("shares_over_holdings",),
     "demand_method_not_as_requested": ("method_not_as_requested",),
     "demand_counted_unsatisfied": ("demand_counted_unsatisfied",),
+    "effectiveness_held_past_cooldown": ("effectiveness_held_past_cooldown",),
+    "effective_in_cooldown": ("effective_in_cooldown",),
 }
 
 # Events the §3/§4 and the share-conservation checks read (picked out in the main pass).
 _REGISTRATION_KINDS = frozenset({
-    ev.REGISTRATION_NOTICE_GIVEN, ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED,
+    ev.REGISTRATION_NOTICE_GIVEN, ev.REGISTRATION_NOTICE_RECEIVED, ev.PIGGYBACK_REQUESTED,
+    ev.PIGGYBACK_REJECTED,
     ev.UNDERWRITING_TERMS_REFUSED, ev.CUTBACK_APPLIED, ev.OFFERING_EFFECTIVE,
     ev.REGISTRATION_EXPENSES_PAID})
 _SHARE_KINDS = frozenset({ev.DEAL_CLOSED, ev.STATEMENT_FILED, ev.STATEMENT_WITHDRAWN,
@@ -104,7 +107,8 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     out: list[Finding] = []
     by_cycle: dict[int, list[ev.Event]] = defaultdict(list)
     offerings: dict[str, dict] = defaultdict(dict)
-    statements: list[tuple[int, bool, str]] = []     # (effective day, permits resale, id)
+    # §1(c): (effective day, registers Registrable Shares, form permits resale, id)
+    statements: list[tuple[int, bool, bool, str]] = []
     registrations: list[ev.Event] = []               # §3, §4 events
     shares: list[ev.Event] = []                      # events that move shares (§7)
     activity_day = None
@@ -125,20 +129,25 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
         if k == ev.DEAL_CLOSED:
             total_units = d["units"]
             closing = dates.parse_iso(d.get("closing_date"))
-            statements += [(day, resale, sid) for sid, day, resale in d["prior_statements"]]
+            statements += [(day, resale, form, sid)
+                           for sid, day, resale, form in d["prior_statements"]]
         elif k == ev.OFFERING_PLANNED:
             offerings[d["offering"]].update(plan_day=e.day, file_day=d["file_day"],
                                            include=d["investors_may_include"])
         elif k == ev.OFFERING_EFFECTIVE:
             offerings[d["offering"]].update(resolved=e.day, effective=True, seq=i)
-            # With Investors' shares in it, it permits their resale (§7's defined term).
-            statements.append((e.day, d.get("investor_shares", 0) > 0, d["offering"]))
+            # §1(c) cooldown: the same logged facts and the same rule
+            # (limits.registers_registrable) as the engine.
+            statements.append((e.day, limits.registers_registrable(d["investor_shares"]),
+                               d["form_permits_resale"], d["offering"]))
         elif k == ev.OFFERING_WITHDRAWN:
             offerings[d["offering"]].update(resolved=e.day, effective=False, seq=i)
         elif k == ev.OTHER_ACTIVITY_COMMENCED:
             activity_day = e.day
         elif k == ev.STATEMENT_EFFECTIVE:
-            statements.append((e.day, True, f"demand-{d['cycle']}"))
+            # A demand statement is a resale statement (§7): on a resale form.
+            statements.append((e.day, limits.registers_registrable(d["shares"]), True,
+                               f"demand-{d['cycle']}"))
         elif k == ev.DEMAND_RECEIVED:
             seq[id(e)] = i
         elif k == ev.DELAY_INVOKED:
@@ -160,7 +169,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
 
 
 def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
-                 offerings: dict[str, dict], statements: list[tuple[int, bool, str]],
+                 offerings: dict[str, dict], statements: list[tuple[int, bool, bool, str]],
                  activity_day: int | None, total_units: int | None, demands_used: int,
                  seq: dict[int, int], closing: date | None = None) -> int:
     kinds: dict[str, list[ev.Event]] = defaultdict(list)   # by kind, in log order: one
@@ -190,8 +199,13 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
         out.append(Finding(given_ev.day, "breach", "company_notice_late", "§1(a)",
                            f"Company Notice given {given_ev.day - rd} days after the Demand "
                            f"Notice was received; 'promptly' = within {terms.promptly_days}"))
+    # §8(a): each Investor received the Company Notice on arrival; it was given on the day
+    # sent or on arrival, by the method (the joinder window runs from the giving).
     receipts = {e.actor: e.day for e in kinds[ev.COMPANY_NOTICE_RECEIVED]}
     given = given_ev.day if given_ev is not None else None
+    given_to = {} if given_ev is None else {
+        inv: notices.given_day(given, day, terms, given_ev.details["method"])
+        for inv, day in receipts.items()}
 
     # Requests to be included (§1(a)).
     withdrawn = first.get(ev.STATEMENT_WITHDRAWN)
@@ -199,7 +213,8 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
         if withdrawn is not None and e.day >= withdrawn.day:
             continue          # nothing left to join
         if e.kind in (ev.JOINDER_RECEIVED, ev.JOINDER_REJECTED) and given is not None:
-            last = demand_rules.joinder_last_day(given, receipts.get(e.actor, given), terms)
+            last = demand_rules.joinder_last_day(given_to.get(e.actor, given),
+                                                 receipts.get(e.actor, given), terms)
             if e.kind == ev.JOINDER_REJECTED and e.day <= last:
                 out.append(Finding(e.day, "breach", "request_dropped", "§1(a)",
                                    f"{e.actor}'s request received day {e.day}, within the "
@@ -229,33 +244,38 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     delay = first.get(ev.DELAY_INVOKED)
     if delay is not None:
         end_ev = first.get(ev.DELAY_ENDED)
-        basis_ok, cap = _delay_basis(delay, rd, seq[id(received)], offerings, activity_day,
-                                     terms)
+        basis_ok, latest = _delay_basis(delay, rd, seq[id(received)], offerings, activity_day,
+                                        terms)
         if not basis_ok:
             out.append(Finding(delay.day, "breach", "delay_without_basis", "§1(d)",
                                "delay invoked with no offering engaged or planned within "
                                f"{terms.delay_plan_window_days} days of the demand"))
         elif end_ev is not None:
-            if cap is not None and end_ev.day > cap:
+            if latest is not None and end_ev.day > latest:
                 out.append(Finding(end_ev.day, "breach", "delay_past_cap", "§1(d)",
-                                   f"delay ended day {end_ev.day}, past its cap day {cap}"))
-            suspension_end = min(end_ev.day, cap) if cap is not None else end_ev.day
-    scoped = [day for day, resale, _ in statements if limits.counts_for_cooldown(resale, terms)
-              and day <= fday]
-    for e in kinds[ev.COOLDOWN_APPLIED]:
+                                   f"delay ended day {end_ev.day}; the request had to resume "
+                                   f"by day {latest}"))
+            suspension_end = min(end_ev.day, latest) if latest is not None else end_ev.day
+    # §1(c) cooldown: the statements in scope (one rule, the engine's), the holds logged,
+    # and what switch cooldown_effect lets a hold excuse.
+    scoped = [day for day, registrable, form, _ in statements
+              if limits.counts_for_cooldown(registrable, form, terms)]
+    file_effect = terms.cooldown_effect == "file"
+    for e in evs:
         if e.kind == ev.COOLDOWN_APPLIED:
             end = limits.cooldown_end(e.day, scoped, terms)
+            what = "filing" if e.details["effect"] == "file" else "effectiveness"
             if end is None:
                 out.append(Finding(e.day, "breach", "cooldown_without_basis", "§1(c)",
-                                   "filing held for a cooldown, but no statement in scope "
+                                   f"{what} held for a cooldown, but no statement in scope "
                                    f"became effective in the {terms.cooldown_days} days before"))
-            else:
+            elif file_effect and e.details["effect"] == "file":
                 suspension_end = max(suspension_end or end, end)
-    inside = limits.cooldown_end(fday, [d for d in scoped if d < fday], terms)
+    inside = limits.cooldown_end(fday, scoped, terms) if file_effect else None
     if inside is not None:
         out.append(Finding(fday, "note", "filed_in_cooldown", "§1(c)",
-                           f"filed day {fday}, inside a cooldown ending day {inside} "
-                           "(the Company may waive its right)"))
+                           f"filed day {fday}, inside a cooldown; the Company need not have "
+                           f"filed before day {inside} (it may waive its right)"))
     deadline = delay_rules.excused_deadline(window.deadline, suspension_end)
     infos = kinds[ev.INFO_RECEIVED]
     late_infos = [e for e in infos if information.information_late(
@@ -288,6 +308,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     eff = first.get(ev.STATEMENT_EFFECTIVE)
     if eff is None:
         return demands_used + _withdrawal_use(first)
+    _audit_effectiveness_hold(first, eff, scoped, terms, out)
     target = demand_rules.effectiveness_target_day(fday, terms)
     if eff.day > target:
         own = sum(demand_rules.response_excess_days(e.details["days"], terms)
@@ -312,23 +333,50 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     return demands_used + (0 if eff.details["second"] or not satisfied else 1)
 
 
+def _audit_effectiveness_hold(first: dict[str, ev.Event], eff: ev.Event, scoped: list[int],
+                              terms: Terms, out: list[Finding]) -> None:
+    """§1(c) under ``cooldown_effect = effective``: effectiveness may wait for the end of
+    the cooldowns covering the day the review cleared, no longer; effectiveness inside a
+    cooldown is the Company's waiver (a note)."""
+    if terms.cooldown_effect != "effective":
+        return
+    cleared = first.get(ev.REVIEW_CLEARED)
+    if cleared is not None and first.get(ev.COOLDOWN_APPLIED) is not None:
+        release = limits.cooldown_release_day(cleared.day, scoped, terms)
+        if eff.day > release:
+            out.append(Finding(eff.day, "breach", "effectiveness_held_past_cooldown", "§1(c)",
+                               f"effective day {eff.day}; cleared day {cleared.day}, the "
+                               f"cooldowns allowed waiting only to day {release}"))
+    inside = limits.cooldown_end(eff.day, scoped, terms)
+    if inside is not None:
+        out.append(Finding(eff.day, "note", "effective_in_cooldown", "§1(c)",
+                           f"effective day {eff.day}, inside a cooldown; the Company need "
+                           f"not have become effective before day {inside}"))
+
+
 def _audit_company_registrations(events: list[ev.Event], terms: Terms,
                                  out: list[Finding]) -> None:
     """§3(a) notice and requests, §3(c)/§1(b) allocations, §4 payers."""
-    given: dict[str, int] = {}
+    given: dict[str, tuple[int, str]] = {}       # offering -> (day sent, method)
+    arrived: dict[tuple[str, str], int] = {}     # (offering, investor) -> day received
     timely: dict[str, dict[str, int]] = defaultdict(dict)
     refused: dict[str, set[str]] = defaultdict(set)
     cut: set[str] = set()
     for e in events:
         d, k = e.details, e.kind
         if k == ev.REGISTRATION_NOTICE_GIVEN:
-            given[d["offering"]] = e.day
+            given[d["offering"]] = (e.day, d["method"])
             if not piggyback.registration_notice_in_time(e.day, d["file_day"]):
                 out.append(Finding(e.day, "breach", "registration_notice_late", "§3(a)",
                                    f"Registration Notice for {d['offering']} given day {e.day}, "
                                    f"not before the filing on day {d['file_day']}"))
+        elif k == ev.REGISTRATION_NOTICE_RECEIVED:
+            arrived[d["offering"], e.actor] = e.day
         elif k in (ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED) and d["offering"] in given:
-            last = piggyback.piggyback_last_day(given[d["offering"]], terms)
+            # §8(a): the window runs from the day this Investor's notice was given.
+            sent, method = given[d["offering"]]
+            last = piggyback.piggyback_last_day(notices.given_day(
+                sent, arrived.get((d["offering"], e.actor), sent), terms, method), terms)
             if k == ev.PIGGYBACK_REJECTED and e.day <= last and not d["resolved"]:
                 out.append(Finding(e.day, "breach", "piggyback_request_dropped", "§3(a)",
                                    f"{e.actor}'s Piggy-back Request received day {e.day}, within "
@@ -473,7 +521,8 @@ def _withdrawal_use(first: dict[str, ev.Event]) -> int:
 
 def _delay_basis(delay: ev.Event, rd: int, rd_seq: int, offerings: dict[str, dict],
                  activity_day: int | None, terms: Terms) -> tuple[bool, int | None]:
-    """Whether a §1(d) basis existed at the demand, and the delay's cap day.
+    """Whether a §1(d) basis existed at the demand, and the latest day the delayed request
+    resumes (the day after the cap day; the withdrawal day of a withdrawn offering).
 
     An offering counts as resolved at the demand only if its resolution comes before
     the demand's receipt in the log (same-day order matters).
@@ -489,8 +538,8 @@ def _delay_basis(delay: ev.Event, rd: int, rd_seq: int, offerings: dict[str, dic
                 continue
             if resolved is None:
                 return True, None
-            return True, (delay_rules.delay_cap_day(resolved, terms) if o.get("effective")
+            return True, (delay_rules.delay_end_latest(resolved, terms) if o.get("effective")
                           else resolved)
     if delay_rules.activity_supports_delay(rd, activity_day, terms):
-        return True, delay_rules.delay_cap_day(activity_day, terms)
+        return True, delay_rules.delay_end_latest(activity_day, terms)
     return False, None

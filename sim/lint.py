@@ -147,13 +147,30 @@ class Context:
         return Bound(whole_days(lo), whole_days(hi), how, key)
 
     def latency(self, method: str) -> Bound:
-        """Days from sending a notice by ``method`` to its taking effect (§8(a) switch
-        ``notices_effective``, through :func:`sim.rules.notices.effective_day`)."""
-        b = self.days(getattr(self.scenario.notices, method), f"notices.{method}")
-        hi = notices.effective_day(0, b.high, self.terms, method)
-        if hi == b.high:
-            return b
-        return Bound(0, 0, f"effective when sent: notices_effective = "
+        """Days from sending a notice by ``method`` to its arrival: its receipt, whatever
+        the reading of §8(a) (:func:`sim.rules.notices.received_day`)."""
+        return self.days(getattr(self.scenario.notices, method), f"notices.{method}")
+
+    def given_on_sending(self, method: str) -> bool:
+        """§8(a) switch ``notices_effective``: whether a notice sent by ``method`` is given
+        the day it is sent (else the day it arrives), :func:`sim.rules.notices.given_day`."""
+        return notices.given_day(0, 1, self.terms, method) == 0
+
+    def until_given(self, method: str) -> Bound:
+        """Days from sending a notice by ``method`` to the day it is *given* (§8(a)): none
+        when given on sending, else its latency."""
+        if self.given_on_sending(method):
+            return Bound(0, 0, f"given when sent: notices_effective = "
+                               f"{self.terms.notices_effective}", f"notices.{method}")
+        return self.latency(method)
+
+    def after_given(self, method: str) -> Bound:
+        """Days from the day a notice sent by ``method`` is given to its arrival: its
+        latency when given on sending, else none. A window that runs from the giving
+        loses these days before the recipient learns of the notice."""
+        if self.given_on_sending(method):
+            return self.latency(method)
+        return Bound(0, 0, f"given on receipt: notices_effective = "
                            f"{self.terms.notices_effective}", f"notices.{method}")
 
     @property

@@ -20,8 +20,7 @@ from sim import events as ev
 from sim.lint import numeric_readings
 from sim.rules import delay as delay_rules
 from sim.rules import demand as demand_rules
-from sim.rules import limits
-from sim.rules.notices import MAIL_METHODS
+from sim.rules import limits, notices
 from sim.terms import Terms
 
 Log = dict[str, list[ev.Event]]
@@ -97,14 +96,16 @@ def _late_joinders(log: Log) -> list[ev.Event]:
 def _unconditional(log: Log, terms: Terms) -> bool:
     window = terms.joinder_window_days
     got = {(e.details["cycle"], e.actor): e.day for e in log[ev.COMPANY_NOTICE_RECEIVED]}
-    gave = {e.details["cycle"]: e.day for e in log[ev.COMPANY_NOTICE_GIVEN]}
+    gave = {(e.details["cycle"], e.actor): e.details["given_day"]
+            for e in log[ev.COMPANY_NOTICE_RECEIVED]}
     # As given "company_notice": rejected, but in time counted from this Investor's receipt;
-    # as given "company_notice_receipt": accepted, but late counted from the giving.
+    # as given "company_notice_receipt": accepted, but late counted from the giving (§8(a)).
     for e in _late_joinders(log):
         c = e.details["cycle"]
         if (c, e.actor) in got and e.day <= got[c, e.actor] + window:
             return True
-    return any(e.day > gave[e.details["cycle"]] + window for e in log[ev.JOINDER_RECEIVED])
+    return any(e.day > gave[e.details["cycle"], e.actor] + window
+               for e in log[ev.JOINDER_RECEIVED] if (e.details["cycle"], e.actor) in gave)
 
 
 @bite("joinder-window-latency", "a request to be included sent within the joinder window "
@@ -162,40 +163,58 @@ def _demand_underwritten(log: Log, terms: Terms) -> bool:
     return any(e.details["underwritten"] for e in log[ev.STATEMENT_FILED])
 
 
-def _statements(log: Log) -> list[tuple[int, bool]]:
-    """(effective day, permits resale of Registrable Shares) of every statement in the log,
-    as the Company keeps them for §1(c)."""
-    out = [(day, resale) for e in log[ev.DEAL_CLOSED]
-           for _id, day, resale in e.details["prior_statements"]]
-    out += [(e.day, e.details["investor_shares"] + e.details["other_holder_shares"] > 0)
-            for e in log[ev.OFFERING_EFFECTIVE]]
-    out += [(e.day, True) for e in log[ev.STATEMENT_EFFECTIVE]]
+def _statements(log: Log) -> list[tuple[int, bool, bool]]:
+    """(effective day, registers Registrable Shares, form permits resale) of every
+    statement in the log, by the rule the Company and the audit use for §1(c)."""
+    out = [(day, resale, form) for e in log[ev.DEAL_CLOSED]
+           for _id, day, resale, form in e.details["prior_statements"]]
+    out += [(e.day, limits.registers_registrable(e.details["investor_shares"]),
+             e.details["form_permits_resale"]) for e in log[ev.OFFERING_EFFECTIVE]]
+    out += [(e.day, limits.registers_registrable(e.details["shares"]), True)
+            for e in log[ev.STATEMENT_EFFECTIVE]]
     return out
 
 
-@bite("cooldown-scope", "the two readings of 'any other Registration Statement' gave a "
-      "different cooldown on the day the Company would file")
-def _cooldown_scope(log: Log, terms: Terms) -> bool:
-    ready = {e.details["cycle"]: e.day for e in log[ev.STATEMENT_FILED]}
+def _ready_days(log: Log, terms: Terms) -> list[int]:
+    """Per cycle, the day the Company would have acted but for a cooldown: its first
+    cooldown hold, else the day it filed (``cooldown_effect = file``) or became effective
+    (``effective``)."""
+    acted = log[ev.STATEMENT_FILED if terms.cooldown_effect == "file" else ev.STATEMENT_EFFECTIVE]
+    ready: dict[int, int] = {}
+    for e in acted:
+        ready.setdefault(e.details["cycle"], e.day)
     for e in reversed(log[ev.COOLDOWN_APPLIED]):          # first cooldown of a cycle wins
         ready[e.details["cycle"]] = e.day
+    return list(ready.values())
+
+
+@bite("cooldown-scope", "the readings of 'any other Registration Statement' gave a "
+      "different cooldown on the day the Company would act")
+def _cooldown_scope(log: Log, terms: Terms) -> bool:
     statements = _statements(log)
     readings = [dataclasses.replace(terms, cooldown_scope=v)
-                for v in ("any_statement", "defined_term")]
-    for day in ready.values():
-        ends = {limits.cooldown_end(day, [d for d, resale in statements if d <= day
-                                          and limits.counts_for_cooldown(resale, t)], t)
+                for v in ("any_statement", "defined_term", "resale_form")]
+    for day in _ready_days(log, terms):
+        ends = {limits.cooldown_end(day, [d for d, registrable, form in statements
+                                          if limits.counts_for_cooldown(registrable, form, t)], t)
                 for t in readings}
         if len(ends) > 1:
             return True
     return False
 
 
+@bite("cooldown-effect", "a cooldown held a demand registration (the reading decided "
+      "whether the filing or effectiveness waited)")
+def _cooldown_effect(log: Log, terms: Terms) -> bool:
+    return bool(log[ev.COOLDOWN_APPLIED])
+
+
 @bite("delay-cap-vs-cooldown", "a cooldown held the filing past the §1(d) cap of a delay")
 def _cap_overtaken(log: Log, terms: Terms) -> bool:
     cap = {e.details["cycle"]: e.details["cap_day"] for e in log[ev.DELAY_ENDED]
            if e.details["offering_effective"]}
-    return any(e.details["until"] > cap[e.details["cycle"]] for e in log[ev.COOLDOWN_APPLIED]
+    # The delayed request resumes the day after the cap day at the latest (§1(d)).
+    return any(e.details["until"] > cap[e.details["cycle"]] + 1 for e in log[ev.COOLDOWN_APPLIED]
                if e.details["cycle"] in cap)
 
 
@@ -245,14 +264,29 @@ def _contribution(log: Log, terms: Terms) -> bool:
     return terms.cap_excess == "contribution" and bool(_seller_claims(log))
 
 
-@bite("notices-effective", "a Demand Notice or Company Notice went by registered or certified "
-      "mail and arrived after the day it was sent")
-def _mail(log: Log, terms: Terms) -> bool:
-    sent = {e.details["cycle"]: e.details["method"] for e in log[ev.DEMAND_SENT]}
-    if any(sent.get(e.details["cycle"]) in MAIL_METHODS and e.day > e.details["sent_day"]
-           for e in log[ev.DEMAND_RECEIVED]):
-        return True
-    mailed = {e.details["cycle"] for e in log[ev.COMPANY_NOTICE_GIVEN]
-              if e.details["method"] in MAIL_METHODS}
-    return any(e.details["cycle"] in mailed and e.day > e.details["given_day"]
-               for e in log[ev.COMPANY_NOTICE_RECEIVED])
+@bite("notices-effective", "a request to be included or a Piggy-back Request arrived on a "
+      "day that the readings of when the notice was given judge differently")
+def _notice_readings(log: Log, terms: Terms) -> bool:
+    readings = [dataclasses.replace(terms, notices_effective=v)
+                for v in ("by_method", "on_receipt", "on_dispatch")]
+
+    def decided(day: int, sent: int, arrived: int, method: str, window: int) -> bool:
+        lasts = {notices.given_day(sent, arrived, t, method) + window for t in readings}
+        return min(lasts) < day <= max(lasts)
+
+    sent = {e.details["cycle"]: (e.day, e.details["method"]) for e in log[ev.COMPANY_NOTICE_GIVEN]}
+    got = {(e.details["cycle"], e.actor): e.day for e in log[ev.COMPANY_NOTICE_RECEIVED]}
+    for e in log[ev.JOINDER_RECEIVED] + _late_joinders(log):
+        c = e.details["cycle"]
+        if c in sent and (c, e.actor) in got and decided(
+                e.day, sent[c][0], got[c, e.actor], sent[c][1], terms.joinder_window_days):
+            return True
+    rn = {e.details["offering"]: (e.day, e.details["method"])
+          for e in log[ev.REGISTRATION_NOTICE_GIVEN]}
+    rgot = {(e.details["offering"], e.actor): e.day for e in log[ev.REGISTRATION_NOTICE_RECEIVED]}
+    for e in log[ev.PIGGYBACK_REQUESTED] + log[ev.PIGGYBACK_REJECTED]:
+        o = e.details["offering"]
+        if (o in rn and (o, e.actor) in rgot and not e.details["resolved"] and decided(
+                e.day, rn[o][0], rgot[o, e.actor], rn[o][1], terms.piggyback_window_days)):
+            return True
+    return False

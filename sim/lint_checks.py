@@ -10,8 +10,11 @@ is open in the text but cannot bite in this scenario.
 
 from __future__ import annotations
 
+import dataclasses
+
 from sim.lint import Context, Verdict, check, numeric_readings
-from sim.rules.notices import MAIL_METHODS
+from sim.rules import limits
+from sim.rules.days import first_day_after, last_day_within
 
 
 def _ids(ids: list[str], limit: int = 4) -> str:
@@ -22,7 +25,7 @@ def _ids(ids: list[str], limit: int = 4) -> str:
 @check("empty-filing-window", "chain", ("§1(a)", "§8(a)"),
        "in no event less than 30 days from receipt of the Company Notice and no more than 45 "
        "days from receipt by the Company of the Demand Notice",
-       ("empty_window", "company_notice_receipt", "notices_effective"))
+       ("empty_window", "company_notice_receipt"))
 def empty_filing_window(ctx: Context) -> Verdict | None:
     """§1(a): file "in no event less than 30 days from receipt of the Company Notice and no
     more than 45 days from receipt by the Company of the Demand Notice".
@@ -30,7 +33,8 @@ def empty_filing_window(ctx: Context) -> Verdict | None:
     No day satisfies both when the Company Notice is received more than
     ``filing_deadline_days - filing_floor_days`` days after the Demand Notice. Reported when
     that can happen to a Company that gives the notice within ``promptly_days`` (a later
-    notice is the Company's own breach of "promptly", see ``promptly-undefined``).
+    notice is the Company's own breach of "promptly", see ``promptly-undefined``). Both
+    limits run from a *receipt*, the notice's arrival under every reading of §8(a).
     """
     t, s = ctx.terms, ctx.scenario
     if not ctx.recipients_possible:
@@ -87,17 +91,18 @@ def unconditional_company_notice(ctx: Context) -> Verdict | None:
     the proviso requires requests "received within twenty (20) days after the date on which
     the Company Notice is given". The readings differ by the notice's latency."""
     t = ctx.terms
-    lat = ctx.latency(ctx.company_method)
+    lat = ctx.after_given(ctx.company_method)
     cond = (f"an Investor's request to be included arrives after the Company Notice's "
             f"giving + joinder_window_days ({t.joinder_window_days}) but by its receipt + "
-            f"{t.joinder_window_days}; possible when the notice's latency > 0 (up to {lat})")
+            f"{t.joinder_window_days}; possible when the notice arrives after the day it is "
+            f"given (§8(a), up to {lat})")
     read = ("the Company Notice, window from the day it is given" if
             t.unconditional_notice == "company_notice" else "the Company Notice's receipt")
     if ctx.recipients_possible and lat.high > 0:
         return Verdict("warning", f"\"Unconditional Company Notice\" is undefined; read as {read}.",
                        cond)
     return Verdict("info", "\"Unconditional Company Notice\" is undefined, but the readings "
-                   "coincide in this scenario (the notice takes effect the day it is given).",
+                   "coincide in this scenario (the notice is given the day it arrives).",
                    cond)
 
 
@@ -106,14 +111,15 @@ def unconditional_company_notice(ctx: Context) -> Verdict | None:
        "date on which the Company Notice is given", ("unconditional_notice", "notices_effective"))
 def joinder_window_latency(ctx: Context) -> Verdict | None:
     """§1(a): a request to be included must be "received within twenty (20) days after the
-    date on which the Company Notice is given", and §8(a) makes both notices effective only
-    when received: the mail runs against the Investor both ways. Reported for the delivery
-    methods with which an Investor answering the day the notice arrives can be too late."""
+    date on which the Company Notice is given": the request counts on arrival, while a
+    mailed notice is given when sent (§8(a)), so the mail can run against the Investor both
+    ways. Reported for the delivery methods with which an Investor answering the day the
+    notice arrives can be too late."""
     t, s = ctx.terms, ctx.scenario
     if not ctx.recipients_possible:
         return None
     window = t.joinder_window_days
-    lin = ctx.latency(ctx.company_method)
+    lin = ctx.after_given(ctx.company_method)
     from_receipt = t.unconditional_notice == "company_notice_receipt"
     failing, always = [], False
     for method in dict.fromkeys(i.notice_method for i in s.investors):
@@ -127,7 +133,8 @@ def joinder_window_latency(ctx: Context) -> Verdict | None:
     if not failing:
         return None
     way = ("latency out (the Investor's method)" if from_receipt else
-           f"latency in (the Company's {ctx.company_method}) + latency out (the Investor's method)")
+           f"days from giving to arrival (the Company's {ctx.company_method}) + latency out "
+           "(the Investor's method)")
     return Verdict(
         "error" if always else "warning",
         "An Investor who asks to be included the day the Company Notice arrives can still be "
@@ -149,12 +156,14 @@ def joinder_window_after_deadline(ctx: Context) -> Verdict | None:
     t = ctx.terms
     if not ctx.recipients_possible:
         return None
-    lat = ctx.latency(ctx.company_method)
-    extra = lat.high if t.unconditional_notice == "company_notice_receipt" else 0
+    # The window runs from the giving (or the receipt), some days after the sending.
+    lat = (ctx.latency(ctx.company_method) if t.unconditional_notice == "company_notice_receipt"
+           else ctx.until_given(ctx.company_method))
+    extra = lat.high
     close = t.promptly_days + t.joinder_window_days + extra
     if close <= t.filing_deadline_days:
         return None
-    terms_sum = (f"promptly_days + joinder_window_days{' + max notice latency' if extra else ''}"
+    terms_sum = (f"promptly_days + joinder_window_days{' + max days to giving' if extra else ''}"
                  f" = {t.promptly_days} + {t.joinder_window_days}{f' + {lat}' if extra else ''}")
     return Verdict(
         "error" if t.joinder_window_days > t.filing_deadline_days else "warning",
@@ -292,19 +301,29 @@ def demand_cutback_missing(ctx: Context) -> Verdict | None:
        "date of any other Registration Statement", ("cooldown_scope",))
 def cooldown_scope(ctx: Context) -> Verdict | None:
     """§1(c): "within 180 days after the effective date of any other Registration
-    Statement" -- any statement of the Company, or the §7 defined term (a statement that
-    "permits the secondary resale ... of the Units and the Registrable Shares")? The
-    readings differ for statements that do not cover the Registrable Shares."""
+    Statement" -- any statement of the Company, the §7 defined term (a statement that
+    "permits the secondary resale ... of the Units and the Registrable Shares"), or that
+    definition read as a form test (a form that permits secondary resale)? The readings
+    differ for statements that do not cover the Registrable Shares."""
     t, s = ctx.terms, ctx.scenario
-    prior = [p for p in s.prior_statements
-             if not p.permits_resale and p.effective_day + t.cooldown_days > 0]
+    readings = ("any_statement", "defined_term", "resale_form")
+    prior = []
+    for p in s.prior_statements:
+        counted = [r for r in readings
+                   if limits.counts_for_cooldown(p.permits_resale, p.form_permits_resale,
+                                                 dataclasses.replace(t, cooldown_scope=r))]
+        # Its cooldown reaches past the closing, and the readings disagree about it.
+        if len(counted) < len(readings) and last_day_within(p.effective_day, t.cooldown_days) > 0:
+            prior.append((p, counted))
     o = s.offerings
     own = o.rate_per_year > 0 and o.max_count > 0 and any(p > 0 for p in o.type_probs.values())
     cond = ("the Company would file within cooldown_days = "
-            f"{t.cooldown_days} days after a statement that does not permit resale of the "
-            "Registrable Shares became effective")
-    facts = [f"{p.id} (effective day {p.effective_day}) holds any demand until day "
-             f"{p.effective_day + t.cooldown_days} under any_statement only" for p in prior]
+            f"{t.cooldown_days} days after a statement that does not register the "
+            "Registrable Shares, or whose form does not permit secondary resale, became "
+            "effective")
+    facts = [f"{p.id} (effective day {p.effective_day}) holds any demand through day "
+             f"{last_day_within(p.effective_day, t.cooldown_days)} under "
+             f"{' and '.join(counted) if counted else 'no reading'} only" for p, counted in prior]
     if own:
         facts.append("the Company's own registrations without the Investors' shares")
     if facts:
@@ -314,10 +333,39 @@ def cooldown_scope(ctx: Context) -> Verdict | None:
                    "scenario falls between the readings.", cond)
 
 
+@check("cooldown-effect", "gap", ("§1(c)",),
+       "shall not be required to effect any registration within 180 days after the effective "
+       "date of any other Registration Statement", ("cooldown_effect",))
+def cooldown_effect(ctx: Context) -> Verdict | None:
+    """§1(c): the Company "shall not be required to effect any registration" within the
+    cooldown -- to *file* one, or to have it *become effective*? Under the first the
+    filing waits and the deadline with it; under the second the Company files on time and
+    only effectiveness waits. The readings differ whenever a cooldown can cover a demand."""
+    t, s = ctx.terms, ctx.scenario
+    prior = [p.id for p in s.prior_statements
+             if p.effective_day + t.cooldown_days > 0 and limits.counts_for_cooldown(
+                 p.permits_resale, p.form_permits_resale, t)]
+    o = s.offerings
+    own = o.rate_per_year > 0 and o.max_count > 0
+    cond = (f"a demand registration would be filed, or become effective, within cooldown_days "
+            f"= {t.cooldown_days} days after another statement in scope (cooldown_scope = "
+            f"{t.cooldown_scope}) became effective")
+    read = ("the filing waits for the end of the cooldown and the filing deadline with it"
+            if t.cooldown_effect == "file" else
+            "the Company files by the deadline and only effectiveness waits")
+    if t.cooldown_days > 0 and (prior or own):
+        src = ", ".join(prior + (["the Company's own registrations"] if own else []))
+        return Verdict("warning", "Whether \"effect any registration\" means filing or "
+                       f"effectiveness is open; read as {t.cooldown_effect}: {read}. "
+                       f"Cooldowns can come from {src}.", cond)
+    return Verdict("info", "Whether \"effect any registration\" means filing or effectiveness "
+                   "is open, but no cooldown can cover a demand in this scenario.", cond)
+
+
 @check("delay-cap-vs-cooldown", "chain", ("§1(d)", "§1(c)"),
        "for a period not in excess of 120 days from the effective date of such offering ... "
        "within 180 days after the effective date of any other Registration Statement",
-       ("cooldown_scope",))
+       ("cooldown_scope", "cooldown_effect"))
 def delay_cap_vs_cooldown(ctx: Context) -> Verdict | None:
     """§1(d): the Company may delay a demand "for a period not in excess of 120 days from the
     effective date of such offering", "not more than once"; §1(c): it "shall not be required
@@ -332,20 +380,26 @@ def delay_cap_vs_cooldown(ctx: Context) -> Verdict | None:
     review = ctx.days(s.offerings.review_days, "offerings.review_days")
     eff = t.delay_plan_window_days + review.high
     aim = t.filing_deadline_days + t.effectiveness_target_days
-    scope = ("it counts for the cooldown whatever it registers (cooldown_scope = any_statement)"
-             if t.cooldown_scope == "any_statement" else
-             "it counts for the cooldown when the Investors' shares are in it (cooldown_scope "
-             "= defined_term)")
+    scope = {"any_statement": "it counts for the cooldown whatever it registers "
+                              "(cooldown_scope = any_statement)",
+             "defined_term": "it counts for the cooldown when the Investors' shares are in it "
+                             "(cooldown_scope = defined_term)",
+             "resale_form": "it counts for the cooldown when its form permits secondary "
+                            "resale (cooldown_scope = resale_form)"}[t.cooldown_scope]
+    free = first_day_after(eff, t.cooldown_days)
+    held = "the filing" if t.cooldown_effect == "file" else "effectiveness"
     return Verdict(
         "warning",
         f"The §1(d) cap is not binding: the offering behind a delay is itself 'any other "
         f"Registration Statement' and {scope}, so the demand waits up to "
         f"{t.cooldown_days - t.delay_max_days} days past the cap, and the cooldown has no "
         f"'not more than once'. §1(a) aims at effectiveness {aim} days after receipt of the "
-        f"Demand Notice (filing_deadline_days + effectiveness_target_days); here the filing "
-        f"may lawfully wait until day {eff + t.cooldown_days} (delay_plan_window_days "
+        f"Demand Notice (filing_deadline_days + effectiveness_target_days); here {held} "
+        f"may lawfully wait until day {free} (delay_plan_window_days "
         f"{t.delay_plan_window_days} + offering review {review} + cooldown_days "
-        f"{t.cooldown_days}), the target then {eff + t.cooldown_days + t.effectiveness_target_days}.",
+        f"{t.cooldown_days} + 1, cooldown_effect = {t.cooldown_effect})"
+        + (f", the target then {free + t.effectiveness_target_days}."
+           if t.cooldown_effect == "file" else "."),
         f"cooldown_days = {t.cooldown_days} > delay_max_days = {t.delay_max_days}, for a delay "
         "based on an offering that becomes effective")
 
@@ -374,13 +428,14 @@ def such_other_material_activity(ctx: Context) -> Verdict | None:
        "date on which the Registration Notice is given", ("notices_effective",))
 def piggyback_window_latency(ctx: Context) -> Verdict | None:
     """§3(a): a Piggy-back Request must be "received within twenty (20) days after the date
-    on which the Registration Notice is given", both effective only when received (§8(a)).
-    Reported for the methods with which an answer the day the notice arrives can be late."""
+    on which the Registration Notice is given": the request counts on arrival, a mailed
+    notice is given when sent (§8(a)). Reported for the methods with which an answer the
+    day the notice arrives can be late."""
     t, s = ctx.terms, ctx.scenario
     if not ctx.offerings_investors_may_join:
         return None
     window = t.piggyback_window_days
-    lin = ctx.latency(ctx.company_method)
+    lin = ctx.after_given(ctx.company_method)
     failing, always = [], False
     for method in dict.fromkeys(i.notice_method for i in s.investors):
         out = ctx.latency(method)
@@ -394,8 +449,9 @@ def piggyback_window_latency(ctx: Context) -> Verdict | None:
         "error" if always else "warning",
         "An Investor who answers a Registration Notice the day it arrives can still be too "
         "late: the window runs from the day the notice is given.",
-        f"latency in (the Company's {ctx.company_method}) + latency out (the Investor's method) "
-        f"> piggyback_window_days = {window}; possible for " + "; ".join(failing))
+        f"days from giving to arrival (the Company's {ctx.company_method}) + latency out (the "
+        f"Investor's method) > piggyback_window_days = {window}; possible for "
+        + "; ".join(failing))
 
 
 # --- §5 indemnification, §8(a) notices ------------------------------------------------------
@@ -444,16 +500,22 @@ def contribution_basis(ctx: Context) -> Verdict | None:
        "shall be effective only if and when actually received", ("notices_effective",))
 def notices_effective(ctx: Context) -> Verdict | None:
     """§8(a): notices "shall be deemed to have been given if sent by registered or certified
-    mail", yet the other methods "shall be effective only if and when actually received":
-    whether mailed notices take effect when sent or when received is open."""
-    s = ctx.scenario
-    methods = dict.fromkeys([s.company.notice_method] + [i.notice_method for i in s.investors])
-    slow = [m for m in methods if m in MAIL_METHODS and ctx.days(
-        getattr(s.notices, m), f"notices.{m}").high > 0]
-    cond = ("a Demand Notice or Company Notice sent by registered or certified mail arrives "
-            "after the day it is sent (the readings date it differently)")
-    if slow:
-        return Verdict("warning", "When mailed notices take effect is open; read as "
-                       f"{ctx.terms.notices_effective}. Mail in use: {', '.join(slow)}.", cond)
-    return Verdict("info", "When mailed notices take effect is open, but no notice of this "
-                   "scenario goes by registered or certified mail with a delay.", cond)
+    mail", yet those by personal delivery, facsimile or regular mail "shall be effective
+    only if and when actually received". Receipt is arrival under every reading; what is
+    open is the day a notice is *given*, which starts the §1(a) joinder and §3(a)
+    piggy-back windows. The readings differ whenever the Company's notices take time to
+    arrive: by mail given when sent or on arrival, by the other methods on arrival or
+    when sent."""
+    method = ctx.company_method
+    lat = ctx.latency(method)
+    windows = ctx.recipients_possible or ctx.offerings_investors_may_join
+    cond = (f"a Company Notice or Registration Notice sent by {method} arrives after the day "
+            f"it is sent (latency up to {lat}), so the readings give its window different "
+            "first days")
+    if windows and lat.high > 0:
+        when = "when sent" if ctx.given_on_sending(method) else "on arrival"
+        return Verdict("warning", "When a notice is given (the start of the joinder and "
+                       f"piggy-back windows) is open; read as {ctx.terms.notices_effective}: "
+                       f"the Company's notices by {method} are given {when}.", cond)
+    return Verdict("info", "When a notice is given is open, but the Company's notices of this "
+                   "scenario arrive the day they are sent (or start no window).", cond)

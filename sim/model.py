@@ -201,7 +201,8 @@ class DealModel(mesa.Model):
             holdings=tuple((i.name, i.registrable) for i in self.investors),
             price=sc.market.price0, closing_date=self.closing_iso,
             warrant_expiry_day=self.warrant_expiry_day, prior_statements=tuple(
-                (p.id, p.effective_day, p.permits_resale) for p in sc.prior_statements)))
+                (p.id, p.effective_day, p.permits_resale, p.form_permits_resale)
+                for p in sc.prior_statements)))
         fixed = self.policy.script.company.reserved_other_shares
         reserved = fixed if fixed is not None else int(
             self.capital_stream.sample(sc.capital.reserved_other, 0))
@@ -211,9 +212,8 @@ class DealModel(mesa.Model):
             authorized=sc.capital.authorized_common, outstanding=sc.capital.outstanding_common,
             reserved_other=reserved, headroom=self.headroom, capital_dependent_shares=needed,
             shortfall=demand_rules.capital_shortfall(needed, self.headroom)))
-        for day, resale, sid in ((p.effective_day, p.permits_resale, p.id)
-                                 for p in sc.prior_statements):
-            self.company.statements.append((day, resale, sid))
+        self.company.statements += [(p.effective_day, p.permits_resale, p.form_permits_resale,
+                                     p.id) for p in sc.prior_statements]
         self.offerings = draw_offerings(self)
         for plan in self.offerings:
             plan.resolved = self.calendar.signal()

@@ -21,7 +21,8 @@ from sim import costs
 from sim import events as ev
 from sim.calendar import Order
 from sim.effectiveness import poisson_count
-from sim.rules import notices
+from sim.rules import limits, notices
+from sim.rules.days import last_day_within
 from sim.rules.piggyback import EXCLUDED_TYPES, investors_may_include, piggyback_last_day
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ class OfferingPlan:
     resolved_day: int | None = None
     effective: bool = False
     resolved: object = None      # SimPy event, succeeded when effective or withdrawn
-    notice_given_day: int | None = None
+    notice_given_day: int | None = None    # the day the Registration Notice was sent
+    notice_given: dict = field(default_factory=dict)   # investor id -> §8(a) given day
     requests: dict = field(default_factory=dict)   # investor id -> shares (timely requests)
     others: dict = field(default_factory=dict)     # Other Holder id -> shares
 
@@ -126,13 +128,18 @@ def offering_process(model: "DealModel", plan: OfferingPlan) -> Generator:
     if go:
         included = model.underwriter.include(plan) if plan.underwritten else dict(plan.requests)
         plan.effective = True
-        company.statements.append((cal.now, any(included.values()), plan.id))
+        # §1(c) scope facts, logged so that the audit decides with the same rule.
+        investor_shares = sum(v for k, v in included.items() if k in model.investors_by_name)
+        form = model.world.offerings.form_permits_resale[plan.type]
+        company.statements.append((cal.now, limits.registers_registrable(investor_shares),
+                                   form, plan.id))
         log.record(cal.now, ev.OFFERING_EFFECTIVE, "company", "§1(c)", dict(
             offering=plan.id, type=plan.type, company_shares=plan.company_shares,
-            investor_shares=sum(v for k, v in included.items() if k in model.investors_by_name),
+            investor_shares=investor_shares,
             other_holder_shares=sum(v for k, v in included.items()
                                     if k not in model.investors_by_name),
-            starts_cooldown_until=cal.now + model.terms.cooldown_days))
+            form_permits_resale=form,
+            starts_cooldown_until=last_day_within(cal.now, model.terms.cooldown_days)))
         costs.pay_registration_expenses(model, plan.id, plan.company_shares + sum(included.values()),
                                           withdrawn=False)
         model.sell_in_offering(plan, included)
@@ -161,18 +168,24 @@ def give_registration_notice(model: "DealModel", plan: OfferingPlan) -> None:
     delay = model.policy.registration_notice_delay(model.offerings_stream, plan)
 
     def give(_event=None) -> None:
-        given = plan.notice_given_day = cal.now
-        log.record(given, ev.REGISTRATION_NOTICE_GIVEN, "company", "§3(a)", dict(
-            offering=plan.id, recipients=tuple(i.name for i in model.investors),
-            file_day=plan.file_day, before_filing=given < plan.file_day,
-            last_day=piggyback_last_day(given, model.terms)))
+        sent = plan.notice_given_day = cal.now
         # One receipt per Investor (a dozen per notice): lookups hoisted out of the loop.
+        # Each learns of the notice on arrival; its window runs from the day the notice is
+        # given, which §8(a) ties to the method.
         method, terms, latency, at = (model.company.notice_method, model.terms,
                                       model.policy.latency, cal.at)
+        given_to, given_day, arrivals = plan.notice_given, notices.given_day, []
         for inv in model.investors:
-            lat = latency(inv.piggyback_stream, method, inv.piggyback_slot(plan, "latency_in"),
-                          inv.name, "company")
-            got = notices.effective_day(given, given + lat, terms, method)
+            got = notices.received_day(sent, latency(
+                inv.piggyback_stream, method, inv.piggyback_slot(plan, "latency_in"),
+                inv.name, "company"))
+            given_to[inv.name] = given_day(sent, got, terms, method)
+            arrivals.append((got, inv))
+        log.record(sent, ev.REGISTRATION_NOTICE_GIVEN, "company", "§3(a)", dict(
+            offering=plan.id, recipients=tuple(i.name for i in model.investors),
+            file_day=plan.file_day, before_filing=sent < plan.file_day, method=method,
+            last_day=piggyback_last_day(max(given_to.values(), default=sent), terms)))
+        for got, inv in arrivals:
             at(got, Order.RECEIPT, lambda _, inv=inv: inv.on_registration_notice(plan))
 
     cal.at(cal.now + delay, Order.ACTION, give)
@@ -183,7 +196,7 @@ def on_piggyback_request(model: "DealModel", plan: OfferingPlan, investor: str, 
     """§3(a): a Piggy-back Request counts if "received within twenty (20) days after the
     date on which the Registration Notice is given", and before the registration is over."""
     cal = model.calendar
-    last = piggyback_last_day(plan.notice_given_day, model.terms)
+    last = piggyback_last_day(plan.notice_given[investor], model.terms)
     timely = cal.now <= last and plan.resolved_day is None
     if timely:
         plan.requests[investor] = shares     # committed when the request was sent

@@ -80,6 +80,10 @@ demand_method_not_as_requested     a demand statement filed by a method the requ
                                    holders did not specify (§1(c))
 demand_counted_unsatisfied         a demand counted as used by a statement that did not
                                    cover all shares specified by their method (§1(c))
+effectiveness_held_past_cooldown   effectiveness held after the cooldown had ended
+                                   (``cooldown_effect = effective``, §1(c))
+effective_in_cooldown              a demand statement became effective inside a cooldown
+                                   (a note: the Company may waive its right, §1(c))
 piggyback_requests                 Piggy-back Requests received in time (§3(a))
 piggyback_rejected                 ... received too late (§3(a))
 piggyback_shares_requested         shares asked for in timely Piggy-back Requests
@@ -145,7 +149,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("piggyback_requests_dropped", "i16"), ("late_piggybacks_included", "i16"),
     ("allocations_not_as_agreed", "i16"), ("expenses_not_paid_by_company", "i16"),
     ("investors_over_holdings", "i16"), ("demand_method_not_as_requested", "bool"),
-    ("demand_counted_unsatisfied", "bool"),
+    ("demand_counted_unsatisfied", "bool"), ("effectiveness_held_past_cooldown", "bool"),
+    ("effective_in_cooldown", "bool"),
 )
 COLUMN_NAMES = tuple(c for c, _ in COLUMNS)
 

@@ -20,8 +20,10 @@ class DemandRegistration:
     requested: dict[str, int]                    # investor id -> shares requested
     demand_sent_day: int
     received_day: int = -1
-    notice_given_day: int = -1
-    notice_receipts: dict[str, int] = field(default_factory=dict)
+    demand_method: str = ""                      # how the Demand Notice was sent (§8(a))
+    notice_given_day: int = -1                   # day the Company sent the Company Notice
+    notice_receipts: dict[str, int] = field(default_factory=dict)   # id -> arrival day
+    notice_given: dict[str, int] = field(default_factory=dict)      # id -> §8(a) given day
     joinder_last_day: int = -1
     scope_closed: bool = False
     other_requested: dict[str, int] = field(default_factory=dict)

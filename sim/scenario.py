@@ -70,11 +70,17 @@ class OtherHolderSpec:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class PriorStatement:
-    """A Registration Statement of the Company effective before or at closing (§1(c))."""
+    """A Registration Statement of the Company effective before or at closing (§1(c)).
+
+    ``permits_resale``: it registers the Registrable Shares for resale (§7's defined
+    term, ``cooldown_scope = defined_term``); ``form_permits_resale``: it is on a form
+    that permits secondary resale, whosever shares (``cooldown_scope = resale_form``).
+    """
 
     id: Ident
     effective_day: Annotated[int, Field(ge=-3650, le=0, strict=True)]
     permits_resale: Annotated[bool, Field(strict=True)] = False
+    form_permits_resale: Annotated[bool, Field(strict=True)] = False
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -139,12 +145,19 @@ class Offerings:
     pull_if_price_drop: Prob
     distribution_days: Dist
     company_shares: Dist
+    #: §1(c) ``cooldown_scope = resale_form``: whether each type's registration form
+    #: permits secondary resale (the preset cites the forms).
+    form_permits_resale: dict[OfferingType, Annotated[bool, Field(strict=True)]]
 
     @model_validator(mode="after")
     def _probs(self) -> "Offerings":
         if abs(sum(self.type_probs.values()) - 1.0) > 1e-6:
             raise ValueError(f"type_probs: must sum to 1 (they sum to "
                              f"{sum(self.type_probs.values()):.6g})")
+        missing = sorted(set(OfferingType.__args__) - set(self.form_permits_resale))
+        if missing:
+            raise ValueError("form_permits_resale: give every offering type; missing "
+                             + ", ".join(missing))
         return self
 
 

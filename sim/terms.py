@@ -108,9 +108,13 @@ class Terms:
     cooldown_days: Annotated[Days, Clause(
         "§1(c)", "shall not be required to effect any registration within 180 days after "
         "the effective date of any other Registration Statement")] = 180
-    cooldown_scope: Annotated[Literal["any_statement", "defined_term"], Clause(
-        "§1(c)", "switch: 'any other Registration Statement' read as any statement, or as "
-        "the §7 defined term (permits resale of the Registrable Shares)")] = "any_statement"
+    cooldown_scope: Annotated[Literal["any_statement", "defined_term", "resale_form"], Clause(
+        "§1(c)", "switch: 'any other Registration Statement' read as any statement, as the "
+        "§7 defined term (permits resale of the Registrable Shares), or as a form test (a "
+        "form that permits secondary resale)")] = "any_statement"
+    cooldown_effect: Annotated[Literal["file", "effective"], Clause(
+        "§1(c)", "switch: 'shall not be required to effect any registration within 180 days' "
+        "-- need not file, or need not become effective, inside the cooldown")] = "file"
 
     # --- Company's right to delay (§1(d)) ------------------------------------------
     delay_uses: Annotated[Count, Clause(
@@ -154,10 +158,11 @@ class Terms:
         "the cap)")] = "indemnified_party"
 
     # --- Notices (§8(a)) -----------------------------------------------------------
-    notices_effective: Annotated[Literal["on_receipt", "by_method", "on_dispatch"], Clause(
+    notices_effective: Annotated[Literal["by_method", "on_receipt", "on_dispatch"], Clause(
         "§8(a)", "shall be deemed to have been given if sent by registered or certified mail "
         "... may also be given by personal delivery, by facsimile or by regular mail, but shall "
-        "be effective only if and when actually received (switch)")] = "on_receipt"
+        "be effective only if and when actually received (switch: the day a notice is given; "
+        "receipt is always its arrival)")] = "by_method"
 
     @property
     def registrable_per_unit(self) -> int:

@@ -84,7 +84,8 @@ DESCRIBE: dict[str, Callable[[ev.Event, Callable[[int], str]], str]] = {
     ev.DELAY_INVOKED: lambda e, d: (f"Company delays the demand (basis: {e.details['basis']}"
                                  f"{' ' + e.details['offering'] if e.details['offering'] else ''})"),
     ev.DELAY_ENDED: lambda e, d: f"delay ends (cap {d(e.details['cap_day'])})",
-    ev.COOLDOWN_APPLIED: lambda e, d: f"filing held for the cooldown until {d(e.details['until'])}",
+    ev.COOLDOWN_APPLIED: lambda e, d: (f"{'filing' if e.details['effect'] == 'file' else 'effectiveness'}"
+                                       f" held for the cooldown until {d(e.details['until'])}"),
     ev.STATEMENT_FILED: lambda e, d: (f"registration statement filed: "
                                    f"{e.details['shares_registered']:,} shares of "
                                    f"{len(e.details['sellers'])} sellers"

@@ -83,12 +83,12 @@ def _play(terms, scenario, invoke):
     return t, run_deal(t, scenario, seed=0, script=script)
 
 
-def test_1c_company_that_uses_its_cooldown_right_files_on_day_94(terms, scenario):
+def test_1c_company_that_uses_its_cooldown_right_files_on_day_95(terms, scenario):
     """§1(c): "shall not be required to effect any registration within 180 days after" the
-    statement effective day -86: a Company that uses the right files on day 94."""
+    statement effective day -86: a Company that uses the right may decline through day 94 (-86 + 180) and files on day 95."""
     _, log = _play(terms, scenario, True)
-    assert log.first(ev.COOLDOWN_APPLIED).details["until"] == 94
-    assert log.first(ev.STATEMENT_FILED).day == 94
+    assert log.first(ev.COOLDOWN_APPLIED).details["until"] == 95
+    assert log.first(ev.STATEMENT_FILED).day == 95
 
 
 def test_1c_company_may_file_inside_the_cooldown_as_the_issuer_did_in_2003(terms, scenario):
@@ -107,7 +107,7 @@ def test_1c_company_may_file_inside_the_cooldown_as_the_issuer_did_in_2003(terms
 @pytest.mark.parametrize("prob", [0.0, 1.0])
 def test_1c_cooldown_invoke_prob_decides_every_deal_at_its_extremes(terms, scenario, prob):
     """The scenario's cooldown_invoke_prob is the chance the Company uses the right:
-    at 1 no demand statement is filed before day 94 (-86 + 180); at 0 only a Company that
+    at 1 no demand statement is filed before day 95 (-86 + 180 + 1); at 0 only a Company that
     would otherwise file after its §1(a) deadline waits for the cooldown to end."""
     world = dataclasses.replace(scenario, company=dataclasses.replace(
         scenario.company, cooldown_invoke_prob=prob))
@@ -115,9 +115,9 @@ def test_1c_cooldown_invoke_prob_decides_every_deal_at_its_extremes(terms, scena
     logs = [run_deal(t, world, seed=3, deal=d) for d in range(20)]
     filed = [log.first(ev.STATEMENT_FILED).day for log in logs]
     if prob:
-        assert min(filed) >= 94 and any(log.first(ev.COOLDOWN_APPLIED) for log in logs)
+        assert min(filed) >= 95 and any(log.first(ev.COOLDOWN_APPLIED) for log in logs)
     else:
-        assert min(filed) < 94
+        assert min(filed) < 95
         for log in logs:
             held = log.first(ev.COOLDOWN_APPLIED)
             if held is not None:
@@ -126,15 +126,15 @@ def test_1c_cooldown_invoke_prob_decides_every_deal_at_its_extremes(terms, scena
 
 def test_1c_company_that_would_file_late_uses_the_cooldown_right(terms, scenario):
     """§1(c) with §1(a): drafting done day 60, after the day-57 deadline (12 + 45); inside
-    the cooldown (to day 94) even a Company that leaves the right unused when it can file in
-    time uses it now, so the late filing is excused: filed day 94, no breach."""
+    the cooldown (through day 94) even a Company that leaves the right unused when it can file in
+    time uses it now, so the late filing is excused: filed day 95, no breach."""
     world = dataclasses.replace(scenario, company=dataclasses.replace(
         scenario.company, cooldown_invoke_prob=0.0))
     script = build(Script, deep_merge(BASE, {"company": {"prep_days": 48}}), "t")
     t = dataclasses.replace(terms, cooldown_scope="any_statement")
     log = run_deal(t, world, seed=0, script=script)
     assert log.first(ev.COOLDOWN_APPLIED).day == 60
-    assert log.first(ev.STATEMENT_FILED).day == 94
+    assert log.first(ev.STATEMENT_FILED).day == 95
     assert log.first(ev.FILING_DEADLINE_MISSED) is None
     assert not [f for f in audit(log, t) if f.severity == "breach"]
 

@@ -119,16 +119,16 @@ DELAY = {"company": {"invoke_delay": True, "delay_hold_days": 200},
                         "notice_day": 1}]}
 
 
-@pytest.mark.parametrize("scope, filed", [("defined_term", 180), ("any_statement", 240)])
+@pytest.mark.parametrize("scope, filed", [("defined_term", 181), ("any_statement", 241)])
 def test_1d_delay_capped_120_days_after_offering_then_1c_cooldown(terms, scenario, scope,
                                                                   filed):
-    """§1(d): an offering filed day 5 is under way at the demand: the Company may delay,
-    at most to day 60 + 120 = 180. §1(c): under `any_statement` the offering's
-    effectiveness (day 60) also bars a filing until day 240."""
+    """§1(d): an offering filed day 5 is under way at the demand: the Company may delay
+    through day 60 + 120 = 180 and resumes day 181. §1(c): under `any_statement` the
+    offering's effectiveness (day 60) also bars a filing through day 240 (to day 241)."""
     t, log = play(terms, scenario, DELAY, cooldown_scope=scope)
     assert day_of(log, ev.DELAY_INVOKED) == 12
     ended = log.first(ev.DELAY_ENDED)
-    assert (ended.day, ended.details["cap_day"]) == (180, 180)
+    assert (ended.day, ended.details["cap_day"]) == (181, 180)
     assert day_of(log, ev.STATEMENT_FILED) == filed
     assert log.first(ev.FILING_DEADLINE_MISSED) is None
     assert not [f for f in audit(log, t) if f.severity == "breach"]
@@ -137,13 +137,13 @@ def test_1d_delay_capped_120_days_after_offering_then_1c_cooldown(terms, scenari
 def test_1c_offering_with_piggybacked_shares_counts_under_defined_term(terms, scenario):
     """§1(c) with §7: once Investors' Registrable Shares are included in the Company's
     offering, its statement "permits the secondary resale" of them, so even the narrow
-    reading bars a filing within 180 days of its effectiveness (day 60 -> day 240)."""
+    reading bars a filing within 180 days of its effectiveness (day 60 -> day 241)."""
     script = deep_merge(DELAY, {"investors": {"inv09": {"piggyback": True,
                                                         "piggyback_response_days": 1}}})
     _, log = play(terms, scenario, script, cooldown_scope="defined_term")
     assert log.first(ev.PIGGYBACK_REQUESTED).actor == "inv09"
     assert log.first(ev.OFFERING_EFFECTIVE).details["investor_shares"] > 0
-    assert day_of(log, ev.STATEMENT_FILED) == 240
+    assert day_of(log, ev.STATEMENT_FILED) == 241
 
 
 def test_1d_no_delay_for_an_excluded_registration(terms, scenario):
@@ -157,10 +157,11 @@ def test_1d_no_delay_for_an_excluded_registration(terms, scenario):
 
 def test_1c_prior_statement_cooldown_under_any_statement(terms, scenario):
     """§1(c): the 2002 resale statement became effective day -86: under `any_statement`
-    no registration is required before day 94, and the deadline gives way to it."""
+    no registration is required through day 94 (-86 + 180), and the deadline gives way
+    to it: filed day 95."""
     t, log = play(terms, scenario, cooldown_scope="any_statement")
-    assert log.first(ev.COOLDOWN_APPLIED).details["until"] == 94
-    assert day_of(log, ev.STATEMENT_FILED) == 94
+    assert log.first(ev.COOLDOWN_APPLIED).details["until"] == 95
+    assert day_of(log, ev.STATEMENT_FILED) == 95
     assert log.first(ev.FILING_DEADLINE_MISSED) is None
 
 
@@ -241,12 +242,14 @@ def test_1a_missed_target_is_a_breach_only_if_late_responses_caused_it(
 
 
 def test_8a_notices_effective_on_dispatch_variant(terms, scenario):
-    """§8(a) as negotiated away: notices effective when sent. The demand counts from day
-    10, the Company Notice is given day 13 and the floor runs from then (13 + 30 = 43)."""
+    """§8(a) as negotiated: every notice given when sent. Receipt is still arrival: the
+    Demand Notice is received day 12 and the Company Notice day 17 (floor 47, deadline
+    57); only the joinder window moves, to the day the notice was sent (15 + 20 = 35)."""
     _, log = play(terms, scenario, notices_effective="on_dispatch")
-    assert day_of(log, ev.DEMAND_RECEIVED) == 10
+    assert day_of(log, ev.DEMAND_RECEIVED) == 12
     w = log.first(ev.FILING_WINDOW_SET)
-    assert (w.details["floor"], w.details["deadline"]) == (43, 55)
+    assert (w.details["floor"], w.details["deadline"]) == (47, 57)
+    assert {e.details["last_day"] for e in log if e.kind == ev.JOINDER_RECEIVED} == {35}
 
 
 def test_1a_minority_demand_is_refused(terms, scenario):

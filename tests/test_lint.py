@@ -93,11 +93,19 @@ def test_bounds_support_for_finite_distributions_quantile_for_unbounded(terms, s
     assert Context(terms, scenario, 0.99).days(ln, "k").high == 7
 
 
-def test_latency_is_zero_when_the_notice_takes_effect_when_sent(scenario):
-    assert Context(Terms(), scenario).latency("certified_mail").high == 9
-    assert Context(Terms(notices_effective="by_method"), scenario).latency("certified_mail").high == 0
-    assert Context(Terms(notices_effective="by_method"), scenario).latency("regular_mail").high == 19
-    assert Context(Terms(notices_effective="on_dispatch"), scenario).latency("fax").high == 0
+def test_receipt_is_arrival_and_the_giving_follows_the_method(scenario):
+    """§8(a): receipt is arrival under every reading; the day a notice is given is the day
+    sent for mail (by_method), on arrival for the other methods (or for all, on_receipt)."""
+    for reading in ("by_method", "on_receipt", "on_dispatch"):
+        assert Context(Terms(notices_effective=reading), scenario).latency(
+            "certified_mail").high == 9
+    ctx = Context(Terms(), scenario)
+    assert (ctx.until_given("certified_mail").high, ctx.after_given("certified_mail").high) == (0, 9)
+    assert (ctx.until_given("regular_mail").high, ctx.after_given("regular_mail").high) == (19, 0)
+    receipt = Context(Terms(notices_effective="on_receipt"), scenario)
+    assert (receipt.until_given("certified_mail").high, receipt.after_given("certified_mail").high) == (9, 0)
+    dispatch = Context(Terms(notices_effective="on_dispatch"), scenario)
+    assert (dispatch.until_given("fax").high, dispatch.after_given("fax").high) == (0, 1)
 
 
 # --- the agreement as written -----------------------------------------------------------------
@@ -124,7 +132,6 @@ def test_as_written_reports_the_known_gaps_with_clause_and_switch(terms, scenari
 
 # --- chains: removed, created, and their exact boundary -------------------------------------------
 @pytest.mark.parametrize("variant", [dict(filing_deadline_days=60), dict(promptly_days=5),
-                                     dict(notices_effective="on_dispatch"),
                                      dict(filing_floor_days=26)])
 def test_a_variant_that_closes_the_gap_removes_the_empty_window(variant, scenario):
     assert "empty-filing-window" not in findings(Terms(**variant), scenario)
@@ -195,10 +202,12 @@ def test_piggyback_window_and_effectiveness_target(scenario):
     ("such-other-material-activity", "delay_other_activity", "allow"),
     ("demand-cutback-missing", "demand_cutback", "investors_first"),
     ("cooldown-scope", "cooldown_scope", "defined_term"),
+    ("cooldown-scope", "cooldown_scope", "resale_form"),
+    ("cooldown-effect", "cooldown_effect", "effective"),
     ("company-notice-receipt", "company_notice_receipt", "first_investor"),
     ("majority-of-the-units", "majority_base", "units_offered"),
     ("promptly-undefined", "promptly_days", 7),
-    ("notices-effective", "notices_effective", "by_method"),
+    ("notices-effective", "notices_effective", "on_receipt"),
     ("cap-excess", "cap_excess", "contribution"),
     ("contribution-basis", "contribution_basis", "relative_fault"),
 ])
@@ -267,9 +276,7 @@ def test_effects_are_paired_differences_of_the_same_deals(priced, scenario):
     effects = {(e.switch, e.value, e.outcome.name): e.difference
                for e in pricing.findings["empty-filing-window"].effects}
     assert {k[:2] for k in effects} == {("empty_window", "file_at_deadline"),
-                                        ("company_notice_receipt", "first_investor"),
-                                        ("notices_effective", "by_method"),
-                                        ("notices_effective", "on_dispatch")}
+                                        ("company_notice_receipt", "first_investor")}
     alt = run_deals(Terms(company_notice_receipt="first_investor"), scenario, 0, 0, RUNS)
     d = effects["company_notice_receipt", "first_investor", "window_empty"]
     has = base["demand_day"].notna()

@@ -286,7 +286,7 @@ def test_gantt_lanes_clauses_deadlines_and_cutback_of_a_company_offering():
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks[0] == "Apr\n2003" and "Jan\n2004" in ticks
     verticals = sorted({ln.get_xdata()[0] for ln in ax.get_lines()})
-    assert verticals == [54, 89, 433]       # Company Notice due, filing deadline, target
+    assert verticals == [54, 89, 434]       # Company Notice due, filing deadline, target
     assert any(t.startswith("Company Notice due §1(a): day 54 (23 May 2003)")
                for t in legend_texts(fig))
     notes = [t.get_text() for t in ax.texts]
@@ -310,8 +310,8 @@ def test_gantt_of_a_second_demand_gets_its_own_lanes():
     assert {"Cooldown (demand 2)", "Delay (demand 2)",
             "Effectiveness period (demand 2)"} <= lanes
     suspended = [b for b in chart.bars if b.kind == "suspended"]
-    # The period (day 203, Oct 2003) spans Feb 29, 2004: its year has 366 days.
-    assert [(b.start, b.end) for b in suspended] == [(459, 472)]
+    # The period (day 204, Oct 2003) spans Feb 29, 2004: its year has 366 days.
+    assert [(b.start, b.end) for b in suspended] == [(460, 473)]
 
 
 def test_regsim_timeline_plot_draws_the_deal(tmp_path, monkeypatch):

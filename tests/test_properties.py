@@ -10,6 +10,7 @@ from sim.audit import audit
 from sim.model import run_deal
 from sim.outcomes import outcomes
 from sim.rules import delay as delay_rules
+from sim.rules import limits
 
 variants = st.fixed_dictionaries({
     "filing_deadline_days": st.integers(20, 90),
@@ -17,7 +18,8 @@ variants = st.fixed_dictionaries({
     "promptly_days": st.integers(1, 20),
     "joinder_window_days": st.integers(5, 30),
     "cooldown_days": st.integers(0, 240),
-    "cooldown_scope": st.sampled_from(["any_statement", "defined_term"]),
+    "cooldown_scope": st.sampled_from(["any_statement", "defined_term", "resale_form"]),
+    "cooldown_effect": st.sampled_from(["file", "effective"]),
     "delay_uses": st.integers(0, 2),
     "delay_max_days": st.integers(0, 200),
     "delay_other_activity": st.sampled_from(["ignore", "allow"]),
@@ -70,7 +72,7 @@ def test_delay_used_at_most_as_allowed_and_never_past_its_cap(terms, scenario, c
     log = run_deal(t, scenario, deal[0], deal[1])
     assert len(log.of_kind(ev.DELAY_INVOKED)) <= t.delay_uses
     for end in log.of_kind(ev.DELAY_ENDED):
-        assert end.day <= end.details["cap_day"]
+        assert end.day <= end.details["cap_day"] + 1       # resumes the day after at the latest
         if end.details["offering_effective"]:
             assert end.details["cap_day"] == delay_rules.delay_cap_day(
                 end.details["basis_day"], t)
@@ -80,21 +82,26 @@ def test_delay_used_at_most_as_allowed_and_never_past_its_cap(terms, scenario, c
 @SETTINGS
 @given(variants, deals)
 def test_nothing_is_filed_inside_a_cooldown(terms, scenario, changes, deal):
-    """§1(c): a Company that uses its cooldown right files no demand statement within
-    `cooldown_days` after another statement in scope became effective."""
+    """§1(c): a Company that uses its cooldown right files no demand statement (under
+    ``cooldown_effect = file``) or lets none become effective (under ``effective``)
+    within `cooldown_days` after another statement in scope became effective: days
+    E+1 .. E+cooldown_days."""
     t = dataclasses.replace(terms, **changes)
     always = dataclasses.replace(scenario, company=dataclasses.replace(
         scenario.company, cooldown_invoke_prob=1.0))
     log = run_deal(t, always, deal[0], deal[1])
-    scoped = [d for _, d, resale in log[0].details["prior_statements"]
-              if resale or t.cooldown_scope == "any_statement"]
+    scoped = [d for _, d, registrable, form in log[0].details["prior_statements"]
+              if limits.counts_for_cooldown(registrable, form, t)]
+    held = ev.STATEMENT_FILED if t.cooldown_effect == "file" else ev.STATEMENT_EFFECTIVE
     for e in log:
-        if e.kind == ev.OFFERING_EFFECTIVE and t.cooldown_scope == "any_statement":
+        if e.kind == held:
+            assert not any(s < e.day <= s + t.cooldown_days for s in scoped)
+        if e.kind == ev.OFFERING_EFFECTIVE and limits.counts_for_cooldown(
+                e.details["investor_shares"] > 0, e.details["form_permits_resale"], t):
             scoped.append(e.day)
-        elif e.kind == ev.STATEMENT_EFFECTIVE:
+        elif e.kind == ev.STATEMENT_EFFECTIVE and (
+                t.cooldown_scope != "defined_term" or e.details["shares"] > 0):
             scoped.append(e.day)
-        elif e.kind == ev.STATEMENT_FILED:
-            assert not any(s <= e.day < s + t.cooldown_days for s in scoped if s != e.day)
 
 
 @SETTINGS

@@ -273,7 +273,7 @@ def test_5b_cap_is_the_net_proceeds_after_the_exercise_price(terms, scenario, mo
     log = model.run(0)
     ex = log.first(ev.WARRANTS_EXERCISED, registration="demand-0")
     price, exercised = ex.details["price"], dict(ex.details["sellers"])["inv01"]
-    sold = model.sold_registrable["inv01"]
+    sold = model.holdings.sold["inv01"]
     assert (sold, exercised) == (6_000_000, 1_000_000)
     net, gross = seen["demand-0"]
     assert net["inv01"] == pytest.approx(sold * price - exercised * 0.30 - 0.02 * sold * price)

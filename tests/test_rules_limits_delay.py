@@ -5,14 +5,17 @@ from __future__ import annotations
 from sim.rules.delay import (
     activity_supports_delay,
     delay_cap_day,
+    delay_end_latest,
     delay_right_left,
     excused_deadline,
     offering_supports_delay,
 )
 from sim.rules.limits import (
-    counts_for_cooldown,
     cooldown_end,
+    cooldown_release_day,
+    counts_for_cooldown,
     demand_available,
+    registers_registrable,
     withdrawal_uses_demand,
     effective_statement_satisfies_demand,
 )
@@ -95,34 +98,57 @@ def test_1c_withdrawal_not_at_investors_request_does_not_use_the_demand():
 
 def test_1c_cooldown_scope_any_statement_counts_every_statement():
     """§1(c) switch cooldown_scope=any_statement (default): a Company primary offering
-    (no resale of Registrable Shares) counts, and so does a resale statement."""
-    assert counts_for_cooldown(False, T) is True
-    assert counts_for_cooldown(True, T) is True
+    (no resale of Registrable Shares, on any form) counts, and so does a resale statement."""
+    assert counts_for_cooldown(False, False, T) is True
+    assert counts_for_cooldown(True, True, T) is True
 
 
-def test_1c_cooldown_scope_defined_term_counts_only_resale_statements():
-    """§1(c) switch cooldown_scope=defined_term: only a §7 "Registration Statement" (one
-    permitting resale of the Units and Registrable Shares) counts."""
+def test_1c_cooldown_scope_defined_term_counts_only_statements_of_registrable_shares():
+    """§1(c) switch cooldown_scope=defined_term: only a §7 "Registration Statement", one
+    that "permits the secondary resale thereunder of the Units and the Registrable
+    Shares", counts -- a resale form carrying only other holders' shares does not."""
     defined = Terms(cooldown_scope="defined_term")
-    assert counts_for_cooldown(False, defined) is False
-    assert counts_for_cooldown(True, defined) is True
+    assert counts_for_cooldown(False, False, defined) is False
+    assert counts_for_cooldown(False, True, defined) is False
+    assert counts_for_cooldown(True, True, defined) is True
+
+
+def test_1c_cooldown_scope_resale_form_reads_the_form():
+    """§1(c) switch cooldown_scope=resale_form: §7 read as a form test -- a statement on a
+    form that permits secondary resale counts (the 2002 resale statement of other holders'
+    shares); a Form S-8 stock-plan statement does not."""
+    form = Terms(cooldown_scope="resale_form")
+    assert counts_for_cooldown(False, True, form) is True
+    assert counts_for_cooldown(False, False, form) is False
+
+
+def test_1c_registration_statement_of_the_registrable_shares_needs_investors_shares():
+    """§7 "permits the secondary resale ... of the Units and the Registrable Shares": an
+    offering with 250,000 Investors' shares does; one with none (only the Company's and
+    Other Holders' shares) does not."""
+    assert registers_registrable(250_000) is True
+    assert registers_registrable(0) is False
 
 
 def test_1c_cooldown_statement_effective_day_minus_86_covers_filing_day_50():
     """§1(c): a statement effective day -86 (before closing); filing planned day 50 is
-    within 180 days after it -> the Company need not file until day 94."""
-    assert cooldown_end(50, [-86], T) == 94
+    within 180 days after it -> the Company need not file until day 95."""
+    assert cooldown_end(50, [-86], T) == 95
 
 
-def test_1c_cooldown_day_94_itself_is_allowed():
-    """§1(c): -86 + 180 = 94; on day 94 the cooldown is over (engine's reading)."""
-    assert cooldown_end(94, [-86], T) is None
-    assert cooldown_end(93, [-86], T) == 94
+def test_1c_cooldown_covers_day_180_and_frees_day_181():
+    """§1(c) "within 180 days after" E covers days E+1 .. E+180 (RULES.md "Counting
+    days", as the joinder window): -86 + 180 = day 94 is still inside; day 95 is free."""
+    assert cooldown_end(94, [-86], T) == 95
+    assert cooldown_end(95, [-86], T) is None
+    assert cooldown_release_day(50, [-86], T) == 95
 
 
-def test_1c_cooldown_starts_on_the_effective_day():
-    """§1(c): statement effective day 50; filing planned day 50 -> wait until day 230."""
-    assert cooldown_end(50, [50], T) == 230
+def test_1c_cooldown_starts_the_day_after_the_effective_day():
+    """§1(c): statement effective day 50 -> days 51 .. 230 are within 180 days after it;
+    day 50 itself is not "after" it."""
+    assert cooldown_end(50, [50], T) is None
+    assert cooldown_end(51, [50], T) == 231
 
 
 def test_1c_cooldown_statement_effective_after_filing_day_does_not_count():
@@ -137,16 +163,23 @@ def test_1c_cooldown_no_other_statements():
 
 def test_1c_cooldown_multiple_statements_latest_end_governs():
     """§1(c): statements effective days -150, -86 and -200 (the last one's cooldown ended
-    day -20); day 20 is inside the first two, which end days 30 and 94 -> day 94."""
-    assert cooldown_end(20, [-150, -86, -200], T) == 94
+    day -20); day 20 is inside the first two, which free days 31 and 95 -> day 95."""
+    assert cooldown_end(20, [-150, -86, -200], T) == 95
     assert cooldown_end(40, [-150], T) is None
 
 
+def test_1c_cooldowns_in_a_chain_release_at_the_last_end():
+    """§1(c): statements effective days -86 and 90: a day-50 filing waits to day 95, which
+    is within 180 days after day 90 -> it waits again, to day 271."""
+    assert cooldown_release_day(50, [-86, 90], T) == 271
+
+
 def test_1c_cooldown_negotiated_90_days():
-    """§1(c) variant cooldown_days=90: effective day -86 ends day 4; day 50 is free."""
+    """§1(c) variant cooldown_days=90: effective day -86 covers days -85 .. 4; day 50 is
+    free, day 4 waits to day 5."""
     short = Terms(cooldown_days=90)
     assert cooldown_end(50, [-86], short) is None
-    assert cooldown_end(3, [-86], short) == 4
+    assert cooldown_end(4, [-86], short) == 5
 
 
 # --- §1(d) Company's right to delay -------------------------------------------------------
@@ -196,6 +229,14 @@ def test_1d_activity_ignored_by_default():
     assert activity_supports_delay(20, 10, T) is False
 
 
+def test_1d_activity_delay_needs_a_day_of_the_120_left():
+    """§1(d) switch delay_other_activity=allow: activity commenced day 10 supports a
+    demand received day 129 (the delay may run through day 130), not one on day 130."""
+    allow = Terms(delay_other_activity="allow")
+    assert activity_supports_delay(129, 10, allow) is True
+    assert activity_supports_delay(130, 10, allow) is False
+
+
 def test_1d_activity_allowed_switch():
     """§1(d) switch delay_other_activity=allow: activity commenced day 10 (or on the demand
     day 20) supports a delay; activity commenced day 21 or none does not."""
@@ -214,8 +255,11 @@ def test_1d_delay_right_exercised_not_more_than_once():
 
 def test_1d_delay_cap_offering_effective_day_100_ends_day_220():
     """§1(d) "not in excess of 120 days from the effective date of such offering":
-    offering effective day 100 -> the delay ends no later than day 220."""
+    offering effective day 100 -> the request may stay delayed through day 220 and
+    resumes on day 221 at the latest ("no more than N days from D": D+N is the last
+    allowed day, RULES.md "Counting days")."""
     assert delay_cap_day(100, T) == 220
+    assert delay_end_latest(100, T) == 221
 
 
 def test_1d_delay_cap_negotiated_90_days():

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from sim.rules.information import filing_delay_fault, information_late
-from sim.rules.notices import effective_day
+from sim.rules.notices import given_day, received_day
 from sim.rules.piggyback import investors_may_include
 from sim.rules.procedures import effectiveness_end_day, may_offer
 from sim.rules.securities import capital_dependent_shares, registrable_shares
@@ -158,33 +158,48 @@ def test_7_registrable_shares_follow_the_unit_terms():
 
 # --- §8(a) notices -------------------------------------------------------------------------
 
-def test_8a_notice_effective_on_receipt_as_written():
-    """§8(a) "effective only if and when actually received": sent day 3, received day 8 ->
-    effective day 8."""
-    assert effective_day(3, 8, T) == 8
+MAILED = ("registered_mail", "certified_mail")
+OTHER = ("personal", "fax", "regular_mail")
 
 
-def test_8a_notice_effective_on_dispatch_variant():
-    """§8(a) variant notices_effective=on_dispatch: sent day 3, received day 8 -> day 3."""
-    assert effective_day(3, 8, Terms(notices_effective="on_dispatch")) == 3
+def test_8a_mailed_notice_is_given_when_sent():
+    """§8(a) as written (by_method, default): a notice "shall be deemed to have been given
+    if sent by registered or certified mail": sent day 3, arriving day 7 -> given day 3."""
+    for method in MAILED:
+        assert given_day(3, 7, T, method) == 3
 
 
-def test_8a_same_day_delivery_is_the_same_under_both_readings():
-    """§8(a): a fax sent and received day 3 is effective day 3 under either reading."""
-    assert effective_day(3, 3, T) == 3
-    assert effective_day(3, 3, Terms(notices_effective="on_dispatch")) == 3
+def test_8a_other_methods_are_given_only_when_received():
+    """§8(a): by "personal delivery, by facsimile or by regular mail" a notice is "effective
+    only if and when actually received": sent day 3, arriving day 7 -> given day 7."""
+    for method in OTHER:
+        assert given_day(3, 7, T, method) == 7
 
 
-def test_8a_by_method_registered_or_certified_mail_is_given_when_sent():
-    """§8(a) read by method: a notice "sent by registered or certified mail" is "deemed to
-    have been given" when sent (day 3); fax, personal delivery and regular mail are
-    "effective only if and when actually received" (day 7)."""
-    t = Terms(notices_effective="by_method")
-    assert effective_day(3, 7, t, "certified_mail") == 3
-    assert effective_day(3, 7, t, "registered_mail") == 3
-    for method in ("fax", "personal", "regular_mail"):
-        assert effective_day(3, 7, t, method) == 7
-    assert effective_day(3, 7, Terms(), "certified_mail") == 7
+def test_8a_notice_given_on_receipt_variant():
+    """§8(a) variant notices_effective=on_receipt: every notice given when it arrives."""
+    for method in MAILED + OTHER:
+        assert given_day(3, 8, Terms(notices_effective="on_receipt"), method) == 8
+
+
+def test_8a_notice_given_on_dispatch_variant():
+    """§8(a) variant notices_effective=on_dispatch: every notice given when sent."""
+    for method in MAILED + OTHER:
+        assert given_day(3, 8, Terms(notices_effective="on_dispatch"), method) == 3
+
+
+def test_8a_same_day_delivery_is_the_same_under_every_reading():
+    """§8(a): a fax received the day it is sent is given that day under every reading."""
+    for reading in ("by_method", "on_receipt", "on_dispatch"):
+        assert given_day(3, 3, Terms(notices_effective=reading), "fax") == 3
+
+
+def test_8a_receipt_is_arrival_whatever_the_method():
+    """§8(a): "deemed given" is not "received": a notice sent day 3 by certified mail
+    taking 4 days is received day 7 -- the day its recipient can act on it and the day a
+    deadline "from receipt" starts -- though it was given day 3."""
+    assert received_day(3, 4) == 7
+    assert received_day(3, 0) == 3
 
 
 def test_3a_piggyback_window_runs_from_the_day_the_notice_is_given():

@@ -92,7 +92,7 @@ def test_1c_information_made_known_after_the_request_keeps_the_demand(terms, sce
         30, ("information",), 25, 10, False)
     assert [e.details["cycle"] for e in sent(log)] == [0, 1]
     assert log.first(ev.STATEMENT_EFFECTIVE).details["cycle"] == 1
-    row = outcomes(log)
+    row = outcomes(log, t)
     assert (row["withdrawn_mai"], row["withdrawals_mai_after"],
             row["withdrawals_using_demand"], row["demands_used"]) == (True, 1, 0, 1)
     assert not [f for f in audit(log, t) if f.severity == "breach"]
@@ -102,7 +102,7 @@ def test_1c_information_made_known_between_sending_and_receipt_is_after_the_requ
         terms, scenario):
     """Made known day 11: after the request (sent day 10), before the Company received
     it (day 12): not used."""
-    _, log = play(terms, scenario, withdraw(day=20, cause="information", information_day=11))
+    t, log = play(terms, scenario, withdraw(day=20, cause="information", information_day=11))
     assert log.first(ev.STATEMENT_WITHDRAWN).details["demand_used"] is False
 
 
@@ -115,7 +115,7 @@ def test_1c_information_known_on_or_before_the_request_uses_the_demand(terms, sc
     w = log.first(ev.STATEMENT_WITHDRAWN)
     assert (w.day, w.details["made_known_day"], w.details["demand_used"]) == (30, known, True)
     assert len(sent(log)) == 1 and log.first(ev.STATEMENT_EFFECTIVE) is None
-    row = outcomes(log)
+    row = outcomes(log, t)
     assert (row["withdrawals_mai_before"], row["withdrawals_using_demand"],
             row["demands_used"], row["withdrawn_mai"]) == (1, 1, 1, False)
     assert not [f for f in audit(log, t) if f.severity == "breach"]
@@ -125,7 +125,7 @@ def test_1c_events_mai_day_before_the_request_uses_the_demand(terms, scenario):
     """events.mai_day = 5: the information was made known before the Demand Notice of day
     10; the Investors (withdraw_on_mai) withdraw on the demand's receipt, day 12, and the
     demand is used up."""
-    _, log = play(terms, scenario, {"events": {"mai_day": 5}})
+    t, log = play(terms, scenario, {"events": {"mai_day": 5}})
     d = log.first(ev.MAI_DISCLOSED)
     assert (d.day, d.details["made_known_day"]) == (12, 5)
     w = log.first(ev.STATEMENT_WITHDRAWN)
@@ -134,17 +134,17 @@ def test_1c_events_mai_day_before_the_request_uses_the_demand(terms, scenario):
 
 
 def test_1c_withdrawal_for_other_reasons_uses_the_demand(terms, scenario):
-    _, log = play(terms, scenario, withdraw(day=30, cause="other"))
+    t, log = play(terms, scenario, withdraw(day=30, cause="other"))
     w = log.first(ev.STATEMENT_WITHDRAWN)
     assert (w.day, w.details["causes"], w.details["made_known_day"],
             w.details["demand_used"]) == (30, ("other",), None, True)
-    assert outcomes(log)["withdrawals_other"] == 1
+    assert outcomes(log, t)["withdrawals_other"] == 1
 
 
 def test_1c_withdrawal_after_filing_for_other_reasons(terms, scenario):
     """Withdrawn day 50, after the filing of day 47: the Company pays its expenses (§4),
     the demand is used."""
-    _, log = play(terms, scenario, withdraw(day=50, cause="other"))
+    t, log = play(terms, scenario, withdraw(day=50, cause="other"))
     w = log.first(ev.STATEMENT_WITHDRAWN)
     assert (w.details["filed"], w.details["demand_used"]) == (True, True)
     assert log.first(ev.REGISTRATION_EXPENSES_PAID, withdrawn=True) is not None
@@ -155,23 +155,23 @@ def test_1c_price_driven_withdrawal_follows_the_scripted_price_path(terms, scena
     request; the Investors withdraw on day 30 and the demand is used."""
     script = deep_merge(withdraw(cause="price", price_drop=0.5),
                         {"events": {"market_returns": [-1.0]}})
-    _, log = play(terms, scenario, script)
+    t, log = play(terms, scenario, script)
     w = log.first(ev.STATEMENT_WITHDRAWN)
     assert (w.day, w.details["causes"], w.details["demand_used"]) == (30, ("price",), True)
     assert w.details["price"] < 0.5 * w.details["price_at_request"]
-    assert outcomes(log)["withdrawals_price"] == 1
+    assert outcomes(log, t)["withdrawals_price"] == 1
 
 
 def test_1c_price_that_does_not_fall_far_enough_keeps_the_statement(terms, scenario):
     script = deep_merge(withdraw(cause="price", price_drop=0.5),
                         {"events": {"market_returns": [-0.5]}})
-    _, log = play(terms, scenario, script)
+    t, log = play(terms, scenario, script)
     assert log.first(ev.STATEMENT_WITHDRAWN) is None
     assert log.first(ev.STATEMENT_EFFECTIVE).day == 57
 
 
 def test_1c_later_information_and_price_is_not_solely_information(terms, scenario):
-    _, log = play(terms, scenario, withdraw(day=30, cause=["information", "price"],
+    t, log = play(terms, scenario, withdraw(day=30, cause=["information", "price"],
                                             information_day=25))
     w = log.first(ev.STATEMENT_WITHDRAWN)
     assert (w.details["causes"], w.details["demand_used"]) == (("information", "price"), True)
@@ -185,7 +185,7 @@ def test_scenario_drawn_withdrawals(terms, scenario, field, value):
     ib = dataclasses.replace(scenario.investor_behaviour, withdraw_day=Fixed(value=10),
                              **{field: value})
     sc = dataclasses.replace(scenario, investor_behaviour=ib)
-    _, log = play(terms, sc, {"events": {"market_returns": [-1.0]}})
+    t, log = play(terms, sc, {"events": {"market_returns": [-1.0]}})
     w = log.first(ev.STATEMENT_WITHDRAWN)
     assert w is not None and w.details["demand_used"] is True
     assert w.details["causes"] == (("other",) if field == "withdraw_other_prob" else ("price",))
@@ -194,7 +194,7 @@ def test_scenario_drawn_withdrawals(terms, scenario, field, value):
 def test_scenario_drawn_information_known_before_the_request(terms, scenario):
     evs = dataclasses.replace(scenario.events, mai_before_prob=1.0)
     ib = dataclasses.replace(scenario.investor_behaviour, withdraw_day=Fixed(value=10))
-    _, log = play(terms, dataclasses.replace(scenario, events=evs, investor_behaviour=ib))
+    t, log = play(terms, dataclasses.replace(scenario, events=evs, investor_behaviour=ib))
     w = log.first(ev.STATEMENT_WITHDRAWN)
     assert w.details["causes"] == ("information",)
     assert w.details["made_known_day"] <= w.details["request_day"] == 10
@@ -203,7 +203,7 @@ def test_scenario_drawn_information_known_before_the_request(terms, scenario):
 
 def test_script_cause_none_replaces_every_draw(terms, scenario):
     ib = dataclasses.replace(scenario.investor_behaviour, withdraw_other_prob=1.0)
-    _, log = play(terms, dataclasses.replace(scenario, investor_behaviour=ib),
+    t, log = play(terms, dataclasses.replace(scenario, investor_behaviour=ib),
                   withdraw(cause="none"))
     assert log.first(ev.STATEMENT_WITHDRAWN) is None
 
@@ -265,7 +265,7 @@ def test_partial_requests_in_demand_notice_joinder_and_piggyback(terms, scenario
                                       "piggyback_shares": 700}},
               "offerings": [{"type": "public", "plan_day": 0, "file_day": 5,
                              "effective_day": 8, "notice_day": 1}]}
-    _, log = play(terms, scenario, script)
+    t, log = play(terms, scenario, script)
     inv05 = 400_000 * 6
     assert log.first(ev.DEMAND_SENT).details["shares"] == 1_000 + 2_000 + inv05
     assert log.first(ev.JOINDER_RECEIVED, shares=500).actor == "inv09"
@@ -274,7 +274,7 @@ def test_partial_requests_in_demand_notice_joinder_and_piggyback(terms, scenario
 
 
 def test_partial_request_never_exceeds_what_the_investor_holds(terms, scenario):
-    _, log = play(terms, scenario, {"demand": {"shares": {"inv01": 10**12}}})
+    t, log = play(terms, scenario, {"demand": {"shares": {"inv01": 10**12}}})
     assert log.first(ev.DEMAND_SENT).details["shares"] == (1_000_000 + 600_000 + 400_000) * 6
 
 
@@ -285,7 +285,7 @@ def test_investor_table_overrides_all_key_by_key(terms, scenario):
     from [investors.all]: it answers §6 on day 15+2+9+2 = 28 and sells out 100 usable
     days after effectiveness (the price, ~4.5 times the closing price from the first
     month, is above the Warrants' exercise price, so its warrant shares are sold too)."""
-    _, log = play(terms, scenario, {"investors": {"inv01": {"info_response_days": 9}},
+    t, log = play(terms, scenario, {"investors": {"inv01": {"info_response_days": 9}},
                                     "events": {"market_returns": [1.5]}})
     assert log.first(ev.INFO_RECEIVED).actor in {"inv01", "inv02", "inv05"}
     assert {e.actor: e.day for e in log if e.kind == ev.INFO_RECEIVED}["inv01"] == 28
@@ -352,7 +352,7 @@ def test_engine_rule_and_audit_agree(terms, scenario, cause, known, day):
     assert e.details["demand_used"] is expected
     renewed = len(sent(log)) == 2
     assert renewed is (not expected)
-    assert outcomes(log)["withdrawals_using_demand"] == int(expected)
+    assert outcomes(log, t)["withdrawals_using_demand"] == int(expected)
     assert not [f for f in audit(log, t) if f.severity == "breach"]
 
 

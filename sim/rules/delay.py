@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sim.rules._registry import rule
+from sim.rules.days import first_day_after, is_within, last_day_no_more_than
 from sim.terms import Terms
 
 
@@ -23,7 +24,7 @@ def offering_supports_delay(demand_day: int, plan_fixed_day: int, filing_day: in
     if not investors_may_include or plan_fixed_day > demand_day:
         return False
     engaged = filing_day <= demand_day and (resolved_day is None or resolved_day > demand_day)
-    planned = demand_day < filing_day <= demand_day + terms.delay_plan_window_days
+    planned = is_within(filing_day, demand_day, terms.delay_plan_window_days)
     return engaged or planned
 
 
@@ -34,10 +35,11 @@ def activity_supports_delay(demand_day: int, commenced_day: int | None, terms: T
 
     Switch ``delay_other_activity``: ``ignore`` (default) gives the words no effect;
     ``allow`` lets material activity under way at the demand support a delay, while
-    "120 days from the date of commencement" has not yet run out.
+    "120 days from the date of commencement" has not yet run out (a day of it is left
+    after the demand: the demand comes before the cap's last day).
     """
     return (terms.delay_other_activity == "allow" and commenced_day is not None
-            and commenced_day <= demand_day < commenced_day + terms.delay_max_days)
+            and commenced_day <= demand_day < delay_cap_day(commenced_day, terms))
 
 
 @rule("§1(d)", "such right to delay a request to be exercised by the Company not more than once")
@@ -51,13 +53,24 @@ def delay_right_left(delays_used: int, terms: Terms) -> bool:
 def delay_cap_day(basis_day: int, terms: Terms) -> int:
     """§1(d): delayed "for a period not in excess of 120 days from the effective date of
     such offering or 120 days from the date of commencement of such other material
-    activity": the last day of the delay, from ``basis_day`` (the offering's effective
-    date, or the activity's commencement).
+    activity": the last day the request may stay delayed, from ``basis_day`` (the
+    offering's effective date, or the activity's commencement). "Not in excess of N days
+    from D" allows day D+N (RULES.md "Counting days"); the Company must act from the
+    next day (:func:`delay_end_latest`).
 
     When the offering is withdrawn before it is effective there is no effective date;
     the delay then ends on the withdrawal (the engine's reading).
     """
-    return basis_day + terms.delay_max_days
+    return last_day_no_more_than(basis_day, terms.delay_max_days)
+
+
+@rule("§1(d)", "for a period not in excess of 120 days from the effective date of such offering "
+               "(the day the request resumes at the latest)")
+def delay_end_latest(basis_day: int, terms: Terms) -> int:
+    """§1(d): the latest day a delayed request resumes (the Company acts on it again):
+    the day after the delay's last day :func:`delay_cap_day`, as a cooldown "within 180
+    days after" E frees day E+181."""
+    return first_day_after(basis_day, terms.delay_max_days)
 
 
 @rule("§1(d)", "direct that such request be delayed (deadline after a delay or cooldown)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple, Sequence
 
 from sim.rules._registry import rule
+from sim.rules.days import first_day_not_less_than, last_day_no_more_than, last_day_within
 from sim.terms import Terms
 
 
@@ -32,17 +33,24 @@ def company_notice_late(demand_received_day: int, notice_given_day: int,
                         terms: Terms) -> bool:
     """§1(a): "the Company shall promptly notify each other Investor of the Demand Notice".
 
-    "Promptly" is undefined; switch ``promptly_days``: a Company Notice given more than
-    that many days after the Company received the Demand Notice is a breach.
+    "Promptly" is undefined; switch ``promptly_days``, read as "within N days after" the
+    Company's receipt (arrival) of the Demand Notice: a Company Notice sent after day
+    receipt + N is a breach. The Company's own act counts: the day it sends the notice.
     """
-    return notice_given_day - demand_received_day > terms.promptly_days
+    return notice_given_day > last_day_within(demand_received_day, terms.promptly_days)
 
 
 @rule("§1(a)", "provided that such written request is received within twenty (20) days "
                "after the date on which the Company Notice is given")
 def joinder_last_day(notice_given_day: int, notice_received_day: int, terms: Terms) -> int:
     """§1(a): a request to be included must be "received within twenty (20) days after
-    the date on which the Company Notice is given".
+    the date on which the Company Notice is given": days given+1 .. given+20, the
+    request counted on the day it arrives (§8(a)).
+
+    ``notice_given_day`` is the day this Investor's Company Notice is *given* under
+    §8(a) (:func:`sim.rules.notices.given_day`: the day sent for registered or certified
+    mail, the day received for the other methods, under ``by_method``);
+    ``notice_received_day`` the day it arrived.
 
     The scope sentence counts requests "received ... within twenty (20) days from the
     date on which the Unconditional Company Notice is received", an undefined term.
@@ -54,9 +62,9 @@ def joinder_last_day(notice_given_day: int, notice_received_day: int, terms: Ter
     Returns:
         The last day (inclusive) on which the request may be received.
     """
-    last = notice_given_day + terms.joinder_window_days
+    last = last_day_within(notice_given_day, terms.joinder_window_days)
     if terms.unconditional_notice == "company_notice_receipt":
-        last = max(last, notice_received_day + terms.joinder_window_days)
+        last = max(last, last_day_within(notice_received_day, terms.joinder_window_days))
     return last
 
 
@@ -95,11 +103,12 @@ def filing_window(demand_received_day: int, notice_anchor_day: int | None,
 
     The window is empty when the Company Notice is received more than
     ``filing_deadline_days - filing_floor_days`` (15) days after the Demand Notice.
-    Without another Investor to notify there is no floor.
+    Without another Investor to notify there is no floor. Both limits run from a
+    *receipt*, so from the day the notice arrived, whatever its method (§8(a)).
     """
-    deadline = demand_received_day + terms.filing_deadline_days
+    deadline = last_day_no_more_than(demand_received_day, terms.filing_deadline_days)
     floor = (demand_received_day if notice_anchor_day is None
-             else notice_anchor_day + terms.filing_floor_days)
+             else first_day_not_less_than(notice_anchor_day, terms.filing_floor_days))
     return FilingWindow(floor, deadline)
 
 
@@ -120,8 +129,9 @@ def planned_filing_day(window: FilingWindow, terms: Terms) -> int:
                "effective no later than 120 days from filing")
 def effectiveness_target_day(filing_day: int, terms: Terms) -> int:
     """§1(a): "commercially reasonable best efforts to promptly cause to become effective
-    no later than 120 days from filing": the target day (a best-efforts target)."""
-    return filing_day + terms.effectiveness_target_days
+    no later than 120 days from filing": the target day, the last allowed day of "no
+    later than N days from" filing (a best-efforts target)."""
+    return last_day_no_more_than(filing_day, terms.effectiveness_target_days)
 
 
 @rule("§1(a)", "commercially reasonable best efforts (responses to Commission comments)")

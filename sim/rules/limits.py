@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Collection, Iterable
 
 from sim.rules._registry import rule
+from sim.rules.days import first_day_after, is_within
 from sim.terms import Terms
 
 
@@ -55,17 +56,45 @@ def withdrawal_uses_demand(causes: Collection[str], made_known_day: int | None,
                 and made_known_day > request_day)
 
 
-@rule("§1(c)", "any other Registration Statement of the Company (scope of the cooldown)")
-def counts_for_cooldown(permits_resale_of_registrable: bool, terms: Terms) -> bool:
-    """§1(c): "within 180 days after the effective date of any other Registration
-    Statement of the Company".
+@rule("§1(c)", "any other Registration Statement of the Company (§7: which permits the "
+               "secondary resale thereunder of the Units and the Registrable Shares)")
+def registers_registrable(investor_shares: int) -> bool:
+    """§1(c) with §7: a statement "permits the secondary resale thereunder of the Units and
+    the Registrable Shares" when it registers Investors' Registrable Shares for resale:
+    ``investor_shares`` > 0. Other Holders' shares (§1(b), §3(c)) are not Registrable
+    Shares and do not count. The engine (on an offering's effectiveness) and the audit
+    (from the logged ``investor_shares``) both decide it here."""
+    return investor_shares > 0
 
-    Switch ``cooldown_scope``: ``any_statement`` (default) counts every statement of the
-    Company; ``defined_term`` counts only a "Registration Statement" as §7 defines it,
-    one that "permits the secondary resale thereunder of the Units and the Registrable
-    Shares".
+
+@rule("§1(c)", "any other Registration Statement of the Company (scope of the cooldown)")
+def counts_for_cooldown(permits_resale_of_registrable: bool, form_permits_resale: bool,
+                        terms: Terms) -> bool:
+    """§1(c): "within 180 days after the effective date of any other Registration
+    Statement of the Company"; §7: "'Registration Statement' shall mean any registration
+    statement of the Company ... on any form (to be selected by the Company) for which the
+    Company then qualifies and which permits the secondary resale thereunder of the Units
+    and the Registrable Shares".
+
+    Switch ``cooldown_scope``:
+
+    * ``any_statement`` (default): every statement of the Company counts.
+    * ``defined_term``: only a statement that registers the Registrable Shares for
+      resale (:func:`registers_registrable`; for a statement before the deal, the
+      scenario's ``permits_resale``).
+    * ``resale_form``: the definition read as a form test: any statement on a form that
+      permits secondary resale (the scenario's fact for the offering's type, or for a
+      prior statement), whosever shares it registers.
+
+    Args:
+        permits_resale_of_registrable: It registers Investors' Registrable Shares.
+        form_permits_resale: Its form permits secondary resale.
+        terms: The terms (the switch).
     """
-    return terms.cooldown_scope == "any_statement" or permits_resale_of_registrable
+    scope = terms.cooldown_scope
+    if scope == "any_statement":
+        return True
+    return permits_resale_of_registrable if scope == "defined_term" else form_permits_resale
 
 
 @rule("§1(c)", "shall not be required to effect any registration within 180 days after the "
@@ -74,16 +103,35 @@ def cooldown_end(day: int, effective_days: Iterable[int], terms: Terms) -> int |
     """§1(c): "the Company shall not be required to effect any registration within 180
     days after the effective date of any other Registration Statement".
 
+    "Within 180 days after E" covers days E+1 .. E+180 (RULES.md "Counting days"): the
+    Company may decline through day E+180 and must act from day E+181. A statement
+    effective on ``day`` itself does not cover it.
+
+    Switch ``cooldown_effect`` (read by the engine and the audit, not here): ``file``
+    (default) -- the Company need not *file* inside a cooldown, and the filing deadline
+    waits for its end; ``effective`` -- it may be made to file (the deadline runs as
+    usual) but need not *become effective* inside a cooldown.
+
     Args:
-        day: The day the Company would otherwise file.
+        day: The day the Company would otherwise act (file, or become effective).
         effective_days: Effective dates of the other statements in scope.
 
     Returns:
-        The first day after the cooldown that covers ``day`` (filing on it is allowed),
-        or None if ``day`` is outside every cooldown.
+        The first day after every cooldown covering ``day`` (the Company must act from
+        it), or None if ``day`` is outside every cooldown.
     """
-    ends = [e + terms.cooldown_days for e in effective_days if e <= day < e + terms.cooldown_days]
+    n = terms.cooldown_days
+    ends = [first_day_after(e, n) for e in effective_days if is_within(day, e, n)]
     return max(ends) if ends else None
+
+
+def cooldown_release_day(day: int, effective_days: Iterable[int], terms: Terms) -> int:
+    """§1(c): the first day from ``day`` outside every cooldown (cooldowns that begin
+    while one is running hold on): :func:`cooldown_end` applied until none covers it."""
+    days = tuple(effective_days)
+    while (end := cooldown_end(day, days, terms)) is not None:
+        day = end
+    return day
 
 
 @rule("§1(c)", "deemed satisfied only when a registration statement covering all shares of "

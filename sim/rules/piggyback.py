@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sim.rules._registry import rule
+from sim.rules.days import last_day_within
 from sim.terms import Terms
 
 #: Registration types of the scenario, and whether §3(a) excludes them.
@@ -31,8 +32,9 @@ def investors_may_include(offering_type: str) -> bool:
 def piggyback_last_day(notice_given_day: int, terms: Terms) -> int:
     """§3(a): a Piggy-back Request must be "received within twenty (20) days after the date
     on which the Registration Notice is given" (``piggyback_window_days``): the last day,
-    inclusive, counted from the day the notice is *given*, not received."""
-    return notice_given_day + terms.piggyback_window_days
+    inclusive, counted from the day this Investor's notice is *given* under §8(a)
+    (:func:`sim.rules.notices.given_day`), the request counted on the day it arrives."""
+    return last_day_within(notice_given_day, terms.piggyback_window_days)
 
 
 @rule("§3(a)", "the Company shall, prior to filing the registration statement with the "
