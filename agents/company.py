@@ -244,6 +244,9 @@ class Company(mesa.Agent):
         time or not against the window from the day this Investor's notice was given."""
         m = self.model
         today = m.calendar.now
+        # The shares committed when the request was sent, as a split or stock dividend
+        # since then has adjusted them (§7).
+        shares = m.holdings.in_registration(reg.key, inv.name)
         last = demand_rules.joinder_last_day(reg.notice_given[inv.name],
                                              reg.notice_receipts[inv.name], m.terms)
         if today <= last and not reg.scope_closed and not reg.withdrawn:

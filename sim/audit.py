@@ -69,11 +69,11 @@ FINDING_COLUMNS: dict[str, tuple[str, ...]] = {
 # Events the §3/§4 and the share-conservation checks read (picked out in the main pass).
 _REGISTRATION_KINDS = frozenset({
     ev.REGISTRATION_NOTICE_GIVEN, ev.REGISTRATION_NOTICE_RECEIVED, ev.PIGGYBACK_REQUESTED,
-    ev.PIGGYBACK_REJECTED,
+    ev.PIGGYBACK_REJECTED, ev.SHARES_ADJUSTED,
     ev.UNDERWRITING_TERMS_REFUSED, ev.CUTBACK_APPLIED, ev.OFFERING_EFFECTIVE,
     ev.REGISTRATION_EXPENSES_PAID})
 _SHARE_KINDS = frozenset({ev.DEAL_CLOSED, ev.STATEMENT_FILED, ev.STATEMENT_WITHDRAWN,
-                          ev.EFFECTIVENESS_ENDED, ev.SELLING_COSTS_PAID})
+                          ev.EFFECTIVENESS_ENDED, ev.SELLING_COSTS_PAID, ev.SHARES_ADJUSTED})
 # Every kind the main pass reads beyond grouping by cycle (the audit runs once per deal
 # inside the outcome row: the rest of the log is skipped after one set lookup).
 _READ_KINDS = _REGISTRATION_KINDS | _SHARE_KINDS | frozenset({
@@ -115,6 +115,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     total_units = None
     closing = None
     delays = []
+    adjustments: list[tuple[int, float]] = []        # (log position, ratio) of §7 splits
     read = _READ_KINDS
     for i, e in enumerate(events):
         _, k, _, _, d = e
@@ -152,6 +153,8 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
             seq[id(e)] = i
         elif k == ev.DELAY_INVOKED:
             delays.append(e)
+        elif k == ev.SHARES_ADJUSTED:
+            adjustments.append((i, d["ratio"]))
 
     if len(delays) > terms.delay_uses:
         out.append(Finding(delays[terms.delay_uses].day, "breach", "delay_reused", "§1(d)",
@@ -163,7 +166,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     for cycle in sorted(by_cycle):
         demands_used = _audit_cycle(by_cycle[cycle], terms, out, offerings, statements,
                                     activity_day, total_units, demands_used, seq,
-                                    closing=closing)
+                                    closing=closing, adjust=_adjuster(events, adjustments))
     out.sort(key=lambda f: f.day)
     return out
 
@@ -171,7 +174,8 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
 def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                  offerings: dict[str, dict], statements: list[tuple[int, bool, bool, str]],
                  activity_day: int | None, total_units: int | None, demands_used: int,
-                 seq: dict[int, int], closing: date | None = None) -> int:
+                 seq: dict[int, int], closing: date | None = None,
+                 adjust=None) -> int:
     kinds: dict[str, list[ev.Event]] = defaultdict(list)   # by kind, in log order: one
     for e in evs:                                          # pass, not one per question
         kinds[e.kind].append(e)
@@ -329,7 +333,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
         if ended.day < due:
             out.append(Finding(ended.day, "breach", "effectiveness_ended_early", "§2(e)",
                                f"statement kept effective to day {ended.day}, due to day {due}"))
-    satisfied = _audit_satisfaction(evs, first, out)
+    satisfied = _audit_satisfaction(evs, first, out, adjust)
     return demands_used + (0 if eff.details["second"] or not satisfied else 1)
 
 
@@ -372,6 +376,10 @@ def _audit_company_registrations(events: list[ev.Event], terms: Terms,
                                    f"not before the filing on day {d['file_day']}"))
         elif k == ev.REGISTRATION_NOTICE_RECEIVED:
             arrived[d["offering"], e.actor] = e.day
+        elif k == ev.SHARES_ADJUSTED:        # §7: requests pending are adjusted too
+            for requests in timely.values():
+                for inv in requests:
+                    requests[inv] = int(requests[inv] * d["ratio"])
         elif k in (ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED) and d["offering"] in given:
             # §8(a): the window runs from the day this Investor's notice was given.
             sent, method = given[d["offering"]]
@@ -421,14 +429,35 @@ def _check_allocation(e: ev.Event, terms: Terms, out: list[Finding]) -> None:
                            "allocation of the same requests and holdings"))
 
 
+def _adjuster(events: list[ev.Event], adjustments: list[tuple[int, float]]):
+    """§7: shares asked for in an event, as adjusted by the splits and stock dividends
+    logged after it and before ``until`` (each Investor's count rounded down at each
+    one), or None when the deal has none."""
+    if not adjustments:
+        return None
+    pos = {id(e): i for i, e in enumerate(events)}
+
+    def adjust(e: ev.Event, shares: int, until: ev.Event) -> int:
+        for at, ratio in adjustments:
+            if pos[id(e)] < at < pos[id(until)]:
+                shares = int(shares * ratio)
+        return shares
+
+    return adjust
+
+
 def _audit_satisfaction(evs: list[ev.Event], first: dict[str, ev.Event],
-                        out: list[Finding]) -> bool:
+                        out: list[Finding], adjust=None) -> bool:
     """§1(c): recompute from the log whether the effective statement used the demand up
     (all shares specified in the Demand Notice and the requests included, by the method
     the requesting holders specified), and hold the Company's record to it."""
     sent, filed, eff = first[ev.DEMAND_SENT], first[ev.STATEMENT_FILED], first[ev.STATEMENT_EFFECTIVE]
-    specified = sent.details["shares"] + sum(
-        e.details["shares"] for e in evs if e.kind == ev.JOINDER_RECEIVED)
+    joined = [e for e in evs if e.kind == ev.JOINDER_RECEIVED]
+    if adjust is None:
+        specified = sent.details["shares"] + sum(e.details["shares"] for e in joined)
+    else:
+        specified = sum(adjust(sent, n, eff) for _, n in sent.details["requested"]) + sum(
+            adjust(e, e.details["shares"], eff) for e in joined)
     asked, used = sent.details["underwritten"], filed.details["underwritten"]
     if asked != used:
         out.append(Finding(filed.day, "breach", "method_not_as_requested", "§1(c)",
@@ -479,6 +508,21 @@ def _audit_conservation(events: list[ev.Event], out: list[Finding]) -> None:
         d, k = e.details, e.kind
         if k == ev.DEAL_CLOSED:
             holdings = dict(d["holdings"])
+            continue
+        if k == ev.SHARES_ADJUSTED:
+            # §7: a split or stock dividend multiplies every Investor's Registrable Shares,
+            # what is registered and what was sold (whole shares, rounded down).
+            r = d["ratio"]
+            for inv, total in holdings.items():
+                held = int((total - sold[inv]) * r)
+                sold[inv] = int(sold[inv] * r)
+                holdings[inv] = sold[inv] + held
+            for cycle, regs in live.items():
+                live[cycle] = tuple((inv, int(n * r)) for inv, n in regs)
+            registered.clear()
+            for regs in live.values():
+                for inv, n in regs:
+                    registered[inv] += n
             continue
         if k == ev.STATEMENT_FILED:
             grown = live[d["cycle"]] = d["registered"]

@@ -196,6 +196,8 @@ def on_piggyback_request(model: "DealModel", plan: OfferingPlan, investor: str, 
     """§3(a): a Piggy-back Request counts if "received within twenty (20) days after the
     date on which the Registration Notice is given", and before the registration is over."""
     cal = model.calendar
+    # The shares committed when the request was sent, as since adjusted (§7).
+    shares = model.holdings.in_registration(plan.id, investor)
     last = piggyback_last_day(plan.notice_given[investor], model.terms)
     timely = cal.now <= last and plan.resolved_day is None
     if timely:
