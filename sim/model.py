@@ -175,7 +175,6 @@ class DealModel(mesa.Model):
         self.log = EventLog()
         self.company.reset()
         self.holdings.reset()
-        self.unregistered_capital: dict[str, int] = {}
         self.registrations: list[DemandRegistration] = []
         self.share_factor = 1.0           # shares now per share at the closing (§7)
         self._factor_days: list[tuple[int, float]] = []
@@ -242,8 +241,6 @@ class DealModel(mesa.Model):
         for plan in self.offerings:
             for name in plan.requests:
                 plan.requests[name] = int(plan.requests[name] * r)
-        for name in self.unregistered_capital:
-            self.unregistered_capital[name] = int(self.unregistered_capital[name] * r)
         self.headroom = int(self.headroom * r)
         self.share_factor *= r
         self._factor_days.append((self.calendar.now, self.share_factor))
@@ -481,13 +478,15 @@ class DealModel(mesa.Model):
             if short:
                 unregistered[name] = short
                 holdings.move(name, key, CAPITAL_SHORT, short)   # kept for the second demand
-        for name, short in unregistered.items():
-            self.unregistered_capital[name] = self.unregistered_capital.get(name, 0) + short
-        if reg.second:
-            for name, shares in registered.items():
-                self.unregistered_capital[name] -= shares
         reg.capital_used = sum(alloc.values())
         return registered, unregistered
+
+    @property
+    def unregistered_capital(self) -> dict[str, int]:
+        """Shares left out of a filed statement for lack of authorized capital and not
+        yet asked for again: what a second demand may register (§1(a)). Read from the
+        holdings ledger, where they wait in their own bucket."""
+        return self.holdings.by_registration.get(CAPITAL_SHORT, {})
 
     def release_capital(self, reg: DemandRegistration) -> None:
         """A filed statement is withdrawn: what it registered is unregistered again, and
@@ -496,13 +495,10 @@ class DealModel(mesa.Model):
         self.headroom += reg.capital_used
         if reg.second:             # the second demand's shares wait for it again
             for name, shares in reg.registered.items():
-                self.unregistered_capital[name] += shares
                 holdings.move(name, reg.key, CAPITAL_SHORT, shares)
         for name, short in reg.unregistered_capital.items():
-            self.unregistered_capital[name] -= short
+            # Free again, unless a second demand has taken them meanwhile.
             holdings.release(name, CAPITAL_SHORT, short)
-            if not self.unregistered_capital[name]:
-                del self.unregistered_capital[name]
         holdings.release_all(reg.key)
 
     def schedule_capital_increase(self, reg: DemandRegistration) -> None:
