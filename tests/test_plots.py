@@ -272,25 +272,26 @@ def golden(name: str) -> EventLog:
 
 def test_gantt_lanes_clauses_deadlines_and_cutback_of_a_company_offering():
     terms = load_terms()
-    fig = gantt_figure(golden("seed2024-deal614"), terms)
+    fig = gantt_figure(golden("seed2024-deal8557"), terms)
     (ax,) = fig.axes
     lanes = [t.get_text() for t in ax.get_yticklabels()]
-    assert lanes[:3] == ["Company offering offering-2 (public)  §1(d), §3",
-                         "Piggy-back window offering-2  §3(a)",
-                         "Company offering offering-1 (stock plan)  §1(d), §3"]
+    assert lanes[-3:] == ["Company offering offering-2 (public)  §1(d), §3",
+                          "Piggy-back window offering-2  §3(a)",
+                          "Company offering offering-1 (stock plan)  §1(d), §3"]
     for lane in ("Demand Notice in transit  §1(a), §8(a)", "Company Notice  §1(a)",
-                 "Joinder window  §1(a)", "Cooldown  §1(c)", "Filed, under review  §2(a)",
-                 "Effectiveness period  §2(b), §2(e)"):
+                 "Joinder window  §1(a)", "Filing window (floor to deadline)  §1(a)",
+                 "Filed, under review  §2(a)", "Effectiveness period  §2(b), §2(e)"):
         assert lane in lanes
     assert ax.get_xlabel() == "date (day 0 = the closing, Sun 30 Mar 2003)"
     ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert ticks[0] == "Apr\n2003" and "Jan\n2004" in ticks
+    assert ticks[0] == "Jul\n2003" and "Jan\n2007" in ticks
     verticals = sorted({ln.get_xdata()[0] for ln in ax.get_lines()})
-    assert verticals == [54, 89, 434]       # Company Notice due, filing deadline, target
-    assert any(t.startswith("Company Notice due §1(a): day 54 (23 May 2003)")
-               for t in legend_texts(fig))
+    assert verticals == [15, 50, 162]       # Company Notice due, filing deadline, target
+    legend = legend_texts(fig)
+    assert any(t.startswith("Company Notice due §1(a): day 15 (14 Apr 2003)") for t in legend)
+    assert {"request too late", "underwriter cutback (§3(c), §1(b))"} <= set(legend)
     notes = [t.get_text() for t in ax.texts]
-    assert len(notes) == 1 and notes[0].startswith("cut: ") and "48%" in notes[0]
+    assert len(notes) == 1 and notes[0].startswith("cut: ") and "78%" in notes[0]
 
 
 def test_gantt_marks_an_empty_window_a_delay_and_its_cap():
@@ -305,22 +306,29 @@ def test_gantt_marks_an_empty_window_a_delay_and_its_cap():
 
 
 def test_gantt_of_a_second_demand_gets_its_own_lanes():
-    chart = chart_of(golden("seed2024-deal4276"), load_terms())
+    chart = chart_of(golden("seed2024-deal3665"), load_terms())
     lanes = {b.lane for b in chart.bars}
-    assert {"Cooldown (demand 2)", "Delay (demand 2)",
-            "Effectiveness period (demand 2)"} <= lanes
-    suspended = [b for b in chart.bars if b.kind == "suspended"]
-    # The period (day 204, Oct 2003) spans Feb 29, 2004: its year has 366 days.
-    assert [(b.start, b.end) for b in suspended] == [(460, 473)]
+    # The lanes are numbered by demand cycle: cycle 1 is the Demand Notice not sent on
+    # day 104 (no shares free), so the second demand sent is cycle 2, "demand 3".
+    assert {"Delay (demand 3)", "Filed, under review (demand 3)",
+            "Effectiveness period (demand 3)"} <= lanes
+    assert [(d.day, d.cycle) for d in chart.deadlines if d.what == "delay cap"] == [(349, 2)]
+    suspended = [(b.lane, b.start, b.end) for b in chart.bars if b.kind == "suspended"]
+    # The second statement's year (day 383, Apr 2004) runs to day 748, Apr 16, 2005.
+    assert ("Effectiveness period", 117, 137) in suspended
+    assert ("Effectiveness period (demand 3)", 692, 699) in suspended
+    effective = {b.lane: (b.start, b.end) for b in chart.bars if b.kind == "effective"}
+    assert effective == {"Effectiveness period": (101, 467),
+                         "Effectiveness period (demand 3)": (383, 748)}
 
 
 def test_regsim_timeline_plot_draws_the_deal(tmp_path, monkeypatch):
     monkeypatch.undo()                     # this command plays its one deal
     png = tmp_path / "deal.png"
-    result = CliRunner().invoke(main, ["timeline", "--seed", "2024", "--deal", "614",
+    result = CliRunner().invoke(main, ["timeline", "--seed", "2024", "--deal", "8557",
                                        "--json", "--plot", str(png)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == (GOLDEN / "seed2024-deal614.jsonl").read_text(encoding="utf-8")
+    assert result.stdout == (GOLDEN / "seed2024-deal8557.jsonl").read_text(encoding="utf-8")
     assert result.stderr.strip() == f"wrote {png}"
     pixels = mpimg.imread(png)[..., :3]
     assert pixels.std() > 0.05
