@@ -251,3 +251,16 @@ def test_7_a_request_in_flight_across_a_split_counts_the_adjusted_shares(terms, 
         assert e.details["shares"] == held[e.actor]
     assert not [f for f in audit(log, terms) if f.kind in ("shares_over_holdings",
                                                            "demand_counted_unsatisfied")]
+
+
+def test_1a_a_statement_withdrawn_after_its_second_demand_took_the_left_out_shares(terms,
+                                                                                  scenario):
+    """Default scenario, seed 0, deal 19416: a renewed demand's statement leaves shares
+    out for lack of capital, the second demand takes them, then the renewed statement is
+    withdrawn (the price fell). Its withdrawal must not undo what the second demand now
+    holds (it raised KeyError when a second record of left-out shares drifted from the
+    ledger); the deal plays out and the audit finds no share counted twice."""
+    log = run_deal(terms, scenario, 0, 19416)
+    assert log.first(ev.DEMAND_SENT, second=True) is not None
+    assert log.first(ev.STATEMENT_WITHDRAWN) is not None
+    assert not [f for f in audit(log, terms) if f.severity in ("breach", "inconsistent")]
