@@ -123,7 +123,8 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
             if b < end:
                 cal.at(b, Order.ACTION, lambda _, b=b: m.log.record(
                     b, ev.SALES_RESUMED, company.name, "§2", dict(cycle=reg.cycle)))
-    sold_out, offered_by = [], reg.sales
+    sold_out, offered_by, sales_then = [], reg.sales, {}
+    factor_then = m.share_factor
     for inv, shares in sellers:
         day = done[inv.name]
         if day <= end:
@@ -132,8 +133,9 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
             # Linear sales over usable days: the share of the pace reached by the end.
             offered = min(shares, shares * usable_days(start, end, periods) // needs[inv.name])
         offered_by[inv.name] = offered
-        if day <= end and not securities.warrant_sale(offered, price, start, expiry,
-                                                      terms).unsold_out_of_money:
+        sale = sales_then[inv.name] = securities.warrant_sale(offered, price, start, expiry,
+                                                              terms)
+        if day <= end and not sale.unsold_out_of_money:
             sold_out.append((inv.name, day))
     reason = "all_sold" if end < year_end else "one_year"
 
@@ -141,8 +143,9 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
         # Valued at the price of the effective date; a split or stock dividend since then
         # scaled the shares offered (§7) and so divides that price per share.
         at_price = m.price_at(start) / m.share_factor
-        sales = {name: securities.warrant_sale(n, at_price, start, expiry, terms)
-                 for name, n in offered_by.items()}
+        sales = sales_then if m.share_factor == factor_then else {
+            name: securities.warrant_sale(n, at_price, start, expiry, terms)
+            for name, n in offered_by.items()}
         m.log.record(end, ev.EFFECTIVENESS_ENDED, company.name, "§2(e)", dict(
             cycle=reg.cycle, reason=reason, effective_day=start,
             shares_registered=sum(reg.registered.values()),
