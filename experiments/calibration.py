@@ -35,7 +35,7 @@ from experiments.summary import Interval, mean_with_ci, proportion_with_ci
 from sim import events as ev
 from sim.model import DealModel
 from sim.outcomes import outcomes
-from sim.runner import CHUNK
+from sim.runner import CHUNK, chunks
 from sim.scenario import Scenario
 from sim.terms import Terms
 
@@ -149,16 +149,14 @@ def play(terms: Terms, scenario: Scenario, seed: int, deals: int, *,
     """Play deals ``[0, deals)``: their outcome rows plus ``days_filing_to_first_comment``."""
     model = DealModel(terms, scenario, seed)
     rows = []
-    for start in range(0, deals, CHUNK):
-        n = min(CHUNK, deals - start)
-        model.streams.prepare(start, n)
-        for deal in range(start, start + n):
+    for chunk in chunks(model, 0, deals, CHUNK):
+        for deal in chunk:
             log = model.run(deal)
             row = outcomes(log, terms)
             row["days_filing_to_first_comment"] = first_comment_days(log)
             rows.append(row)
         if progress is not None:
-            progress(n)
+            progress(len(chunk))
     return pd.DataFrame(rows)
 
 

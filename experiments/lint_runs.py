@@ -34,7 +34,7 @@ from experiments.summary import Interval, proportion_with_ci
 from sim.lint import Finding, LintReport, Switch, switch_dict
 from sim.lint_bites import BITES, by_kind
 from sim.model import DealModel
-from sim.runner import CHUNK, run_deals
+from sim.runner import CHUNK, chunks, run_deals
 from sim.scenario import Scenario
 from sim.terms import Terms
 
@@ -94,14 +94,12 @@ def bite_table(terms: Terms, scenario: Scenario, seed: int, runs: int,
     ids = list(ids)
     model = DealModel(terms, scenario, seed)
     rows = []
-    for start in range(0, runs, CHUNK):
-        n = min(CHUNK, runs - start)
-        model.streams.prepare(start, n)
-        for deal in range(start, start + n):
+    for chunk in chunks(model, 0, runs, CHUNK):
+        for deal in chunk:
             log = by_kind(model.run(deal))
             rows.append({i: BITES[i].fn(log, terms) for i in ids})
         if progress is not None:
-            progress(n)
+            progress(len(chunk))
     return pd.DataFrame(rows, columns=ids, dtype=bool)
 
 

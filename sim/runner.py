@@ -15,7 +15,7 @@ import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 
@@ -27,6 +27,16 @@ from sim.table import rows_to_table, to_frame
 from sim.terms import Terms
 
 CHUNK = 2000
+
+
+def chunks(model: DealModel, first: int, count: int,
+           chunk: int = CHUNK) -> Iterator[range]:
+    """Deals ``[first, first + count)`` chunk by chunk: each chunk's draws are prepared
+    as one block per stream, then its deal indices are yielded to be played."""
+    for start in range(first, first + count, chunk):
+        n = min(chunk, first + count - start)
+        model.streams.prepare(start, n)
+        yield range(start, start + n)
 
 
 def play(model: DealModel, first: int, count: int, *, chunk: int = CHUNK,
@@ -43,10 +53,8 @@ def play(model: DealModel, first: int, count: int, *, chunk: int = CHUNK,
         progress: Called with the number of deals finished after each chunk.
     """
     rows = []
-    for start in range(first, first + count, chunk):
-        n = min(chunk, first + count - start)
-        model.streams.prepare(start, n)
-        for deal in range(start, start + n):
+    for deals in chunks(model, first, count, chunk):
+        for deal in deals:
             if not catch_errors:
                 rows.append(outcomes(model.run(deal), model.terms))
                 continue
@@ -55,7 +63,7 @@ def play(model: DealModel, first: int, count: int, *, chunk: int = CHUNK,
             except Exception as exc:  # noqa: BLE001 -- recorded in the row, not lost
                 rows.append({"deal": deal, "error": f"{type(exc).__name__}: {exc}"})
         if progress is not None:
-            progress(n)
+            progress(len(deals))
     return rows
 
 
