@@ -175,6 +175,9 @@ class ScenarioPolicy:
     def demand_underwritten(self, s: Stream, investor_id: str, cycle: int) -> bool:
         """§1(c): the method of disposition the requesting holders specify in the Demand
         Notice: an underwritten sale (True) or not; drawn from the lead's stream."""
+        fixed = self.script.demand_for(cycle) if self.scripted else None
+        if fixed is not None and fixed.underwritten is not None:
+            return fixed.underwritten
         return s.chance(self._ib.demand_underwritten_prob,
                         cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["underwritten"])
 

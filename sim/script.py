@@ -10,6 +10,8 @@ decision of a policy. Days are whole calendar days from closing (day 0). Keys::
                                   # `day`: sent when the last of them wants a registration)
     shares = { inv01 = 500000 }   # shares an Initiating Investor asks to include (partial
                                   # request; default all it holds unregistered, never more)
+    underwritten = true           # the method of disposition the requesting holders
+                                  # specify (§1(c)): an underwritten sale
 
     [demand.withdrawal]           # the Investors ask for the statement's withdrawal (§1(c))
     day = 40                      # ... on day 40 (acted on once the Company has the demand,
@@ -175,6 +177,7 @@ class DemandScript:
     day: Day | None = None
     by: tuple[Ident, ...] | None = None
     shares: dict[Ident, Shares] = Field(default_factory=dict)
+    underwritten: Flag | None = None
     withdrawal: WithdrawalScript | None = None
 
     @model_validator(mode="after")

@@ -264,3 +264,19 @@ def test_1a_a_statement_withdrawn_after_its_second_demand_took_the_left_out_shar
     assert log.first(ev.DEMAND_SENT, second=True) is not None
     assert log.first(ev.STATEMENT_WITHDRAWN) is not None
     assert not [f for f in audit(log, terms) if f.severity in ("breach", "inconsistent")]
+
+
+def test_1c_a_script_fixes_the_method_the_requesting_holders_specify(terms, scenario):
+    """`[demand] underwritten = true`: the Demand Notice asks for an underwritten sale,
+    the statement is filed so, and with room for one share in ten (`demand_cutback =
+    pro_rata_as_3c`) the cut-back statement does not use the demand up (§1(c))."""
+    import dataclasses
+    world = scenario_from_dict({"underwriting": {"capacity_ratio": {"dist": "fixed",
+                                                                    "value": 0.1}}})
+    t = dataclasses.replace(terms, demand_cutback="pro_rata_as_3c")
+    log = run_deal(t, world, 0, 0, script=script(
+        {"demand": {"day": 10, "underwritten": True}, "offerings": [],
+         "review": {"reviewed": False}}))
+    assert log.first(ev.DEMAND_SENT).details["underwritten"] is True
+    assert log.first(ev.STATEMENT_FILED).details["underwritten"] is True
+    assert log.first(ev.DEMAND_NOT_SATISFIED, cycle=0) is not None
