@@ -104,12 +104,12 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
     price, expiry = m.share_price(start), m.warrant_expiry_day
     needs, done = {}, {}        # usable days each seller needs, and the day it is done
     held_back = False           # warrant shares out of the money: not all can be sold
+    strike = terms.warrant_exercise_price_usd
     for inv, shares in sellers:
         need = needs[inv.name] = pol.sell_days(inv.stream, inv.name, cycle)
         done[inv.name] = sell_out_day(start, need, periods)
-        if not held_back:
-            held_back = securities.warrant_sale(shares, price, start, expiry,
-                                                terms).unsold_out_of_money > 0
+        if not held_back and price <= strike and start <= expiry:   # out of the money
+            held_back = securities.warrant_shares(shares, terms) > 0
     # Nothing covered (sellers cut to 0): all is sold on the effective day.
     all_sold = None if held_back else (max(done.values()) if done else start)
     end = procedures.effectiveness_end_day(start, all_sold if all_sold is not None

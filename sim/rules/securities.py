@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date
 
 from sim import dates
@@ -53,8 +53,7 @@ def warrant_expiry_day(issue_day: int, terms: Terms, closing: date) -> int:
     return dates.day_after_years(issue_day, terms.warrant_term_years, closing)
 
 
-@dataclass(frozen=True)
-class WarrantSale:
+class WarrantSale(NamedTuple):
     """What an Investor offering ``shares`` Registrable Shares actually sells.
 
     Attributes:
