@@ -228,6 +228,12 @@ class _Deadlines:
             o.pop(f"Company Notice due (demand {c + 1})", None)
             o[f"joinder window closes (demand {c + 1})"] = (
                 demand_rules.joinder_last_day(e.day, e.day, t), "§1(a)")
+        elif e.kind == ev.COMPANY_NOTICE_RECEIVED and f"joinder window closes (demand {c + 1})" in o:
+            # §8(a): a notice given only on arrival opens this Investor's window later.
+            key = f"joinder window closes (demand {c + 1})"
+            last = demand_rules.joinder_last_day(d["given_day"], e.day, t)
+            if last > o[key][0]:
+                o[key] = (last, "§1(a)")
         elif e.kind == ev.FILING_WINDOW_SET:
             o[f"filing floor (demand {c + 1})"] = (d["floor"], "§1(a)")
         elif e.kind == ev.JOINDER_WINDOW_CLOSED:

@@ -288,3 +288,24 @@ def test_8a_nobody_acts_on_a_notice_before_it_arrives(terms, scenario, reading, 
     disagree = {"request_dropped", "late_request_included", "piggyback_request_dropped",
                 "late_piggyback_included", "cooldown_without_basis"}
     assert not [f for f in audit(log, t) if f.kind in disagree]
+
+
+def test_8a_timeline_shows_each_joinder_window_from_the_day_its_notice_is_given(terms,
+                                                                               scenario):
+    """A Company Notice by fax is given only when it arrives (§8(a), `by_method`), so the
+    window to ask to be included (§1(a): "within twenty (20) days after the date on which
+    the Company Notice is given") closes 20 days after the last arrival, and the
+    timeline's open deadline says so, not 20 days after sending."""
+    from sim.timeline import render
+
+    world = dataclasses.replace(scenario, company=dataclasses.replace(
+        scenario.company, notice_method="fax"))
+    t, log = play(terms, world, {"latency": {"default": 6}})
+    given = log.first(ev.COMPANY_NOTICE_GIVEN).day
+    arrived = max(e.day for e in log if e.kind == ev.COMPANY_NOTICE_RECEIVED)
+    closed = log.first(ev.JOINDER_WINDOW_CLOSED).day
+    assert closed == arrived + 20 > given + 20
+    text = render(log, t, audit(log, t))
+    assert f"day {closed:>4}" in text and "joinder window closes (demand 1)" in text
+    lines = [ln for ln in text.splitlines() if "joinder window closes (demand 1)" in ln]
+    assert lines[-1].strip().startswith(f"day {closed:>4}")
