@@ -42,7 +42,8 @@ requests_dropped                   timely requests to be included left out (§1(
 late_requests_included             late requests included anyway (§1(a)), count
 delay_used                         the §1(d) delay was invoked
 delay_days                         days from invoking to the end of the delay
-cooldown_days                      days filing waited for a §1(c) cooldown
+cooldown_days                      days the filing (under cooldown_effect = effective: its
+                                   effectiveness) waited for a §1(c) cooldown
 reviewed                           the Commission reviewed the first statement
 comment_letters                    comment letters on the first statement
 demands_used                       demand registrations used up (§1(c))
