@@ -156,6 +156,12 @@ class DealModel(mesa.Model):
             DAYS_PER_MONTH / 365)
         self._monthly_vol = scenario.market.annual_volatility * math.sqrt(DAYS_PER_MONTH / 365)
         self.calendar = Calendar()      # one SimPy environment, rewound for every deal
+        # Mesa 3.3 numbers agents in a class-level dict keyed by the model, which keeps
+        # every model alive (about 0.4 MB each: a volume check builds thousands). All our
+        # agents exist by now, so let go of this model's counter (Mesa >= 3.4 has none).
+        ids = getattr(mesa.Agent, "_ids", None)
+        if ids is not None:
+            ids.pop(self, None)
         # Day 0 is the closing (a scenario date); the Warrants are issued with the Units
         # at the closing and expire by the calendar (recitals, §7).
         self.closing_iso = scenario.closing_date.isoformat()

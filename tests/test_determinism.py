@@ -107,3 +107,22 @@ def test_a_custom_policy_plugs_in(terms, scenario):
 
     log = run_deal(terms, scenario, 3, 0, policy=SameDayNotice)
     assert _first(log, ev.COMPANY_NOTICE_GIVEN).day == _first(log, ev.DEMAND_RECEIVED).day
+
+
+def test_a_model_no_longer_used_is_freed(terms, scenario):
+    """Models built one after another (a volume check builds one per random case) are
+    garbage-collected: nothing outside keeps them alive (Mesa 3.3's class-level agent
+    counter did, and a million-deal check ran out of memory)."""
+    import gc
+    import weakref
+
+    from sim.model import DealModel
+
+    refs = []
+    for k in range(5):
+        m = DealModel(terms, scenario, k)
+        m.run(0)
+        refs.append(weakref.ref(m))
+    del m
+    gc.collect()
+    assert [r for r in refs if r() is not None] == []
