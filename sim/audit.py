@@ -328,7 +328,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     ended = first.get(ev.EFFECTIVENESS_ENDED)
     # §2(e) counts a calendar year from day 0's date; a log without it cannot be checked.
     if ended is not None and closing is not None:
-        due = procedures.effectiveness_end_day(eff.day, _all_sold_day(filed, ended), terms,
+        due = procedures.effectiveness_end_day(eff.day, _all_sold_day(filed, ended, eff, adjust), terms,
                                                closing)
         if ended.day < due:
             out.append(Finding(ended.day, "breach", "effectiveness_ended_early", "§2(e)",
@@ -474,15 +474,21 @@ def _audit_satisfaction(evs: list[ev.Event], first: dict[str, ev.Event],
     return satisfied
 
 
-def _all_sold_day(filed: ev.Event, ended: ev.Event) -> int | None:
+def _all_sold_day(filed: ev.Event, ended: ev.Event, eff: ev.Event,
+                  adjust=None) -> int | None:
     """§2(e): the day the Selling Investors had sold "all ... Registrable Shares covered
     by the Registration Statement", or None if some were unsold when the period ended.
 
     Only sellers the statement registers shares for count: one cut to 0 shares by an
     underwriter or the capital shortfall has nothing to sell, and a statement that
-    registers no shares at all has sold them all on its effective day.
+    registers no shares at all has sold them all on its effective day. A split or stock
+    dividend between filing and effectiveness adjusts the shares covered (§7: a
+    one-share registration halved by a reverse split covers nothing).
     """
-    covered = sum(1 for _, n in filed.details["registered"] if n > 0)
+    registered = filed.details["registered"]
+    if adjust is not None:
+        registered = [(inv, adjust(filed, n, eff)) for inv, n in registered]
+    covered = sum(1 for _, n in registered if n > 0)
     sold_out = [day for _, day in ended.details["sold_out"]]
     if not covered:
         return ended.details["effective_day"]

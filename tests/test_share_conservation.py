@@ -315,3 +315,26 @@ def test_property_a_demand_is_used_only_when_satisfied(terms, seed, deal, underw
         assert filed.details["underwritten"] == sent.details["underwritten"]
     assert not [f for f in audit(log, t) if f.kind in ("demand_counted_unsatisfied",
                                                        "method_not_as_requested")]
+
+
+def test_2e_a_one_share_registration_halved_by_a_reverse_split_covers_nothing(terms,
+                                                                              scenario):
+    """Found at volume (1 in 125,000 compliant deals): inv05 asks to register 1 share; a
+    one-for-two reverse split between filing and effectiveness leaves it 0 shares (§7,
+    rounded down), so the statement covers inv01's and inv02's shares only and the
+    period ends when they are sold (§2(e)); the audit reads the split the same way."""
+    data = {"demand": {"day": 10, "by": ["inv01", "inv02", "inv05"],
+                       "shares": {"inv05": 1}},
+            "offerings": [], "company": {"reserved_other_shares": 0},
+            "investors": {"all": {"join": False, "sell_days": 30}},
+            "review": {"reviewed": True, "comment_letters": 1, "first_comment_days": 30,
+                       "response_days": [10], "clearance_days": 5},
+            "events": {"market_returns": [2.0], "suspensions": []}}
+    probe = run_deal(terms, scenario, 0, 0, script=script(data))
+    filed = probe.first(ev.STATEMENT_FILED).day
+    world = scenario_from_dict({"share_adjustments": [{"day": filed + 10, "ratio": 0.5}]})
+    log = run_deal(terms, world, 0, 0, script=script(data))
+    assert dict(log.first(ev.STATEMENT_FILED).details["registered"])["inv05"] == 1
+    end = log.first(ev.EFFECTIVENESS_ENDED)
+    assert end.details["reason"] == "all_sold"
+    assert not [f for f in audit(log, terms) if f.kind == "effectiveness_ended_early"]
