@@ -25,3 +25,21 @@ def no_model(monkeypatch):
         raise AssertionError("saved results must be read, not re-run: a model was built")
 
     monkeypatch.setattr(sim.model.DealModel, "__init__", refuse)
+
+
+#: The demand path most fact patterns start from (a what-if script table): inv01, inv02
+#: and inv05 demand on day 10; the Company gives its notice 3 days after receipt and has
+#: drafted 20 days after; every notice takes 2 days; every other Investor asks to be
+#: included 2 days after the notice arrives, answers §6 in 3 days, sells in 100 usable
+#: days and piggy-backs on nothing; no review (effective 7 + 3 days after filing); no
+#: Company offerings, suspensions or price moves. Files merge their own keys over it.
+DEMAND_PATH = {
+    "demand": {"day": 10, "by": ["inv01", "inv02", "inv05"]},
+    "company": {"notice_delay_days": 3, "prep_days": 20},
+    "latency": {"default": 2},
+    "investors": {"all": {"join": True, "join_response_days": 2, "info_response_days": 3,
+                          "sell_days": 100, "withdraw_on_mai": True, "piggyback": False}},
+    "review": {"reviewed": False, "no_review_days": 7, "clearance_days": 3},
+    "offerings": [],
+    "events": {"suspensions": [], "market_returns": []},
+}

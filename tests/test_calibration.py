@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from agents.policies import COMPANY_SLOTS, COMPANY_WIDTH
 from experiments.calibration import FACTS, calibrate, report_text
+from conftest import DEMAND_PATH
 from sim import events as ev
 from sim.audit import audit
 from sim.cli import main
@@ -65,16 +66,7 @@ def test_report_flags_an_implausible_statement(checked):
 
 
 # --- §1(c): the cooldown is the Company's right, and it may not use it -------------------
-BASE = {
-    "demand": {"day": 10, "by": ["inv01", "inv02", "inv05"]},
-    "company": {"notice_delay_days": 3, "prep_days": 20},
-    "latency": {"default": 2},
-    "investors": {"all": {"join": True, "join_response_days": 2, "info_response_days": 3,
-                          "sell_days": 100, "withdraw_on_mai": True, "piggyback": False}},
-    "review": {"reviewed": False, "no_review_days": 7, "clearance_days": 3},
-    "offerings": [],
-    "events": {"suspensions": [], "market_returns": []},
-}
+BASE = DEMAND_PATH
 
 
 def _play(terms, scenario, invoke):

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import DEMAND_PATH
 from sim import events as ev
 from sim.audit import audit
 from sim.config import build, deep_merge
@@ -23,17 +24,8 @@ from sim.rules.notices import MAIL_METHODS, given_day
 from sim.scenario import scenario_from_dict
 from sim.script import Script
 
-BASE = {
-    "demand": {"day": 10, "by": ["inv01", "inv02", "inv05"]},
-    "company": {"notice_delay_days": 3, "prep_days": 20, "invoke_delay": False,
-                "invoke_cooldown": True},
-    "latency": {"default": 2},
-    "investors": {"all": {"join": True, "join_response_days": 2, "info_response_days": 3,
-                          "sell_days": 100, "withdraw_on_mai": True, "piggyback": False}},
-    "review": {"reviewed": False, "no_review_days": 7, "clearance_days": 3},
-    "offerings": [],
-    "events": {"suspensions": [], "market_returns": []},
-}
+BASE = deep_merge(DEMAND_PATH, {"company": {"invoke_delay": False,
+                                          "invoke_cooldown": True}})
 METHODS = ("registered_mail", "certified_mail", "personal", "fax", "regular_mail")
 READINGS = ("by_method", "on_receipt", "on_dispatch")
 

@@ -14,6 +14,7 @@ import dataclasses
 
 import pytest
 
+from conftest import DEMAND_PATH
 from sim import events as ev
 from sim.audit import audit
 from sim.config import build, deep_merge
@@ -21,16 +22,7 @@ from sim.model import run_deal
 from sim.outcomes import outcomes
 from sim.script import Script
 
-BASE = {
-    "demand": {"day": 10, "by": ["inv01", "inv02", "inv05"]},
-    "company": {"notice_delay_days": 3, "prep_days": 20, "invoke_cooldown": True},
-    "latency": {"default": 2},
-    "investors": {"all": {"join": True, "join_response_days": 2, "info_response_days": 3,
-                          "sell_days": 100, "withdraw_on_mai": True, "piggyback": False}},
-    "review": {"reviewed": False, "no_review_days": 7, "clearance_days": 3},
-    "offerings": [],
-    "events": {"suspensions": [], "market_returns": []},
-}
+BASE = deep_merge(DEMAND_PATH, {"company": {"invoke_cooldown": True}})
 
 
 #: Monthly log returns taking the price from $0.10 to about $0.45 from day 30 on: above

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import DEMAND_PATH
 from sim import events as ev
 from sim.audit import audit
 from sim.cli import main
@@ -30,16 +31,7 @@ from sim.outcomes import outcomes
 from sim.rules.limits import withdrawal_uses_demand
 from sim.script import Script, load_script
 
-BASE = {
-    "demand": {"day": 10, "by": ["inv01", "inv02", "inv05"]},
-    "company": {"notice_delay_days": 3, "prep_days": 20},
-    "latency": {"default": 2},
-    "investors": {"all": {"join": True, "join_response_days": 2, "info_response_days": 3,
-                          "sell_days": 100, "withdraw_on_mai": True, "piggyback": False}},
-    "review": {"reviewed": False, "no_review_days": 7, "clearance_days": 3},
-    "offerings": [],
-    "events": {"suspensions": [], "market_returns": []},
-}
+BASE = DEMAND_PATH
 ALL_SHARES = 3_563_593 * 6
 
 
