@@ -7,20 +7,20 @@ from typing import TYPE_CHECKING, Generator
 import mesa
 
 from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH
-from sim import costs
-from sim import events as ev
-from sim.calendar import Order
-from sim.holdings import CAPITAL_SHORT
-from sim import effectiveness
-from sim.review import review
-from sim.rules import delay as delay_rules
-from sim.rules import demand as demand_rules
-from sim.rules import cutback, information, limits, notices
+from agents import costs
+from sim.engine import events as ev
+from sim.engine.calendar import Order
+from sim.engine.holdings import CAPITAL_SHORT
+from agents import effectiveness
+from agents.commission import review
+from sim.law.rules import delay as delay_rules
+from sim.law.rules import demand as demand_rules
+from sim.law.rules import cutback, information, limits, notices
 
 if TYPE_CHECKING:
     from agents.investor import Investor
-    from sim.model import DealModel
-    from sim.registration import DemandRegistration
+    from sim.deal.model import DealModel
+    from sim.engine.registration import DemandRegistration
 
 _CN_LATENCY = INVESTOR_SLOTS["cn_latency"]   # the recipient's slot for the Company Notice
 

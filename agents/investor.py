@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING, Sequence
 import mesa
 
 from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH, PIGGYBACK_SLOTS, PIGGYBACK_WIDTH
-from sim import events as ev
-from sim.calendar import Order
-from sim.holdings import CAPITAL_SHORT
-from sim.offering import on_piggyback_request
-from sim.rules import demand as demand_rules
-from sim.rules import information, notices, securities
-from sim.scenario import InvestorSpec
+from sim.engine import events as ev
+from sim.engine.calendar import Order
+from sim.engine.holdings import CAPITAL_SHORT
+from agents.offerings import on_piggyback_request
+from sim.law.rules import demand as demand_rules
+from sim.law.rules import information, notices, securities
+from sim.world.scenario import InvestorSpec
 
 if TYPE_CHECKING:
-    from sim.model import DealModel
-    from sim.offering import OfferingPlan
-    from sim.registration import DemandRegistration
+    from sim.deal.model import DealModel
+    from agents.offerings import OfferingPlan
+    from sim.engine.registration import DemandRegistration
 
 # Slots of the hottest draws, resolved once (``slot()`` gives the same numbers).
 _JOIN_LATENCY, _INFO_REQ_LATENCY, _INFO_LATENCY = (

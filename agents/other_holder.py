@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 import mesa
 
 from agents.policies import OTHER_HOLDER_OFFERING, OTHER_HOLDER_SLOTS, OTHER_HOLDER_WIDTH
-from sim import events as ev
-from sim.calendar import Order
-from sim.rules import notices, other_holders
-from sim.scenario import OtherHolderSpec
+from sim.engine import events as ev
+from sim.engine.calendar import Order
+from sim.law.rules import notices, other_holders
+from sim.world.scenario import OtherHolderSpec
 
 if TYPE_CHECKING:
-    from sim.model import DealModel
-    from sim.registration import DemandRegistration
+    from sim.deal.model import DealModel
+    from sim.engine.registration import DemandRegistration
 
 
 class OtherHolder(mesa.Agent):

@@ -1,6 +1,6 @@
 """Decision policies: what the parties choose where the agreement leaves a choice.
 
-Rules (``sim.rules``) say what a party *may* or *must* do; a policy says what it
+Rules (``sim.law.rules``) say what a party *may* or *must* do; a policy says what it
 *chooses*. Every choice is drawn from the party's own named stream at a fixed slot (so
 variants share random futures), unless a what-if script fixes it. Two families ship:
 
@@ -13,11 +13,11 @@ variants share random futures), unless a what-if script fixes it. Two families s
 
 from __future__ import annotations
 
-from sim.offering import OFFERING_SLOTS, PER_OFFERING
-from sim.scenario import Scenario
-from sim.script import Script
-from sim.streams import Stream
-from sim.terms import Terms
+from agents.offerings import OFFERING_SLOTS, PER_OFFERING
+from sim.world.scenario import Scenario
+from sim.world.script import Script
+from sim.engine.streams import Stream
+from sim.law.terms import Terms
 
 # Slot layouts of the streams (per cycle; cycle c uses slot c * WIDTH + k, cycles past
 # the first continue in the stream's overflow generator).

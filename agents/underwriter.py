@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim import events as ev
-from sim.rules import cutback
+from sim.engine import events as ev
+from sim.law.rules import cutback
 
 if TYPE_CHECKING:
-    from sim.model import DealModel
-    from sim.offering import OfferingPlan
-    from sim.registration import DemandRegistration
+    from sim.deal.model import DealModel
+    from agents.offerings import OfferingPlan
+    from sim.engine.registration import DemandRegistration
 
 DEMAND_SLOT = 8     # stream slots 0-7: Company offerings; 8 + cycle: demand registrations
 

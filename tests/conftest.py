@@ -2,10 +2,10 @@
 
 import pytest
 
-import sim.model
+import sim.deal.model
 
-from sim.scenario import load_scenario
-from sim.terms import load_terms
+from sim.world.scenario import load_scenario
+from sim.law.terms import load_terms
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +24,7 @@ def no_model(monkeypatch):
     def refuse(*_a, **_k):
         raise AssertionError("saved results must be read, not re-run: a model was built")
 
-    monkeypatch.setattr(sim.model.DealModel, "__init__", refuse)
+    monkeypatch.setattr(sim.deal.model.DealModel, "__init__", refuse)
 
 
 #: The demand path most fact patterns start from (a what-if script table): inv01, inv02

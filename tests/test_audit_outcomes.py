@@ -17,15 +17,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from experiments import volume_check as vc
-from sim import audit as audit_module
-from sim import events as ev
-from sim.audit import FINDING_COLUMNS, audit
-from sim.config import build, deep_merge, read_toml
-from sim.distributions import Fixed
-from sim.model import run_deal
-from sim.outcomes import COLUMNS, outcomes
-from sim.script import Script
+from experiments.benchmarks import volume_check as vc
+from sim.read import audit as audit_module
+from sim.engine import events as ev
+from sim.read.audit import FINDING_COLUMNS, audit
+from sim.core.config import build, deep_merge, read_toml
+from sim.world.distributions import Fixed
+from sim.deal.model import run_deal
+from sim.read.outcomes import COLUMNS, outcomes
+from sim.world.script import Script
 
 BASE = {
     "demand": {"day": 10, "by": ["inv01", "inv02", "inv05"]},
@@ -52,7 +52,7 @@ def kinds(log, t):
 
 # --- One definition of each breach ---------------------------------------------------
 def test_every_finding_kind_the_audit_can_report_has_an_outcome_column():
-    """Every kind written in sim/audit.py is counted by an outcome column (a target
+    """Every kind written in sim/read/audit.py is counted by an outcome column (a target
     missed by the Company's fault by two: the miss and the breach), and every such
     column is typed (a flag or a count) in COLUMNS."""
     source = Path(audit_module.__file__).read_text("utf-8")

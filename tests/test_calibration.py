@@ -14,14 +14,14 @@ import pytest
 from click.testing import CliRunner
 
 from agents.policies import COMPANY_SLOTS, COMPANY_WIDTH
-from experiments.calibration import FACTS, calibrate, report_text
+from experiments.analysis.calibration import FACTS, calibrate, report_text
 from conftest import DEMAND_PATH
-from sim import events as ev
-from sim.audit import audit
-from sim.cli import main
-from sim.config import build, deep_merge
-from sim.model import run_deal
-from sim.script import Script
+from sim.engine import events as ev
+from sim.read.audit import audit
+from sim.cli.main import main
+from sim.core.config import build, deep_merge
+from sim.deal.model import run_deal
+from sim.world.script import Script
 
 MARGIN = 0.03           # each tail beyond a known figure holds >= 3% (plausible: 2.5%)
 

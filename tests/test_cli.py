@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sim.cli import main
-from sim.terms import clause_of, term_names
+from sim.cli.main import main
+from sim.law.terms import clause_of, term_names
 
 
 def invoke(*args: str):
@@ -310,7 +310,7 @@ def test_a_distribution_table_in_a_scenario_file_replaces_the_preset_one(tmp_pat
     """`certified_mail = { dist = "fixed", value = 5 }` replaces the preset lognormal
     (its median and sigma are not merged in); a table without `dist` changes one
     parameter and keeps the rest."""
-    from sim.scenario import load_scenario
+    from sim.world.scenario import load_scenario
 
     f = tmp_path / "s.toml"
     f.write_text('[notices]\ncertified_mail = { dist = "fixed", value = 5 }\n'
@@ -325,7 +325,7 @@ def test_a_distribution_table_in_a_scenario_file_replaces_the_preset_one(tmp_pat
 def test_timeline_imports_no_plotting_or_statistics():
     """`regsim timeline` (text, with dates) stays light: no plotting library and none of
     the experiments' modules (Mesa itself brings pandas and scipy)."""
-    code = ("import sys\nfrom click.testing import CliRunner\nfrom sim.cli import main\n"
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom sim.cli.main import main\n"
             "r = CliRunner().invoke(main, ['timeline', '--seed', '1'])\n"
             "assert r.exit_code == 0, r.output\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & "

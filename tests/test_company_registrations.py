@@ -12,13 +12,13 @@ import dataclasses
 
 import pytest
 
-from sim import events as ev
-from sim.audit import audit
-from sim.config import build, deep_merge
-from sim.model import run_deal
-from sim.outcomes import outcomes
-from sim.scenario import scenario_from_dict
-from sim.script import Script
+from sim.engine import events as ev
+from sim.read.audit import audit
+from sim.core.config import build, deep_merge
+from sim.deal.model import run_deal
+from sim.read.outcomes import outcomes
+from sim.world.scenario import scenario_from_dict
+from sim.world.script import Script
 
 OFFERING = {"type": "public", "plan_day": 0, "notice_day": 2, "file_day": 30,
             "effective_day": 60}
@@ -174,7 +174,7 @@ def test_5_claim_is_allocated_in_full(terms, scenario):
 
 def test_3c_cutback_per_investor_from_the_log(terms, scenario):
     """The per-Investor cutback table is read from the log: one row per Investor cut."""
-    from sim.outcomes import investor_cutbacks
+    from sim.read.outcomes import investor_cutbacks
 
     _, log = play(terms, scenario, offering(underwritten=True, company_shares=10_000_000,
                                             marketing_limit=14_000_000))

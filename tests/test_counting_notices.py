@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import DEMAND_PATH
-from sim import events as ev
-from sim.audit import audit
-from sim.config import build, deep_merge
-from sim.model import run_deal
-from sim.rules.notices import MAIL_METHODS, given_day
-from sim.scenario import scenario_from_dict
-from sim.script import Script
+from sim.engine import events as ev
+from sim.read.audit import audit
+from sim.core.config import build, deep_merge
+from sim.deal.model import run_deal
+from sim.law.rules.notices import MAIL_METHODS, given_day
+from sim.world.scenario import scenario_from_dict
+from sim.world.script import Script
 
 BASE = deep_merge(DEMAND_PATH, {"company": {"invoke_delay": False,
                                           "invoke_cooldown": True}})
@@ -288,7 +288,7 @@ def test_8a_timeline_shows_each_joinder_window_from_the_day_its_notice_is_given(
     window to ask to be included (§1(a): "within twenty (20) days after the date on which
     the Company Notice is given") closes 20 days after the last arrival, and the
     timeline's open deadline says so, not 20 days after sending."""
-    from sim.timeline import render
+    from sim.read.timeline import render
 
     world = dataclasses.replace(scenario, company=dataclasses.replace(
         scenario.company, notice_method="fax"))

@@ -15,12 +15,12 @@ import dataclasses
 import pytest
 
 from conftest import DEMAND_PATH
-from sim import events as ev
-from sim.audit import audit
-from sim.config import build, deep_merge
-from sim.model import run_deal
-from sim.outcomes import outcomes
-from sim.script import Script
+from sim.engine import events as ev
+from sim.read.audit import audit
+from sim.core.config import build, deep_merge
+from sim.deal.model import run_deal
+from sim.read.outcomes import outcomes
+from sim.world.script import Script
 
 BASE = deep_merge(DEMAND_PATH, {"company": {"invoke_cooldown": True}})
 

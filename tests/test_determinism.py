@@ -4,10 +4,10 @@ import dataclasses
 
 import numpy as np
 
-from sim import events as ev
-from sim.model import DealModel, run_deal, stream_specs
-from sim.runner import run_deals
-from sim.streams import RandomStreams
+from sim.engine import events as ev
+from sim.deal.model import DealModel, run_deal, stream_specs
+from sim.deal.batch import run_deals
+from sim.engine.streams import RandomStreams
 
 
 def test_same_seed_gives_byte_identical_json_log(terms, scenario):
@@ -116,7 +116,7 @@ def test_a_model_no_longer_used_is_freed(terms, scenario):
     import gc
     import weakref
 
-    from sim.model import DealModel
+    from sim.deal.model import DealModel
 
     refs = []
     for k in range(5):

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from sim import events as ev
-from sim.outcomes import COLUMN_NAMES
-import sim.outcomes
+from sim.engine import events as ev
+from sim.read.outcomes import COLUMN_NAMES
+import sim.read.outcomes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,7 +16,7 @@ def test_every_event_kind_is_documented():
 
 
 def test_every_outcome_column_is_documented():
-    doc = sim.outcomes.__doc__
+    doc = sim.read.outcomes.__doc__
     missing = [c for c in COLUMN_NAMES if c not in doc]
     assert not missing, f"undocumented columns: {missing}"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.model import run_deal
-from sim.script import load_script
+from sim.deal.model import run_deal
+from sim.world.script import load_script
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"

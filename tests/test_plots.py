@@ -24,15 +24,15 @@ from matplotlib.colors import to_hex
 from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.image import AxesImage
 
-from experiments.design_figures import effects_figure, heatmap_figure
-from experiments.exposure_figures import cutback_figure, money_figure
-from experiments.figures import (ecdf_figure, figures_for, forest_figure, plot_results,
+from experiments.figures.design import effects_figure, heatmap_figure
+from experiments.figures.exposure import cutback_figure, money_figure
+from experiments.figures.outcomes import (ecdf_figure, figures_for, forest_figure, plot_results,
                                  probability_figure)
-from experiments.gantt import chart_of, gantt_figure
-from experiments.saved import load_saved
-from sim.cli import main
-from sim.events import EventLog
-from sim.terms import load_terms
+from experiments.figures.gantt import chart_of, gantt_figure
+from experiments.analysis.saved import load_saved
+from sim.cli.main import main
+from sim.engine.events import EventLog
+from sim.law.terms import load_terms
 
 FIXTURES = Path(__file__).parent / "fixtures" / "results"
 GOLDEN = Path(__file__).parent / "golden"

@@ -5,12 +5,12 @@ import dataclasses
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sim import events as ev
-from sim.audit import audit
-from sim.model import run_deal
-from sim.outcomes import outcomes
-from sim.rules import delay as delay_rules
-from sim.rules import limits
+from sim.engine import events as ev
+from sim.read.audit import audit
+from sim.deal.model import run_deal
+from sim.read.outcomes import outcomes
+from sim.law.rules import delay as delay_rules
+from sim.law.rules import limits
 
 variants = st.fixed_dictionaries({
     "filing_deadline_days": st.integers(20, 90),

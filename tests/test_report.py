@@ -22,9 +22,9 @@ import matplotlib.image as mpimg
 import pytest
 from click.testing import CliRunner
 
-from experiments.report import report_html, terms_diff, write_report
-from experiments.saved import load_saved
-from sim.cli import main
+from experiments.report.html import report_html, terms_diff, write_report
+from experiments.analysis.saved import load_saved
+from sim.cli.main import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "results"
 VARIANTS = FIXTURES / "variants"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.rules import REGISTRY
+from sim.law.rules import REGISTRY
 
 TESTS_DIR = Path(__file__).resolve().parent
 RULES_MD = Path(__file__).resolve().parents[2] / "shared" / "RULES.md"
@@ -24,7 +24,7 @@ def _covers(rule_section: str, section: str) -> bool:
 
 
 def test_registry_is_not_empty():
-    """Importing sim.rules registers the rules (guards the tests below from passing idly)."""
+    """Importing sim.law.rules registers the rules (guards the tests below from passing idly)."""
     assert len(REGISTRY) >= 20
 
 

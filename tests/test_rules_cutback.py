@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.rules.cutback import Seller, allocate_cutback, demand_cutback_allocation
-from sim.terms import Terms
+from sim.law.rules.cutback import Seller, allocate_cutback, demand_cutback_allocation
+from sim.law.terms import Terms
 
 T = Terms()
 RULES = ("pro_rata_holdings", "pro_rata_requested", "investors_first", "floor_percent")

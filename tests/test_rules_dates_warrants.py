@@ -10,16 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import dates
-from sim import events as ev
-from sim.audit import audit
-from sim.config import ConfigError
-from sim.model import run_deal
-from sim.rules.procedures import effectiveness_end_day
-from sim.rules.securities import warrant_expiry_day, warrant_sale, warrant_shares
-from sim.scenario import scenario_from_dict
-from sim.script import Script
-from sim.terms import Terms, terms_from_dict
+from sim.core import dates
+from sim.engine import events as ev
+from sim.read.audit import audit
+from sim.core.config import ConfigError
+from sim.deal.model import run_deal
+from sim.law.rules.procedures import effectiveness_end_day
+from sim.law.rules.securities import warrant_expiry_day, warrant_sale, warrant_shares
+from sim.world.scenario import scenario_from_dict
+from sim.world.script import Script
+from sim.law.terms import Terms, terms_from_dict
 
 T = Terms()
 CLOSING = date(2003, 3, 30)           # the agreement's date, day 0 of the default scenario
@@ -229,7 +229,7 @@ def test_engine_sells_warrant_shares_only_in_the_money_before_expiry(seed, deal,
     """Invariant over random deals: the engine exercises only above the exercise price
     (never paying more than the shares fetch), leaves warrant shares unsold only at or
     below it or after expiry, and never sells more than a statement registered."""
-    from sim.scenario import load_scenario
+    from sim.world.scenario import load_scenario
 
     base = load_scenario()
     sc = dataclasses.replace(base, market=dataclasses.replace(base.market, price0=price0))
@@ -262,8 +262,8 @@ def test_5b_cap_is_the_net_proceeds_after_the_exercise_price(terms, scenario, mo
     the recitals: inv01 sells its 6,000,000 shares, 1,000,000 of them by exercising at
     $0.30: the proceeds that cap its indemnity (and weigh its §5(d) benefit) are
     6,000,000 x price - 1,000,000 x $0.30 - the 2% commission, not the gross."""
-    from sim import claims
-    from sim.model import DealModel
+    from agents import claims
+    from sim.deal.model import DealModel
 
     seen = {}
     monkeypatch.setattr(claims, "schedule_claim",

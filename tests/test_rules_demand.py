@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from sim.rules.demand import (
+from sim.law.rules.demand import (
     FilingWindow,
     capital_shortfall,
     company_notice_late,
@@ -20,7 +20,7 @@ from sim.rules.demand import (
     second_demand_allowed,
     target_miss_is_breach,
 )
-from sim.terms import Terms
+from sim.law.terms import Terms
 
 T = Terms()
 

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import events as ev
-from sim.config import build, deep_merge
-from sim.model import run_deal
-from sim.rules.expenses import (
+from sim.engine import events as ev
+from sim.core.config import build, deep_merge
+from sim.deal.model import run_deal
+from sim.law.rules.expenses import (
     COMPANY_ITEMS,
     SEC_FEE_PER_MILLION_FY2003,
     ExpenseFigures,
@@ -25,7 +25,7 @@ from sim.rules.expenses import (
     registration_expenses,
     selling_costs,
 )
-from sim.rules.indemnity import (
+from sim.law.rules.indemnity import (
     Claim,
     allocate_loss,
     company_indemnifies,
@@ -34,9 +34,9 @@ from sim.rules.indemnity import (
     relieve_late_notice,
     seller_indemnity,
 )
-from sim.scenario import scenario_from_dict
-from sim.script import Script
-from sim.terms import Terms
+from sim.world.scenario import scenario_from_dict
+from sim.world.script import Script
+from sim.law.terms import Terms
 
 # The contribution mechanic is what most §5 cases below exercise, so the base terms take
 # cap_excess="contribution"; the default reading (the Company keeps the excess over a

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.rules.delay import (
+from sim.law.rules.delay import (
     activity_supports_delay,
     delay_cap_day,
     delay_end_latest,
@@ -10,7 +10,7 @@ from sim.rules.delay import (
     excused_deadline,
     offering_supports_delay,
 )
-from sim.rules.limits import (
+from sim.law.rules.limits import (
     cooldown_end,
     cooldown_release_day,
     counts_for_cooldown,
@@ -19,8 +19,8 @@ from sim.rules.limits import (
     withdrawal_uses_demand,
     effective_statement_satisfies_demand,
 )
-from sim.rules.other_holders import demand_cutback_applies, other_holder_included
-from sim.terms import Terms
+from sim.law.rules.other_holders import demand_cutback_applies, other_holder_included
+from sim.law.terms import Terms
 
 T = Terms()
 

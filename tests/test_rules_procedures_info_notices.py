@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from sim.rules.information import filing_delay_fault, information_late
-from sim.rules.notices import given_day, received_day
-from sim.rules.piggyback import investors_may_include
-from sim.rules.procedures import effectiveness_end_day, may_offer
-from sim.rules.securities import capital_dependent_shares, registrable_shares
-from sim.terms import Terms
+from sim.law.rules.information import filing_delay_fault, information_late
+from sim.law.rules.notices import given_day, received_day
+from sim.law.rules.piggyback import investors_may_include
+from sim.law.rules.procedures import effectiveness_end_day, may_offer
+from sim.law.rules.securities import capital_dependent_shares, registrable_shares
+from sim.law.terms import Terms
 
 T = Terms()
 CLOSING = date(2003, 3, 30)     # day 0 of the default scenario
@@ -206,7 +206,7 @@ def test_3a_piggyback_window_runs_from_the_day_the_notice_is_given():
     """§3(a): a Piggy-back Request must be "received within twenty (20) days after the date
     on which the Registration Notice is given": notice given day 10 -> last day 30,
     whenever the Investor received it."""
-    from sim.rules.piggyback import piggyback_last_day
+    from sim.law.rules.piggyback import piggyback_last_day
 
     assert piggyback_last_day(10, Terms()) == 30
     assert piggyback_last_day(10, Terms(piggyback_window_days=30)) == 40
@@ -215,7 +215,7 @@ def test_3a_piggyback_window_runs_from_the_day_the_notice_is_given():
 def test_3a_registration_notice_must_come_before_filing():
     """§3(a): "prior to filing the registration statement": notice day 9, filing day 10 is
     in time; notice on the filing day or later is not."""
-    from sim.rules.piggyback import registration_notice_in_time
+    from sim.law.rules.piggyback import registration_notice_in_time
 
     assert registration_notice_in_time(9, 10)
     assert not registration_notice_in_time(10, 10)

@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import events as ev
-from sim.audit import audit
-from sim.config import build, deep_merge
-from sim.model import run_deal
-from sim.scenario import scenario_from_dict
-from sim.script import Script
+from sim.engine import events as ev
+from sim.read.audit import audit
+from sim.core.config import build, deep_merge
+from sim.deal.model import run_deal
+from sim.world.scenario import scenario_from_dict
+from sim.world.script import Script
 
 # The fact pattern of issue 10 (item 1): the README's what-if with every Investor
 # electing to piggy-back on the Company's offering.
@@ -174,7 +174,7 @@ def test_1c_audit_catches_a_demand_counted_as_satisfied_by_a_partial_statement(t
     """The audit recomputes §1(c) satisfaction from the log: a Company record that
     counts a cut-back statement as satisfying the demand is a breach."""
     import dataclasses
-    from sim.events import Event
+    from sim.engine.events import Event
 
     world = scenario_from_dict({"investor_behaviour": {"demand_underwritten_prob": 1.0},
                                 "underwriting": {"capacity_ratio": {"dist": "fixed",
@@ -220,7 +220,7 @@ def test_7_a_stock_split_scales_registrable_shares_not_units(terms, scenario):
 def test_7_a_stock_dividend_rounds_down_to_whole_shares_and_conserves():
     """A 5% stock dividend: every holding, commitment and sale scales and rounds down;
     committed shares never exceed held ones."""
-    from sim.holdings import Holdings
+    from sim.engine.holdings import Holdings
 
     h = Holdings({"a": 1_000_001, "b": 7})
     h.commit("a", "demand-0", 500_001)

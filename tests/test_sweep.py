@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.analysis import OUTCOMES, compare, paired_difference
-from experiments.spec import load_spec, spec_from_dict
-from experiments.sweep import (InProcess, executor_for, frames_by_variant, load_table, plan,
+from experiments.analysis.compare import OUTCOMES, compare, paired_difference
+from experiments.execution.spec import load_spec, spec_from_dict
+from experiments.execution.sweep import (InProcess, executor_for, frames_by_variant, load_table, plan,
                                sweep)
-from sim.config import ConfigError
-from sim.runner import run_deals
+from sim.core.config import ConfigError
+from sim.deal.batch import run_deals
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "experiments" / "specs"
@@ -143,7 +143,7 @@ def test_malformed_spec_exits_2_and_touches_no_shard(tmp_path):
     before = {p.name: p.read_bytes() for p in (out / "shards").iterdir()}
     manifest = (out / "manifest.json").read_bytes()
     bad = write_spec(tmp_path / "bad.toml", SMALL.replace("delay_uses = 0", "delay_uses = -1"))
-    proc = subprocess.run([sys.executable, "-m", "sim.cli", "sweep", str(bad), "--out",
+    proc = subprocess.run([sys.executable, "-m", "sim.cli.main", "sweep", str(bad), "--out",
                            str(out), "--workers", "0"], capture_output=True, text=True,
                           timeout=120, cwd=tmp_path)
     assert proc.returncode == 2
@@ -200,7 +200,7 @@ def test_same_table_in_process_one_and_two_workers_and_dask_local_cluster(tmp_pa
 
 
 def test_a_failing_replication_is_a_row_with_its_error(tmp_path, monkeypatch):
-    from sim.model import DealModel
+    from sim.deal.model import DealModel
 
     original = DealModel.run
 
@@ -253,7 +253,7 @@ delay_uses = 0
 def test_sigkill_mid_sweep_then_rerun_gives_the_uninterrupted_table(tmp_path):
     spec = write_spec(tmp_path / "k.toml", KILLABLE)
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "sim.cli", "sweep", str(spec), "--out", str(out),
+    cmd = [sys.executable, "-m", "sim.cli.main", "sweep", str(spec), "--out", str(out),
            "--workers", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True, cwd=tmp_path)
@@ -349,7 +349,7 @@ def test_paired_intervals_on_known_data():
 def test_sweep_and_compare_commands_print_paired_differences(tmp_path):
     from click.testing import CliRunner
 
-    from sim.cli import main
+    from sim.cli.main import main
 
     spec = write_spec(tmp_path / "s.toml", SMALL)
     out = tmp_path / "res"
@@ -370,7 +370,7 @@ def test_sweep_and_compare_commands_print_paired_differences(tmp_path):
 def test_until_ci_adds_replications_until_the_interval_is_narrow(tmp_path):
     from click.testing import CliRunner
 
-    from sim.cli import main
+    from sim.cli.main import main
 
     spec = write_spec(tmp_path / "s.toml", SMALL.replace(
         'outcomes = ["days_to_effective"', 'outcomes = ["filing_deadline_missed"'))
@@ -393,8 +393,8 @@ def _direct(variant: str) -> pd.DataFrame:
     """Deals 0-39 of seed 9 under the base terms or the 90-day cooldown, run directly."""
     import dataclasses
 
-    from sim.scenario import load_scenario
-    from sim.terms import load_terms
+    from sim.world.scenario import load_scenario
+    from sim.law.terms import load_terms
 
     terms = load_terms()
     if variant == "v":

@@ -21,15 +21,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import DEMAND_PATH
-from sim import events as ev
-from sim.audit import audit
-from sim.cli import main
-from sim.config import ConfigError, build, deep_merge
-from sim.distributions import Fixed
-from sim.model import run_deal
-from sim.outcomes import outcomes
-from sim.rules.limits import withdrawal_uses_demand
-from sim.script import Script, load_script
+from sim.engine import events as ev
+from sim.read.audit import audit
+from sim.cli.main import main
+from sim.core.config import ConfigError, build, deep_merge
+from sim.world.distributions import Fixed
+from sim.deal.model import run_deal
+from sim.read.outcomes import outcomes
+from sim.law.rules.limits import withdrawal_uses_demand
+from sim.world.script import Script, load_script
 
 BASE = DEMAND_PATH
 ALL_SHARES = 3_563_593 * 6

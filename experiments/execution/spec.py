@@ -1,0 +1,401 @@
+"""Experiment specs: what a sweep runs, validated on load like terms and scenarios.
+
+A spec is a TOML file::
+
+    name = "negotiated-variants"         # also the results folder: results/<name>/
+    description = "..."
+    seed = 2026                          # root seed: replication r is deal r of it
+    replications = 10000                 # per variant and design point
+    outcomes = ["days_to_effective", "filing_deadline_missed"]   # experiments.analysis.compare
+    task_size = 2500                     # replications per task (~1 s of work)
+
+    [base]                               # presets or TOML files (relative to the spec)
+    terms = "bestnet-2003"
+    scenario = "bestnet-2003"
+
+    [variants.deadline-60]               # term overrides; a variant named "base" is
+    filing_deadline_days = 60            # the base itself and always comes first
+    [variants.slow-review]
+    label = "slow SEC review"            # optional display name
+    scenario = { review = { review_prob = 0.9 } }   # optional scenario overrides
+
+    [design]                             # optional: a design over parameters
+    method = "lhs"                       # grid | lhs | sobol
+    points = 16                          # lhs / sobol (sobol: a power of two)
+    [design.parameters]
+    "scenario.review.review_prob" = { low = 0.2, high = 0.9 }    # lhs / sobol
+    "terms.cooldown_days" = { values = [90, 180] }               # grid
+
+Every (design point, variant) cell is validated at load: a bad key anywhere gives one
+:class:`sim.core.config.ConfigError` line naming the spec file and the key, before anything
+is run or written. Design samples come from :mod:`scipy.stats.qmc` (Latin hypercube,
+scrambled Sobol), seeded from the spec's root seed, so a design is reproducible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+from dataclasses import dataclass as plain_dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+from pydantic.dataclasses import dataclass
+from scipy.stats import qmc
+
+from experiments.analysis.compare import DEFAULT_OUTCOMES, OUTCOMES
+from sim.core.config import STRICT, ConfigError, as_dict, build, deep_merge, read_toml
+from sim.world.scenario import SCENARIO_PRESETS, Scenario, load_scenario, scenario_from_dict
+from sim.law.terms import PRESETS, Terms, load_terms, term_names
+
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"     # experiment and variant names
+Name = Annotated[str, Field(pattern=NAME_PATTERN, strict=True)]
+BASE = "base"
+MAX_VARIANTS = 100        # variant codes are stored in 8 bits
+MAX_POINTS = 10_000       # design points are stored in 16 bits (signed)
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class BaseInputs:
+    """The base terms and scenario: a preset name or a TOML file (relative to the spec)."""
+
+    terms: str = "bestnet-2003"
+    scenario: str = "bestnet-2003"
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Parameter:
+    """One swept parameter: ``values`` (grid) or a ``low``-``high`` range (lhs, sobol)."""
+
+    values: tuple[Any, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Parameter":
+        if (self.values is None) == (self.low is None or self.high is None):
+            raise ValueError("give either values = [...] or low = ... and high = ...")
+        if self.values is not None and not self.values:
+            raise ValueError("values: at least one value is required")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low must be below high (got {self.low} and {self.high})")
+        return self
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Design:
+    """A design over term and scenario parameters (dotted paths ``terms.X``,
+    ``scenario.a.b``)."""
+
+    method: Literal["grid", "lhs", "sobol"] = "grid"
+    points: Annotated[int, Field(ge=1, le=MAX_POINTS, strict=True)] | None = None
+    parameters: dict[str, Parameter]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Design":
+        if not self.parameters:
+            raise ValueError("parameters: at least one parameter is required")
+        for path, p in self.parameters.items():
+            if not (path.startswith("terms.") or path.startswith("scenario.")):
+                raise ValueError(f"parameters: {path!r} must start with 'terms.' or "
+                                 "'scenario.'")
+            if self.method == "grid" and p.values is None:
+                raise ValueError(f"parameters: {path!r} needs values = [...] for a grid")
+            if self.method != "grid" and p.values is not None:
+                raise ValueError(f"parameters: {path!r} needs low and high for {self.method}")
+        if self.method != "grid":
+            if self.points is None:
+                raise ValueError(f"points: required for method {self.method!r}")
+            if self.method == "sobol" and self.points & (self.points - 1):
+                raise ValueError(f"points: a Sobol design needs a power of two "
+                                 f"(got {self.points})")
+        elif self.points is not None:
+            raise ValueError("points: a grid has one point per combination of values; "
+                             "remove points")
+        return self
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class SpecFile:
+    """The validated top level of a spec file (variants are checked cell by cell)."""
+
+    name: Name
+    description: str = ""
+    seed: Annotated[int, Field(ge=0, strict=True)]
+    replications: Annotated[int, Field(ge=1, le=100_000_000, strict=True)]
+    outcomes: tuple[str, ...] = DEFAULT_OUTCOMES
+    task_size: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] = 2500
+    policy: Literal["scenario", "compliant"] = "scenario"
+    base: BaseInputs = BaseInputs()
+    variants: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    design: Design | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "SpecFile":
+        unknown = [o for o in self.outcomes if o not in OUTCOMES]
+        if unknown:
+            raise ValueError(f"outcomes: unknown outcome {unknown[0]!r}; allowed: "
+                             + ", ".join(OUTCOMES))
+        if not self.outcomes:
+            raise ValueError("outcomes: at least one outcome is required")
+        if len(self.variants) + 1 > MAX_VARIANTS:
+            raise ValueError(f"variants: at most {MAX_VARIANTS - 1} variants")
+        for name in self.variants:
+            if not _valid_name(name):
+                raise ValueError(f"variants: {name!r} is not a valid variant name (lower-case "
+                                 "letters, digits, '-' and '_', at most 40)")
+        return self
+
+
+def _valid_name(name: str) -> bool:
+    return re.fullmatch(NAME_PATTERN, name) is not None
+
+
+@plain_dataclass(frozen=True)
+class Variant:
+    """A named variant: term overrides and scenario overrides over the base."""
+
+    name: str
+    label: str
+    terms: dict[str, Any]
+    scenario: dict[str, Any]
+
+
+@plain_dataclass(frozen=True)
+class Cell:
+    """What one (design point, variant) pair runs: its terms and scenario."""
+
+    point: int
+    variant: str
+    terms: Terms
+    scenario: Scenario
+
+    def key(self) -> str:
+        """A digest of everything the cell's rows depend on besides seed and deal."""
+        blob = json.dumps([as_dict(self.terms), as_dict(self.scenario)], sort_keys=True,
+                          default=str)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+@plain_dataclass(frozen=True)
+class Experiment:
+    """A loaded spec: every cell resolved and validated.
+
+    Attributes:
+        source: The spec file (for messages).
+        name, description, seed, replications, task_size, policy, outcomes: As in the
+            spec file.
+        variants: The base first, then the spec's variants in file order.
+        parameters: The design's parameter paths (empty without a design).
+        points: One dict of parameter values per design point (one empty dict without a
+            design).
+        cells: Every (point, variant) cell, point-major.
+        raw: The spec file's table, for the manifest.
+    """
+
+    source: str
+    name: str
+    description: str
+    seed: int
+    replications: int
+    task_size: int
+    policy: str
+    outcomes: tuple[str, ...]
+    variants: tuple[Variant, ...]
+    parameters: tuple[str, ...]
+    design_method: str | None
+    points: tuple[dict[str, Any], ...]
+    cells: tuple[Cell, ...]
+    raw: dict[str, Any]
+
+    @property
+    def variant_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variants)
+
+    def cell(self, point: int, variant: str) -> Cell:
+        return self.cells[point * len(self.variants) + self.variant_names.index(variant)]
+
+    def fingerprint(self) -> str:
+        """A digest of what the rows depend on: cells, seed, policy, task size, engine.
+
+        The number of replications is left out, so a sweep can be extended (``--until-ci``
+        or a larger ``replications``) and keep its finished shards.
+        """
+        from importlib import metadata
+
+        blob = json.dumps({
+            "cells": [[c.point, c.variant, c.key()] for c in self.cells],
+            "seed": self.seed, "policy": self.policy, "task_size": self.task_size,
+            "regsim": metadata.version("regsim"),
+        }, sort_keys=True)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+    def with_replications(self, replications: int) -> "Experiment":
+        """The same experiment with another number of replications."""
+        from dataclasses import replace
+
+        return replace(self, replications=replications)
+
+
+def _resolve_input(value: str, spec_dir: Path, presets) -> str:
+    if value in presets:
+        return value
+    p = Path(value)
+    return str(p if p.is_absolute() else spec_dir / p)
+
+
+def _split_variant(source: str, name: str, table: Any) -> Variant:
+    if not isinstance(table, dict):
+        raise ConfigError(source, f"variants.{name}", "must be a table of term overrides")
+    table = dict(table)
+    label = table.pop("label", name)
+    scenario = table.pop("scenario", {})
+    if not isinstance(label, str):
+        raise ConfigError(source, f"variants.{name}.label", "must be a string")
+    if not isinstance(scenario, dict):
+        raise ConfigError(source, f"variants.{name}.scenario",
+                          "must be a table of scenario overrides")
+    unknown = [k for k in table if k not in term_names()]
+    if unknown:
+        raise ConfigError(source, f"variants.{name}.{unknown[0]}",
+                          "unknown term; allowed: label, scenario, or a term: "
+                          + ", ".join(term_names()))
+    return Variant(name, label, table, scenario)
+
+
+def _nested(path: list[str], value: Any) -> dict[str, Any]:
+    out: Any = value
+    for part in reversed(path):
+        out = {part: out}
+    return out
+
+
+def _lookup(table: dict[str, Any], path: list[str]) -> Any:
+    cur: Any = table
+    for part in path:
+        if not isinstance(cur, dict) or part not in cur:
+            return None
+        cur = cur[part]
+    return cur
+
+
+def _design_points(source: str, design: Design | None, seed: int, base_terms: dict,
+                   base_scenario: dict) -> tuple[tuple[str, ...], tuple[dict[str, Any], ...]]:
+    """The design's points: one dict of parameter values each."""
+    if design is None:
+        return (), ({},)
+    paths = tuple(design.parameters)
+    for path in paths:
+        section, _, rest = path.partition(".")
+        table = base_terms if section == "terms" else base_scenario
+        if _lookup(table, rest.split(".")) is None:
+            raise ConfigError(source, f'design.parameters."{path}"',
+                              f"no such {section} parameter")
+    if design.method == "grid":
+        grid = itertools.product(*(design.parameters[p].values for p in paths))
+        points = tuple(dict(zip(paths, combo)) for combo in grid)
+    else:
+        d = len(paths)
+        rng = np.random.default_rng(seed)
+        sampler = (qmc.LatinHypercube(d=d, rng=rng) if design.method == "lhs"
+                   else qmc.Sobol(d=d, scramble=True, rng=rng))
+        unit = sampler.random(design.points)
+        lows = [design.parameters[p].low for p in paths]
+        highs = [design.parameters[p].high for p in paths]
+        scaled = qmc.scale(unit, lows, highs)
+        points = []
+        for row in scaled:
+            point = {}
+            for path, x in zip(paths, row):
+                section, _, rest = path.partition(".")
+                table = base_terms if section == "terms" else base_scenario
+                current = _lookup(table, rest.split("."))
+                # Integer parameters (days, counts) take whole values.
+                point[path] = (int(round(float(x))) if isinstance(current, int)
+                               and not isinstance(current, bool) else float(x))
+            points.append(point)
+        points = tuple(points)
+    if len(points) > MAX_POINTS:
+        raise ConfigError(source, "design", f"{len(points)} points; at most {MAX_POINTS}")
+    return paths, points
+
+
+def _cell(source: str, point_index: int, point: dict[str, Any], variant: Variant,
+          base_terms: dict, base_scenario: dict) -> Cell:
+    terms = {**base_terms, **variant.terms}
+    scenario = deep_merge(base_scenario, variant.scenario)
+    for path, value in point.items():
+        section, _, rest = path.partition(".")
+        if section == "terms":
+            terms[rest] = value
+        else:
+            scenario = deep_merge(scenario, _nested(rest.split("."), value))
+    where = f"variants.{variant.name}" if variant.name != BASE else "base"
+    try:
+        t = build(Terms, terms, source, prefix=where)
+        s = scenario_from_dict(scenario, source)
+    except ConfigError as exc:
+        if point:
+            at = ", ".join(f"{k} = {v!r}" for k, v in point.items())
+            raise ConfigError(source, exc.key, f"{exc.problem} (design point {at})") from None
+        raise ConfigError(source, exc.key if exc.key.startswith(where)
+                          else f"{where}.scenario.{exc.key}", exc.problem) from None
+    return Cell(point_index, variant.name, t, s)
+
+
+def spec_from_dict(table: dict[str, Any], source: str, spec_dir: Path = Path(".")) -> Experiment:
+    """Validate a spec table into an :class:`Experiment` (every cell built)."""
+    top = build(SpecFile, table, source)
+    variants = [Variant(BASE, "as written" if top.base.terms == "bestnet-2003" else BASE, {},
+                        {})]
+    for name, vt in top.variants.items():
+        v = _split_variant(source, name, vt)
+        if name == BASE:
+            variants[0] = Variant(BASE, v.label if "label" in vt else variants[0].label,
+                                  v.terms, v.scenario)
+        else:
+            variants.append(v)
+    try:
+        base_terms = as_dict(load_terms(_resolve_input(top.base.terms, spec_dir, PRESETS)))
+        base_scenario = as_dict(load_scenario(
+            _resolve_input(top.base.scenario, spec_dir, SCENARIO_PRESETS)))
+    except ConfigError as exc:
+        raise ConfigError(exc.source, exc.key, f"{exc.problem} (the base of {source})") from None
+    paths, points = _design_points(source, top.design, top.seed, base_terms, base_scenario)
+    cells = tuple(_cell(source, i, pt, v, base_terms, base_scenario)
+                  for i, pt in enumerate(points) for v in variants)
+    return Experiment(source=source, name=top.name, description=top.description,
+                      seed=top.seed, replications=top.replications, task_size=top.task_size,
+                      policy=top.policy, outcomes=top.outcomes, variants=tuple(variants),
+                      parameters=paths, design_method=top.design.method if top.design else None,
+                      points=points, cells=cells, raw=table)
+
+
+def load_spec(path: str | Path) -> Experiment:
+    """Load and validate a spec file (see the module docstring)."""
+    p = Path(path)
+    return spec_from_dict(read_toml(p), str(p), p.parent)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")[:18] or "terms"
+
+
+def two_terms_spec(a: str, b: str, runs: int, seed: int) -> Experiment:
+    """The spec of ``regsim compare A.toml B.toml``: base = A, one variant = B (the
+    terms where B differs from A)."""
+    ta, tb = load_terms(a), load_terms(b)
+    changed = {name: getattr(tb, name) for name in term_names()
+               if getattr(ta, name) != getattr(tb, name)}
+    variant = _slug(Path(b).stem)
+    if variant == BASE:
+        variant = "b"
+    table = {"name": f"compare-{_slug(Path(a).stem)}-vs-{variant}"[:40],
+             "description": f"{a} (base) against {b}", "seed": seed, "replications": runs,
+             "base": {"terms": a if a in PRESETS else str(Path(a).resolve())},
+             "variants": {variant: {"label": Path(b).stem, **changed}}}
+    return spec_from_dict(table, f"{a} vs {b}")

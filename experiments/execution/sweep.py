@@ -1,0 +1,363 @@
+"""Sweeps: many deals over variants and design points, on any executor, resumable.
+
+A sweep splits every (design point, variant) cell into *tasks* of ``task_size``
+replications (about a second of work each). A task carries its cell's terms and
+scenario, the root seed and the deal indices -- seed material, never a live generator
+-- and returns its rows as an Arrow table; the parent writes it as one Parquet shard,
+atomically (write to a temporary name, then rename).
+
+Execution is written against :class:`concurrent.futures.Executor`:
+
+* a local process pool on all cores (the default; ``workers=1`` is one process);
+* Dask distributed (``client.get_executor()``): an existing scheduler's address, or
+  ``"local"`` for a :class:`distributed.LocalCluster` -- the way to a cluster
+  (dask-jobqueue, Kubernetes) without new code;
+* :class:`InProcess`, which runs each task when it is submitted (tests, debugging).
+
+Replication *r* of every cell is deal *r* of the root seed: every variant and design
+point meets the same random futures (common random numbers), and a row depends only on
+(cell, seed, r). Hence the table, sorted by (point, variant, replication), is identical
+for any executor, worker count, task order, or interruption.
+
+Resuming: ``results/<experiment>/manifest.json`` records the experiment's fingerprint
+(:meth:`experiments.execution.spec.Experiment.fingerprint`). Rerunning keeps every finished shard
+and runs only the missing ones; a spec whose cells, seed or task size changed refuses to
+mix with the old shards. A failing replication is a row whose ``error`` says why.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import sys
+import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from experiments.execution.spec import Experiment
+from sim.core.config import ConfigError, as_dict
+from sim.deal.model import DealModel
+from sim.deal.batch import git_commit, play, versions, write_atomic, write_json
+from sim.world.scenario import Scenario
+from sim.read.table import SWEEP_SCHEMA, rows_to_table, to_frame
+from sim.law.terms import Terms
+
+SHARDS = "shards"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task: replications ``[first, first + count)`` of one cell.
+
+    Attributes:
+        point, variant: The cell.
+        block: The task's index within its cell (``first // task_size``).
+        first, count: The replications (= deal indices of the root seed).
+        terms, scenario, seed, policy: What the rows are a function of.
+        cell_key: Digest of (terms, scenario): workers reuse a model per cell.
+    """
+
+    point: int
+    variant: str
+    block: int
+    first: int
+    count: int
+    terms: Terms
+    scenario: Scenario
+    seed: int
+    policy: str
+    cell_key: str
+
+    @property
+    def shard_name(self) -> str:
+        """The shard file: ``p<point>-<variant>-b<block>-n<count>.parquet``."""
+        return f"p{self.point:05d}-{self.variant}-b{self.block:06d}-n{self.count}.parquet"
+
+
+# Models built in this worker process, by (cell, seed, policy): built once, reset per
+# deal. A few cells at most are live at once (tasks of a cell are submitted together).
+_MODELS: dict[tuple[str, int, str], DealModel] = {}
+_MAX_MODELS = 8
+
+
+def _model(task: Task) -> DealModel:
+    key = (task.cell_key, task.seed, task.policy)
+    model = _MODELS.pop(key, None)
+    if model is None:
+        model = DealModel(task.terms, task.scenario, task.seed, policy=task.policy)
+    _MODELS[key] = model                      # most recently used last
+    while len(_MODELS) > _MAX_MODELS:
+        _MODELS.pop(next(iter(_MODELS)))
+    return model
+
+
+def run_task(task: Task) -> pa.Table:
+    """Play a task's replications and return its rows (sweep schema, sorted).
+
+    A replication that raises becomes a row with its ``error`` and null outcomes.
+    """
+    rows = play(_model(task), task.first, task.count, catch_errors=True)
+    for row in rows:
+        row["replication"] = row["deal"]
+    return rows_to_table(rows, SWEEP_SCHEMA, point=task.point, variant=task.variant)
+
+
+class InProcess(Executor):
+    """An executor that runs each task in the calling process, when submitted."""
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 -- handed to the caller via the future
+            future.set_exception(exc)
+        return future
+
+
+@contextmanager
+def executor_for(workers: int | None = None, dask: str | None = None) -> Iterator[Executor]:
+    """The executor a sweep runs on.
+
+    Args:
+        workers: Local processes (default: all cores); with ``dask="local"``, the
+            LocalCluster's workers. ``0`` runs in this process.
+        dask: A Dask scheduler address (``tcp://host:8786``), or ``"local"`` to start a
+            :class:`distributed.LocalCluster` (one single-threaded process per worker).
+    """
+    if dask is None:
+        if workers == 0:
+            yield InProcess()
+            return
+        # forkserver: workers are forked from a clean server process, never from this
+        # one, which may hold threads (a Dask client, a progress bar) that fork() would
+        # copy in an inconsistent state. The server preloads the engine once.
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["experiments.execution.sweep"])
+        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
+                                 mp_context=ctx) as pool:
+            yield pool
+        return
+    from distributed import Client, LocalCluster
+
+    if dask == "local":
+        with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                          processes=True, dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            yield client.get_executor()
+    else:
+        with Client(dask, timeout="15s") as client:
+            yield client.get_executor()
+
+
+def plan(exp: Experiment) -> list[Task]:
+    """Every task of the experiment, cell by cell, in table order."""
+    tasks = []
+    for cell in exp.cells:
+        key = cell.key()
+        for block, first in enumerate(range(0, exp.replications, exp.task_size)):
+            tasks.append(Task(cell.point, cell.variant, block, first,
+                              min(exp.task_size, exp.replications - first), cell.terms,
+                              cell.scenario, exp.seed, exp.policy, key))
+    return tasks
+
+
+def manifest_for(exp: Experiment) -> dict[str, Any]:
+    """What a results folder records about the experiment that wrote it."""
+    return {
+        "kind": "regsim sweep", "name": exp.name, "description": exp.description,
+        "fingerprint": exp.fingerprint(), "spec_file": exp.source, "spec": exp.raw,
+        "seed": exp.seed, "replications": exp.replications, "task_size": exp.task_size,
+        "policy": exp.policy, "outcomes": list(exp.outcomes),
+        "variants": [{"name": v.name, "label": v.label, "terms": v.terms,
+                      "scenario": v.scenario} for v in exp.variants],
+        "design": {"method": exp.design_method, "parameters": list(exp.parameters),
+                   "points": [dict(p) for p in exp.points]},
+        "cells": [{"point": c.point, "variant": c.variant, "key": c.key(),
+                   "terms": as_dict(c.terms)} for c in exp.cells],
+        "scenario": as_dict(exp.cells[0].scenario),
+        "versions": versions(), "git_commit": git_commit(),
+    }
+
+
+def _explain_change(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """The first visible reason two manifests' fingerprints differ."""
+    for key in ("seed", "task_size", "policy"):
+        if old.get(key) != new.get(key):
+            return f"{key} {old.get(key)!r} -> {new.get(key)!r}"
+    old_names = [v["name"] for v in old.get("variants", [])]
+    new_names = [v["name"] for v in new["variants"]]
+    if old_names != new_names:
+        return f"variants {old_names} -> {new_names}"
+    old_cells = {(c["point"], c["variant"]): c for c in old.get("cells", [])}
+    for c in new["cells"]:
+        o = old_cells.get((c["point"], c["variant"]))
+        if o is None:
+            return f"design point {c['point']} is new"
+        for name, value in c["terms"].items():
+            if o["terms"].get(name) != value:
+                return (f"variant {c['variant']}: {name} {o['terms'].get(name)!r} -> "
+                        f"{value!r}")
+    if old.get("scenario") != new.get("scenario"):
+        return "the scenario"
+    if old.get("versions", {}).get("regsim") != new["versions"].get("regsim"):
+        return "the regsim version"
+    return "the design"
+
+
+def prepare_folder(exp: Experiment, out: Path) -> dict[str, Any]:
+    """Check ``out`` against the experiment (refusing a changed spec) and write the
+    manifest; returns it. Nothing is written when the check fails."""
+    manifest = manifest_for(exp)
+    path = out / MANIFEST
+    if path.exists():
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise ConfigError(str(path), "", "unreadable manifest; remove the folder or "
+                              "choose another --out") from None
+        if old.get("fingerprint") != manifest["fingerprint"]:
+            raise ConfigError(str(out), "", "holds shards of a different experiment ("
+                              + _explain_change(old, manifest) + "); choose another --out "
+                              "or remove the folder")
+    elif (out / SHARDS).exists() and any((out / SHARDS).glob("*.parquet")):
+        raise ConfigError(str(out), "", "has shards but no manifest; choose another --out "
+                          "or remove the folder")
+    (out / SHARDS).mkdir(parents=True, exist_ok=True)
+    manifest["status"] = "running"
+    write_json(path, manifest)
+    return manifest
+
+
+@dataclass
+class SweepReport:
+    """What a sweep did."""
+
+    out: Path
+    tasks: int
+    reused: int
+    ran: int
+    replaced: int
+    deals: int
+    seconds: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.deals / self.seconds if self.seconds > 0 else float("nan")
+
+
+def sweep(exp: Experiment, out: Path, executor: Executor,
+          progress: bool | None = None) -> SweepReport:
+    """Run the experiment's missing tasks on ``executor``; write shards and manifest.
+
+    Args:
+        exp: The loaded experiment.
+        out: The results folder (``results/<name>`` by default in the CLI).
+        executor: Any ``concurrent.futures.Executor`` (see :func:`executor_for`).
+        progress: Show a progress bar with rate and ETA (``None``: only on a terminal).
+    """
+    from tqdm import tqdm
+
+    out = Path(out)
+    manifest = prepare_folder(exp, out)
+    shards = out / SHARDS
+    for stale in shards.glob(".*.tmp"):       # a write cut short by a kill
+        stale.unlink()
+    tasks = plan(exp)
+    wanted = {t.shard_name for t in tasks}
+    # A shard of a block planned with another count (a smaller earlier --replications)
+    # is superseded: its block is run again whole, so no replication appears twice.
+    replaced = 0
+    for f in shards.glob("*.parquet"):
+        if f.name not in wanted:
+            f.unlink()
+            replaced += 1
+    todo = [t for t in tasks if not (shards / t.shard_name).exists()]
+    deals = sum(t.count for t in todo)
+    errors = 0
+    started = time.perf_counter()
+    with tqdm(total=deals, unit="deal", disable=progress is False if progress is not None
+              else None, file=sys.stderr, smoothing=0.1, dynamic_ncols=True,
+              desc=exp.name) as bar:
+        futures = {executor.submit(run_task, t): t for t in todo}
+        for fut in as_completed(futures):
+            task = futures.pop(fut)
+            table = fut.result()
+            errors += len(table) - table.column("error").null_count
+            write_atomic(shards / task.shard_name,
+                          lambda p, t=table: pq.write_table(t, p, compression="zstd"))
+            bar.update(task.count)
+    seconds = time.perf_counter() - started
+    manifest.update(status="complete", last_run={
+        "tasks_run": len(todo), "tasks_reused": len(tasks) - len(todo), "deals": deals,
+        "seconds": round(seconds, 3), "errors": errors})
+    write_json(out / MANIFEST, manifest)
+    return SweepReport(out, len(tasks), len(tasks) - len(todo), len(todo), replaced, deals,
+                       seconds, errors)
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    """The manifest of a results folder (ConfigError if there is none)."""
+    path = Path(out) / MANIFEST
+    if not path.exists():
+        raise ConfigError(str(out), "", "no manifest.json: not a sweep results folder "
+                          "(run `regsim sweep SPEC` first)")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+_SHARD = re.compile(r"^p(\d+)-(.+)-b(\d+)-n(\d+)\.parquet$")
+
+
+def load_table(out: Path, exp: Experiment | None = None) -> pd.DataFrame:
+    """The sweep table of a results folder, sorted by (point, variant, replication).
+
+    With ``exp``, exactly the shards of its plan are read (a missing one is an error);
+    without, every shard in the folder. Shards are read in table order (point, variant
+    in the spec's order, block), so the concatenation is already sorted and no copy is
+    made to sort it. ``variant`` is a categorical in the spec's order; the other columns
+    keep their Arrow types (:mod:`sim.read.table`).
+    """
+    manifest = read_manifest(out)
+    names = [v["name"] for v in manifest["variants"]]
+    shards = Path(out) / SHARDS
+    if exp is not None:
+        files = [shards / t.shard_name for t in plan(exp)]
+        missing = [f.name for f in files if not f.exists()]
+        if missing:
+            raise ConfigError(str(out), "", f"{len(missing)} shards missing (first: "
+                              f"{missing[0]}); rerun `regsim sweep` to finish")
+    else:
+        order = {name: i for i, name in enumerate(names)}
+        found = []
+        for f in shards.glob("*.parquet"):
+            m = _SHARD.match(f.name)
+            if m and m.group(2) in order:
+                found.append(((int(m.group(1)), order[m.group(2)], int(m.group(3))), f))
+        files = [f for _, f in sorted(found)]
+    if not files:
+        raise ConfigError(str(out), "", "no shards yet; run `regsim sweep SPEC`")
+    table = pa.concat_tables([pq.read_table(f, schema=SWEEP_SCHEMA) for f in files])
+    codes = pc.index_in(table.column("variant"), value_set=pa.array(names, pa.string()))
+    df = to_frame(table.drop_columns(["variant"]))
+    del table
+    df.insert(1, "variant", pd.Categorical.from_codes(
+        codes.to_numpy().astype("int8"), categories=names, ordered=True))
+    return df
+
+
+def frames_by_variant(df: pd.DataFrame, point: int = 0) -> dict[str, pd.DataFrame]:
+    """The rows of one design point, one table per variant (replications aligned)."""
+    at = df[df["point"] == point]
+    return {str(v): g.reset_index(drop=True)
+            for v, g in at.groupby("variant", observed=True, sort=True)}

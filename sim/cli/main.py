@@ -1,0 +1,391 @@
+"""The ``regsim`` command line (click).
+
+Every input file is validated on load; a bad file prints one line naming the file, the
+key and what is allowed, and exits with code 2 (no traceback, nothing written).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from sim.core.config import ConfigError, as_dict
+from sim.law.terms import clause_of, diff_terms, load_terms, term_names
+
+
+def _one_line_errors(fn):
+    """Turn a ConfigError into one line on stderr and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo(f"regsim: error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="regsim")
+def main() -> None:
+    """Simulate the 2003 BestNet registration-rights agreement, deal by deal."""
+
+
+# --- terms ---------------------------------------------------------------------------
+@main.group()
+def terms() -> None:
+    """Show or compare negotiated terms (TOML files overriding the bestnet-2003 preset)."""
+
+
+@terms.command("show")
+@click.argument("file", required=False)
+@_one_line_errors
+def terms_show(file: str | None) -> None:
+    """Print the effective terms of FILE (default: the agreement as written) with clauses."""
+    t = load_terms(file)
+    click.echo(f"# terms: {file or 'bestnet-2003 (the agreement as written)'}")
+    for name in term_names():
+        c = clause_of(name)
+        value = json.dumps(getattr(t, name))
+        click.echo(f"{f'{name} = {value}':<40} # {c.section}: {c.words}")
+
+
+@terms.command("diff")
+@click.argument("a")
+@click.argument("b")
+@_one_line_errors
+def terms_diff(a: str, b: str) -> None:
+    """Print the terms that differ between A and B, with their clauses."""
+    ta, tb = load_terms(a), load_terms(b)
+    rows = diff_terms(ta, tb)
+    if not rows:
+        click.echo("no differences")
+        return
+    click.echo(f"{'term':<28} {'clause':<14} {a:>20} {b:>20}")
+    for name, va, vb in rows:
+        click.echo(f"{name:<28} {clause_of(name).section:<14} {json.dumps(va):>20} "
+                   f"{json.dumps(vb):>20}")
+
+
+@main.group()
+def scenario() -> None:
+    """Show scenarios (TOML files overriding the bestnet-2003 scenario)."""
+
+
+@scenario.command("show")
+@click.argument("file", required=False)
+@_one_line_errors
+def scenario_show(file: str | None) -> None:
+    """Print the effective scenario of FILE as JSON."""
+    from sim.world.scenario import load_scenario
+
+    click.echo(json.dumps(as_dict(load_scenario(file)), indent=2))
+
+
+# --- one deal ----------------------------------------------------------------------------
+@main.command()
+@click.option("--terms", "terms_file", help="Terms TOML (overrides the agreement as written).")
+@click.option("--scenario", "scenario_file", help="Scenario TOML (overrides bestnet-2003).")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--deal", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Which deal of the seed's sequence.")
+@click.option("--script", "script_file", help="What-if script fixing decisions and draws.")
+@click.option("--policy", type=click.Choice(["scenario", "compliant"]), default="scenario",
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON Lines event log.")
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
+              help="Also draw the deal as a Gantt chart (.png, .svg or .pdf).")
+@_one_line_errors
+def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json,
+             plot_file) -> None:
+    """Play one deal and print it day by day with open deadlines and the audit."""
+    from sim.read.audit import audit
+    from sim.deal.model import run_deal
+    from sim.world.scenario import load_scenario
+    from sim.world.script import load_script
+    from sim.read.timeline import render
+
+    t, s = load_terms(terms_file), load_scenario(scenario_file)
+    script = None
+    if script_file:
+        script = load_script(script_file, {i.id for i in s.investors},
+                             {o.id for o in s.other_holders})
+    if plot_file:
+        from experiments.figures.gantt import check_plot_path
+
+        check_plot_path(plot_file)
+    log = run_deal(t, s, seed, deal, script=script, policy=policy)
+    if as_json:
+        click.echo(log.to_jsonl(closing=s.closing_date), nl=False)
+    else:
+        terms_name = terms_file or "bestnet-2003 (the agreement as written)"
+        click.echo(render(log, t, audit(log, t), terms_name=terms_name
+                          + (f", script {script_file}" if script_file else ""),
+                          scenario_name=scenario_file or "bestnet-2003"), nl=False)
+    if plot_file:
+        from experiments.figures.gantt import save_gantt
+
+        title = (f"{terms_file or 'agreement as written'}: seed {seed}, deal {deal}"
+                 + (f", script {script_file}" if script_file else ""))
+        click.echo(f"wrote {save_gantt(log, t, plot_file, title)}", err=True)
+
+
+# --- many deals --------------------------------------------------------------------------
+@main.command()
+@click.option("--terms", "terms_file", help="Terms TOML (overrides the agreement as written).")
+@click.option("--scenario", "scenario_file", help="Scenario TOML (overrides bestnet-2003).")
+@click.option("--runs", default=10_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--out", "out_dir", default="results/run", show_default=True,
+              type=click.Path(file_okay=False), help="Directory for table, manifest, plot.")
+@click.option("--plot/--no-plot", default=True, show_default=True,
+              help="Save the ECDF of days to effectiveness.")
+@_one_line_errors
+def run(terms_file, scenario_file, runs, seed, out_dir, plot) -> None:
+    """Monte Carlo of RUNS deals in one process: table, manifest, summary, plot."""
+    from tqdm import tqdm
+
+    from experiments.analysis.summary import summary_text
+    from sim.deal.batch import run_deals, write_results
+    from sim.world.scenario import load_scenario
+
+    t, s = load_terms(terms_file), load_scenario(scenario_file)
+    out = Path(out_dir)
+    started = time.perf_counter()
+    with tqdm(total=runs, unit="deal", disable=None, file=sys.stderr) as bar:
+        df = run_deals(t, s, seed, 0, runs, progress=bar.update)
+    elapsed = time.perf_counter() - started
+    table, manifest = write_results(
+        df, out, terms=t, scenario=s, seed=seed, runs=runs,
+        sources={"terms": terms_file or "bestnet-2003", "scenario": scenario_file or "bestnet-2003"})
+    click.echo(f"regsim run: {runs:,} deals, seed {seed}, {elapsed:.1f} s "
+               f"({runs / elapsed:,.0f} deals/s)\n")
+    click.echo(summary_text(df, s.closing_date), nl=False)
+    click.echo(f"\nwrote {table} and {manifest}")
+    if plot:
+        from experiments.figures.plots import ecdf_days_to_effective
+
+        png = ecdf_days_to_effective(df, t, out / "days_to_effective.png")
+        click.echo(f"wrote {png}")
+
+
+# --- sweeps and comparisons --------------------------------------------------------------
+def _execution_options(fn):
+    """--workers, --dask, --out, --until-ci, --max-replications, --replications."""
+    for opt in reversed([
+        click.option("--workers", type=click.IntRange(min=0), default=None,
+                     help="Local worker processes (default: all cores; 0: in this process). "
+                          "With --dask local: the LocalCluster's workers."),
+        click.option("--dask", "dask_address", metavar="ADDRESS",
+                     help="Run on a Dask scheduler (tcp://host:8786), or 'local' to start a "
+                          "LocalCluster."),
+        click.option("--out", "out_dir", type=click.Path(file_okay=False),
+                     help="Results folder (default: results/<experiment name>)."),
+        click.option("--replications", type=click.IntRange(min=1),
+                     help="Override the spec's replications per variant and point."),
+        click.option("--until-ci", "until_ci", type=click.FloatRange(min=0, min_open=True),
+                     metavar="X", help="Add replications (doubling) until every 95% interval "
+                     "of the spec's first outcome is narrower than X (its unit)."),
+        click.option("--max-replications", type=click.IntRange(min=1), default=1_000_000,
+                     show_default=True, help="Upper bound for --until-ci."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def _run_sweep(exp, out_dir, workers, dask_address, until_ci, max_replications):
+    """Run (or resume) a sweep, extending it for --until-ci; returns (exp, out, table)."""
+    from experiments.execution.sweep import executor_for, load_table, sweep
+    from experiments.analysis.tables import widest_interval
+
+    out = Path(out_dir or Path("results") / exp.name)
+    try:
+        with executor_for(workers, dask_address) as executor:
+            while True:
+                report = sweep(exp, out, executor)
+                click.echo(f"regsim sweep: {exp.name}: {report.tasks} tasks "
+                           f"({report.reused} kept, {report.ran} run"
+                           + (f", {report.replaced} partial replaced" if report.replaced
+                              else "")
+                           + f"), {report.deals:,} deals in {report.seconds:.1f} s"
+                           + (f" ({report.rate:,.0f} deals/s)" if report.deals else "")
+                           + (f", {report.errors} failed replications" if report.errors
+                              else ""), err=True)
+                table = load_table(out, exp)
+                if until_ci is None:
+                    return exp, out, table
+                width = widest_interval(exp, table)
+                click.echo(f"  widest 95% interval of {exp.outcomes[0]}: {width:g} at "
+                           f"{exp.replications:,} replications (target < {until_ci:g})",
+                           err=True)
+                if width < until_ci:
+                    return exp, out, table
+                if exp.replications >= max_replications:
+                    click.echo(f"  stopped at --max-replications {max_replications:,} "
+                               "before reaching the target", err=True)
+                    return exp, out, table
+                exp = exp.with_replications(min(2 * exp.replications, max_replications))
+    except OSError as exc:
+        raise ConfigError("--dask" if dask_address else str(out), "",
+                          f"{type(exc).__name__}: {exc}") from None
+
+
+@main.command("sweep")
+@click.argument("spec_file", metavar="SPEC")
+@_execution_options
+@_one_line_errors
+def sweep_cmd(spec_file, workers, dask_address, out_dir, replications, until_ci,
+              max_replications) -> None:
+    """Run the experiment SPEC (resumable): Parquet shards and a manifest in
+    results/<name>/, then its comparison or design table."""
+    from experiments.execution.spec import load_spec
+    from experiments.analysis.tables import comparison_text, sensitivity_text
+
+    exp = load_spec(spec_file)
+    if replications:
+        exp = exp.with_replications(replications)
+    exp, out, table = _run_sweep(exp, out_dir, workers, dask_address, until_ci,
+                                 max_replications)
+    click.echo(f"results: {out}/ ({len(table):,} rows)\n")
+    click.echo(sensitivity_text(exp, table) if exp.parameters
+               else comparison_text(exp, table), nl=False)
+
+
+@main.command("compare")
+@click.argument("files", nargs=-1, required=True, metavar="SPEC | A.toml B.toml")
+@click.option("--runs", type=click.IntRange(min=2), default=10_000, show_default=True,
+              help="Replications for A.toml B.toml (a spec sets its own).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Root seed for A.toml B.toml.")
+@_execution_options
+@_one_line_errors
+def compare_cmd(files, runs, seed, workers, dask_address, out_dir, replications, until_ci,
+                max_replications) -> None:
+    """Paired comparison of variants against the base, with CIs.
+
+    With one SPEC: its variants (the sweep runs or resumes first). With two terms files
+    A and B: B against A on the same random futures (--runs, --seed).
+    """
+    from experiments.execution.spec import load_spec, two_terms_spec
+    from experiments.analysis.tables import comparison_text
+
+    if len(files) == 1:
+        exp = load_spec(files[0])
+    elif len(files) == 2:
+        exp = two_terms_spec(files[0], files[1], runs, seed)
+    else:
+        raise ConfigError("compare", "", "give one SPEC, or two terms files A.toml B.toml")
+    if replications:
+        exp = exp.with_replications(replications)
+    exp, out, table = _run_sweep(exp, out_dir, workers, dask_address, until_ci,
+                                 max_replications)
+    for point, values in enumerate(exp.points):
+        if values:
+            click.echo("design point " + str(point) + ": "
+                       + ", ".join(f"{k} = {v!r}" for k, v in values.items()))
+        click.echo(comparison_text(exp, table, point))
+
+
+# --- plots and report ----------------------------------------------------------------------
+_POINT = click.option("--point", type=click.IntRange(min=0), default=0, show_default=True,
+                      help="Design point of the comparison figures and headline numbers.")
+
+
+@main.command("plot")
+@click.argument("results_dir", metavar="RESULTS_DIR", type=click.Path(file_okay=False))
+@click.option("-o", "--out", "fig_dir", type=click.Path(file_okay=False),
+              help="Where to write the figures (default: RESULTS_DIR/figures).")
+@_POINT
+@_one_line_errors
+def plot_cmd(results_dir, fig_dir, point) -> None:
+    """Every figure a sweep's saved results support, as PNG and SVG (never re-runs)."""
+    from experiments.figures.outcomes import plot_results
+
+    for path in plot_results(results_dir, fig_dir, point):
+        click.echo(f"wrote {path}")
+
+
+@main.command("report")
+@click.argument("results_dir", metavar="RESULTS_DIR", type=click.Path(file_okay=False))
+@click.option("-o", "--out", "target", required=True, type=click.Path(dir_okay=False),
+              help="The report: report.html (one self-contained page) or report.pdf.")
+@_POINT
+@_one_line_errors
+def report_cmd(results_dir, target, point) -> None:
+    """The comparison report of a sweep's saved results: terms that differ, headline
+    numbers with CIs and paired differences, every figure, and the manifest facts."""
+    from experiments.report.html import write_report
+
+    click.echo(f"wrote {write_report(results_dir, target, point)}")
+
+
+# --- contract lint -------------------------------------------------------------------------
+@main.command("lint")
+@click.argument("terms_file", metavar="[TERMS]", required=False)
+@click.option("--scenario", "scenario_file", help="Scenario TOML (overrides bestnet-2003).")
+@click.option("--runs", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Deals per reading to price each finding (0: the static check only).")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--quantile", default=0.999, show_default=True,
+              type=click.FloatRange(0.5, 1.0, min_open=True, max_open=True),
+              help="Quantile bounding unbounded latency and delay distributions.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_one_line_errors
+def lint_cmd(terms_file, scenario_file, runs, seed, quantile, as_json) -> None:
+    """Gaps and contradictions of the agreement under TERMS (default: as written), with the
+    clause and switch of each; with --runs, how often each bites and what each reading costs."""
+    from tqdm import tqdm
+
+    from experiments.lint.pricing import deals_to_play, price, render_text, to_json
+    from experiments.lint.core import lint
+    from sim.world.scenario import load_scenario
+
+    t, s = load_terms(terms_file), load_scenario(scenario_file)
+    report = lint(t, s, quantile)
+    pricing = None
+    if runs:
+        with tqdm(total=deals_to_play(report, runs), unit="deal", disable=None,
+                  file=sys.stderr) as bar:
+            pricing = price(report, t, s, seed, runs, progress=bar.update)
+    labels = (terms_file or "bestnet-2003 (the agreement as written)",
+              scenario_file or "bestnet-2003")
+    if as_json:
+        click.echo(json.dumps(to_json(report, *labels, pricing), indent=2))
+    else:
+        click.echo(render_text(report, *labels, pricing), nl=False)
+
+
+
+# --- calibration ---------------------------------------------------------------------------
+@main.command("calibration")
+@click.option("--terms", "terms_file", help="Terms TOML (overrides the agreement as written).")
+@click.option("--scenario", "scenario_file", help="Scenario TOML (overrides bestnet-2003).")
+@click.option("--deals", default=20_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
+@_one_line_errors
+def calibration_cmd(terms_file, scenario_file, deals, seed) -> None:
+    """Check the scenario against the issuer's own resale statements and the SEC's review
+    figures; exit status 1 if one of the statements is an implausible outcome."""
+    from tqdm import tqdm
+
+    from experiments.analysis.calibration import calibrate, report_text
+    from sim.world.scenario import load_scenario
+
+    t, s = load_terms(terms_file), load_scenario(scenario_file)
+    with tqdm(total=deals, unit="deal", disable=None, file=sys.stderr) as bar:
+        facts, stats = calibrate(t, s, seed, deals, progress=bar.update)
+    click.echo(f"regsim calibration: terms {terms_file or 'bestnet-2003 (the agreement as written)'}, "
+               f"scenario {scenario_file or 'bestnet-2003'}")
+    click.echo(report_text(facts, stats, deals, seed), nl=False)
+    if not all(c.plausible for c in facts):
+        sys.exit(1)
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

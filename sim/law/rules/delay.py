@@ -1,0 +1,82 @@
+"""§1(d) Company's right to delay registration."""
+
+from __future__ import annotations
+
+from sim.law.rules._registry import rule
+from sim.law.days import first_day_after, is_within, last_day_no_more_than
+from sim.law.terms import Terms
+
+
+@rule("§1(d)", "engaged or has fixed plans to engage within 30 days of the time of the "
+               "Demand Notice in a registered public offering as to which the Investors may "
+               "include Units")
+def offering_supports_delay(demand_day: int, plan_fixed_day: int, filing_day: int,
+                            resolved_day: int | None, investors_may_include: bool,
+                            terms: Terms) -> bool:
+    """§1(d): the right exists "if at the time of any request ... the Company is engaged or
+    has fixed plans to engage within 30 days of the time of the Demand Notice in a
+    registered public offering as to which the Investors may include Units".
+
+    Engaged: filed on or before the demand and not yet effective or withdrawn. Fixed
+    plans: plans fixed on or before the demand, filing within ``delay_plan_window_days``
+    of it. Only an offering Investors may piggy-back on (§3(a)) counts.
+    """
+    if not investors_may_include or plan_fixed_day > demand_day:
+        return False
+    engaged = filing_day <= demand_day and (resolved_day is None or resolved_day > demand_day)
+    planned = is_within(filing_day, demand_day, terms.delay_plan_window_days)
+    return engaged or planned
+
+
+@rule("§1(d)", "or 120 days from the date of commencement of such other material activity")
+def activity_supports_delay(demand_day: int, commenced_day: int | None, terms: Terms) -> bool:
+    """§1(d): "or 120 days from the date of commencement of such other material activity,
+    as the case may be" -- "such other material activity" has no antecedent.
+
+    Switch ``delay_other_activity``: ``ignore`` (default) gives the words no effect;
+    ``allow`` lets material activity under way at the demand support a delay, while
+    "120 days from the date of commencement" has not yet run out (a day of it is left
+    after the demand: the demand comes before the cap's last day).
+    """
+    return (terms.delay_other_activity == "allow" and commenced_day is not None
+            and commenced_day <= demand_day < delay_cap_day(commenced_day, terms))
+
+
+@rule("§1(d)", "such right to delay a request to be exercised by the Company not more than once")
+def delay_right_left(delays_used: int, terms: Terms) -> bool:
+    """§1(d): "such right to delay a request to be exercised by the Company not more than
+    once" (``delay_uses``)."""
+    return delays_used < terms.delay_uses
+
+
+@rule("§1(d)", "for a period not in excess of 120 days from the effective date of such offering")
+def delay_cap_day(basis_day: int, terms: Terms) -> int:
+    """§1(d): delayed "for a period not in excess of 120 days from the effective date of
+    such offering or 120 days from the date of commencement of such other material
+    activity": the last day the request may stay delayed, from ``basis_day`` (the
+    offering's effective date, or the activity's commencement). "Not in excess of N days
+    from D" allows day D+N (RULES.md "Counting days"); the Company must act from the
+    next day (:func:`delay_end_latest`).
+
+    When the offering is withdrawn before it is effective there is no effective date;
+    the delay then ends on the withdrawal (the engine's reading).
+    """
+    return last_day_no_more_than(basis_day, terms.delay_max_days)
+
+
+@rule("§1(d)", "for a period not in excess of 120 days from the effective date of such offering "
+               "(the day the request resumes at the latest)")
+def delay_end_latest(basis_day: int, terms: Terms) -> int:
+    """§1(d): the latest day a delayed request resumes (the Company acts on it again):
+    the day after the delay's last day :func:`delay_cap_day`, as a cooldown "within 180
+    days after" E frees day E+181."""
+    return first_day_after(basis_day, terms.delay_max_days)
+
+
+@rule("§1(d)", "direct that such request be delayed (deadline after a delay or cooldown)")
+def excused_deadline(deadline: int, suspension_end: int | None) -> int:
+    """§1(d), §1(c): while a request is delayed (§1(d)) or the Company "shall not be
+    required to effect any registration" (§1(c)), the filing deadline does not run; the
+    Company must then file by the later of the deadline and the end of the suspension
+    (the engine's reading: the text does not restate the deadline)."""
+    return deadline if suspension_end is None else max(deadline, suspension_end)

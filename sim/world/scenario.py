@@ -1,0 +1,358 @@
+"""Scenario: the world a deal meets (not negotiable).
+
+Investors and their Units, affiliate groups, notice methods and latencies (§8(a)),
+authorized-capital headroom (§1(a)), the stock price process, the Company's own
+offering plans, the Commission's review process, suspensions (§2) and investor and
+company behaviour. The default scenario ships as ``sim/world/presets/bestnet-2003.scenario.toml``
+with every figure's source (see ``CALIBRATION.md``); a scenario file overrides it
+(tables merge, lists replace).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+from pydantic.dataclasses import dataclass
+
+from sim.core.config import STRICT, ConfigError, build, deep_merge, load_with_presets
+from sim.world.distributions import Dist
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]
+Rate = Annotated[float, Field(ge=0.0, le=52.0, strict=True)]
+Shares = Annotated[int, Field(ge=0, strict=True)]
+DayCount = Annotated[int, Field(ge=0, le=3650, strict=True)]
+Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$", strict=True)]
+
+
+def _iso_date(value: Any) -> Any:
+    """A TOML date (``2003-03-30``) or its ISO string (a JSON manifest); nothing else --
+    pydantic's lax mode would read a number as a Unix time."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"must be a date such as 2003-03-30 (got {value!r})") from None
+    if type(value) is not date:
+        raise ValueError(f"must be a date such as 2003-03-30 (got {value!r})")
+    return value
+
+
+CalendarDate = Annotated[date, BeforeValidator(_iso_date)]
+NoticeMethod = Literal["registered_mail", "certified_mail", "personal", "fax", "regular_mail"]
+OfferingType = Literal["public", "stock_plan", "rule_145", "convertible_debt"]
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class InvestorSpec:
+    """An Investor (§7): a signatory holding Units."""
+
+    id: Ident
+    units: Annotated[int, Field(gt=0, strict=True)]
+    group: Ident | None = None
+    notice_method: NoticeMethod = "certified_mail"
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class OtherHolderSpec:
+    """An Other Holder (§1(b)): holds other securities with registration rights."""
+
+    id: Ident
+    shares: Annotated[int, Field(gt=0, strict=True)]
+    request_prob: Prob = 0.0
+    sell_in_offering_prob: Prob = 0.0
+    notice_method: NoticeMethod = "certified_mail"
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class PriorStatement:
+    """A Registration Statement of the Company effective before or at closing (§1(c)).
+
+    ``permits_resale``: it registers the Registrable Shares for resale (§7's defined
+    term, ``cooldown_scope = defined_term``); ``form_permits_resale``: it is on a form
+    that permits secondary resale, whosever shares (``cooldown_scope = resale_form``).
+    """
+
+    id: Ident
+    effective_day: Annotated[int, Field(ge=-3650, le=0, strict=True)]
+    permits_resale: Annotated[bool, Field(strict=True)] = False
+    form_permits_resale: Annotated[bool, Field(strict=True)] = False
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Notices:
+    """Delivery latency in days per method (§8(a): effective only when received)."""
+
+    registered_mail: Dist
+    certified_mail: Dist
+    personal: Dist
+    fax: Dist
+    regular_mail: Dist
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Capital:
+    """Authorized-capital headroom for conversion and warrant shares (§1(a))."""
+
+    authorized_common: Shares
+    outstanding_common: Shares
+    reserved_other: Dist
+    increase_days: Dist
+
+    @model_validator(mode="after")
+    def _fits(self) -> "Capital":
+        if self.outstanding_common > self.authorized_common:
+            raise ValueError("outstanding_common: must not exceed authorized_common")
+        return self
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Market:
+    """Geometric Brownian motion of the Common Stock price, sampled monthly."""
+
+    price0: Annotated[float, Field(gt=0.0, strict=True)]
+    annual_volatility: Annotated[float, Field(ge=0.0, le=5.0, strict=True)]
+    annual_drift: Annotated[float, Field(ge=-2.0, le=2.0, strict=True)] = 0.0
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class CompanyBehaviour:
+    """How the Company acts where the agreement leaves it a choice."""
+
+    notice_method: NoticeMethod
+    notice_delay_days: Dist
+    prep_days: Dist
+    info_due_days: DayCount
+    delay_invoke_prob: Prob
+    delay_hold_days: Dist
+    cooldown_invoke_prob: Prob = 1.0
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Offerings:
+    """The Company's own registrations (plain scenario events in the engine)."""
+
+    rate_per_year: Rate
+    max_count: Annotated[int, Field(ge=0, le=8, strict=True)] = 4
+    plan_lead_days: Dist
+    type_probs: dict[OfferingType, Prob]
+    underwritten_prob: Prob
+    review_days: Dist
+    pull_if_price_drop: Prob
+    distribution_days: Dist
+    company_shares: Dist
+    #: §1(c) ``cooldown_scope = resale_form``: whether each type's registration form
+    #: permits secondary resale (the preset cites the forms).
+    form_permits_resale: dict[OfferingType, Annotated[bool, Field(strict=True)]]
+
+    @model_validator(mode="after")
+    def _probs(self) -> "Offerings":
+        if abs(sum(self.type_probs.values()) - 1.0) > 1e-6:
+            raise ValueError(f"type_probs: must sum to 1 (they sum to "
+                             f"{sum(self.type_probs.values()):.6g})")
+        missing = sorted(set(OfferingType.__args__) - set(self.form_permits_resale))
+        if missing:
+            raise ValueError("form_permits_resale: give every offering type; missing "
+                             + ", ".join(missing))
+        return self
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Review:
+    """The Commission's review of a filed statement (see :mod:`agents.commission`).
+
+    A review with ``troubled_letters`` or more comment letters is troubled: the Company's
+    responses in it take ``troubled_response_factor`` times the drawn ``response_days``.
+    """
+
+    review_prob: Prob
+    no_review_days: Dist
+    first_comment_days: Dist
+    comment_letters: Dist
+    response_days: Dist
+    turnaround_days: Dist
+    clearance_days: Dist
+    troubled_letters: Annotated[int, Field(ge=1, le=20, strict=True)] = 3
+    troubled_response_factor: Annotated[float, Field(ge=1.0, le=10.0, strict=True)] = 1.0
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class InvestorBehaviour:
+    """How Investors act where the agreement leaves them a choice."""
+
+    demand_patience_days: Dist
+    price_trigger: Annotated[float, Field(ge=0.0, strict=True)]
+    join_prob: Prob
+    join_response_days: Dist
+    info_response_days: Dist
+    sell_days: Dist
+    withdraw_on_mai_prob: Prob
+    withdraw_day: Dist
+    withdraw_other_prob: Prob
+    withdraw_price_prob: Prob
+    withdraw_price_drop: Annotated[float, Field(gt=0.0, lt=1.0, strict=True)]
+    piggyback_prob: Prob
+    piggyback_response_days: Dist
+    demand_underwritten_prob: Prob = 0.0
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Underwriting:
+    """The Underwriter's marketing limit and terms (§3(c))."""
+
+    capacity_ratio: Dist
+    price_elasticity: Annotated[float, Field(ge=0.0, le=10.0, strict=True)]
+    refuse_terms_prob: Prob
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Expenses:
+    """Registration Expenses and selling costs (§4), in USD."""
+
+    sec_fee_per_million: Annotated[float, Field(ge=0.0, strict=True)]
+    legal_usd: Annotated[float, Field(ge=0.0, strict=True)]
+    accounting_usd: Annotated[float, Field(ge=0.0, strict=True)]
+    printing_usd: Annotated[float, Field(ge=0.0, strict=True)]
+    listing_usd: Annotated[float, Field(ge=0.0, strict=True)]
+    blue_sky_per_state_usd: Annotated[float, Field(ge=0.0, strict=True)]
+    blue_sky_states: Annotated[int, Field(ge=0, le=60, strict=True)]
+    underwriting_discount: Prob
+    selling_commission: Prob
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Claims:
+    """Misstatement claims after a registration with Investors' shares (§5).
+
+    ``late_notice_prob`` is the chance the claimant gives the §5(c) notice late, and
+    ``prejudice_fraction`` the part of each Indemnifying Party's obligation the delay
+    then cost it (what it is relieved of), in [0, 1].
+    """
+
+    claim_prob: Prob
+    loss_fraction: Dist
+    company_source_prob: Prob
+    corrected_prob: Prob
+    fraud_prob: Prob
+    claim_day: Dist
+    late_notice_prob: Prob
+    prejudice_fraction: Dist
+
+    @model_validator(mode="after")
+    def _fraction(self) -> "Claims":
+        if self.prejudice_fraction.bounds()[1] > 1.0:
+            raise ValueError("prejudice_fraction: must lie in [0, 1]")
+        return self
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Suspensions:
+    """Prospectus amendments during the effectiveness period (§2)."""
+
+    rate_per_year: Rate
+    length_days: Dist
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class MaterialEvents:
+    """Material adverse information (§1(c)) and other material activity (§1(d)).
+
+    ``mai_*``: information made known while a demand is pending (days after its receipt);
+    ``mai_before_*``: information made known on or before the request (days before the
+    Demand Notice was sent) that later leads the Investors to withdraw.
+    """
+
+    mai_prob: Prob
+    mai_day: Dist
+    mai_before_prob: Prob
+    mai_before_days: Dist
+    other_activity_prob: Prob
+    other_activity_day: Dist
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class ShareAdjustment:
+    """A stock split or stock dividend of the Common on ``day`` (§7: Registrable Shares
+    are adjusted for it; Units are not).
+
+    ``ratio`` is new shares per old share: 2.0 for a two-for-one split, 1.05 for a 5%
+    stock dividend, 0.1 for a one-for-ten reverse split.
+    """
+
+    day: Annotated[int, Field(ge=1, le=3650, strict=True)]
+    ratio: Annotated[float, Field(gt=0.0, le=100.0, allow_inf_nan=False, strict=True)]
+    kind: Literal["split", "dividend"] = "split"
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Scenario:
+    """Everything about the world a deal meets; validated and frozen."""
+
+    name: Ident
+    closing_date: CalendarDate
+    horizon_days: Annotated[int, Field(ge=30, le=3650, strict=True)]
+    investors: tuple[InvestorSpec, ...]
+    other_holders: tuple[OtherHolderSpec, ...] = ()
+    prior_statements: tuple[PriorStatement, ...] = ()
+    notices: Notices
+    capital: Capital
+    market: Market
+    company: CompanyBehaviour
+    offerings: Offerings
+    review: Review
+    investor_behaviour: InvestorBehaviour
+    suspensions: Suspensions
+    events: MaterialEvents
+    underwriting: Underwriting
+    expenses: Expenses
+    claims: Claims
+    share_adjustments: tuple[ShareAdjustment, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Scenario":
+        if not self.investors:
+            raise ValueError("investors: at least one investor is required")
+        ids = [i.id for i in self.investors] + [o.id for o in self.other_holders]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"investors: duplicate holder ids (investors and other_holders "
+                             f"share one namespace): {', '.join(dupes)}")
+        reserved = {"company", "investors", "commission", "underwriter", "calendar", "all",
+                    "default"}
+        if reserved & set(ids):
+            raise ValueError("investors: holder ids must not be one of "
+                             + ", ".join(sorted(reserved)))
+        return self
+
+    @property
+    def total_units(self) -> int:
+        """Units held by all Investors."""
+        return sum(i.units for i in self.investors)
+
+
+SCENARIO_PRESETS = {"bestnet-2003": "bestnet-2003.scenario.toml"}
+DEFAULT_SCENARIO = "bestnet-2003"
+
+
+def _preset_table(name: str) -> dict[str, Any]:
+    text = resources.files("sim.world.presets").joinpath(SCENARIO_PRESETS[name]).read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate a scenario table (``preset`` key optional) over its preset."""
+    data = dict(data)
+    preset = data.pop("preset", DEFAULT_SCENARIO)
+    if preset not in SCENARIO_PRESETS:
+        raise ConfigError(source, "preset", f"unknown preset {preset!r}; allowed: "
+                          + ", ".join(SCENARIO_PRESETS))
+    return build(Scenario, deep_merge(_preset_table(preset), data), source)
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Load a scenario: a preset name, a TOML file overriding a preset, or the default."""
+    return load_with_presets(path, SCENARIO_PRESETS, DEFAULT_SCENARIO, scenario_from_dict)
