@@ -182,11 +182,16 @@ class Layout:
         b = _count(self.blocks, scenario)
         return list(range(b)) if isinstance(b, int) else list(b)
 
+    def laid_blocks(self, scenario: Any) -> int:
+        """Blocks the stream spec lays out under ``scenario``."""
+        if self.laid is not None:
+            return self.laid
+        return (self.window_width(scenario) - self.start) // self.block
+
     def spec(self, scenario: Any, holder: Any = None) -> "StreamSpec":
         """The stream spec under ``scenario``: head slots, then block by block, each
         purpose's repeats in turn, laid out with the purpose's distribution."""
-        width = self.window_width(scenario)
-        laid = self.laid if self.laid is not None else (width - self.start) // self.block
+        width, laid = self.window_width(scenario), self.laid_blocks(scenario)
         pairs = [(p.at(k), p.dist(scenario, holder))
                  for p in self.head.values() if p.dist is not None for k in range(p.count)]
         pairs += [(self.slot(name, b, k), p.dist(scenario, holder)) for b in range(laid)
@@ -196,8 +201,8 @@ class Layout:
 
     def slots(self, scenario: Any, spill: int = 0) -> dict[int, tuple[str, int, int]]:
         """Every slot a deal may draw from -> (purpose, block, repeat), over the blocks it
-        may use, each purpose's declared repeats and ``spill`` more of a purpose that
-        spills. Raises ValueError if two draws share a slot."""
+        may use and those laid out, each purpose's declared repeats and ``spill`` more of
+        a purpose that spills. Raises ValueError if two draws share a slot."""
         seen: dict[int, tuple[str, int, int]] = {}
 
         def put(slot: int, key: tuple[str, int, int]) -> None:
@@ -212,7 +217,8 @@ class Layout:
         for name, p in self.head.items():
             for k in repeats(p):
                 put(self.slot(name, 0, k), (name, 0, k))
-        for b in self.block_indices(scenario):
+        blocks = {*self.block_indices(scenario), *range(self.laid_blocks(scenario))}
+        for b in sorted(blocks):
             for table in (self.purposes, self.far):
                 for name, p in table.items():
                     for k in repeats(p):
