@@ -16,6 +16,10 @@ counter ``d * width / 4``), and every draw has a fixed *slot* in that window. He
 A draw outside the window (a later cycle of a repeated process, or more rounds than
 slots) comes from an overflow generator keyed by (stream, deal), equally reproducible.
 
+Which draw sits at which slot is declared once per stream, as a :class:`Layout` in the
+module of the actor that draws from it; the deal's :class:`StreamSpec` list is built
+from these declarations, and the actors compute their slots through them.
+
 Cost notes (a deal reads ~100 numbers, so per-deal overheads matter): a chunk's ready
 values stay one float64 array, and a deal reads its row through a memoryview (a Python
 float is made only for a value actually read, not for all ~300 columns); normals are
@@ -26,7 +30,7 @@ overflow blocks are drawn per (stream, deal, block) only when needed.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -132,19 +136,16 @@ class Layout:
     name: str
     width: int | Callable[[Any], int]
     block: int
-    purposes: Mapping[str, Purpose] = None   # type: ignore[assignment]
-    head: Mapping[str, Purpose] = None       # type: ignore[assignment]
+    purposes: Mapping[str, Purpose] = field(default_factory=dict)
+    head: Mapping[str, Purpose] = field(default_factory=dict)
     start: int = 0
     sparse: bool = False
-    far: Mapping[str, Purpose] = None        # type: ignore[assignment]
+    far: Mapping[str, Purpose] = field(default_factory=dict)
     far_base: int = 0
     blocks: int | Callable[[Any], Iterable[int]] = 1
     laid: int | None = None
 
     def __post_init__(self) -> None:
-        for attr in ("purposes", "head", "far"):
-            if getattr(self, attr) is None:
-                object.__setattr__(self, attr, {})
         names = [*self.purposes, *self.head, *self.far]
         if len(set(names)) != len(names):
             raise ValueError(f"stream {self.name!r}: a purpose is declared twice")
