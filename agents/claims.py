@@ -11,27 +11,39 @@ several cap at proceeds, contribution, the fraud bar, and late-notice relief (§
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from agents.deal import Deal
 from sim.engine import events as ev
 from sim.engine.calendar import Order
+from sim.engine.streams import Layout, Purpose
 from sim.law.rules import indemnity
+from sim.world.script import MAX_DEMAND_CYCLES
 
-if TYPE_CHECKING:
-    from sim.deal.model import DealModel
-
-CLAIM_SLOTS = dict(occurs=0, loss=1, source=2, corrected=3, fraud=4, day=5)
-PER_CLAIM = 6
 OFFERING_BASE = 2     # registration index: demand cycles 0-1 -> 0-1, Company offering k -> 2 + k
-CLAIMS_WIDTH = 36     # six registrations in the deal's window; later ones use overflow
-# §5(c) draws, added after the slots above were fixed: a region of their own in the
-# overflow, past any slot ``index * PER_CLAIM + k`` can reach, so that adding them moved
-# no earlier draw (common random numbers with runs made before them).
-NOTICE_SLOTS = dict(late=0, prejudice=1)
-NOTICE_BASE = 100_000
+LATE_CYCLE_BASE = 100  # demand cycle c >= OFFERING_BASE -> 100 + c, past every offering
 
 
-def schedule_claim(model: "DealModel", registration: str, index: int,
+def registration_index(cycle: int) -> int:
+    """Claim-block index of demand cycle ``cycle``'s registration."""
+    return cycle if cycle < OFFERING_BASE else LATE_CYCLE_BASE + cycle
+
+
+def _registrations(sc) -> list[int]:
+    return sorted({*(registration_index(c) for c in range(MAX_DEMAND_CYCLES)),
+                   *(OFFERING_BASE + k for k in range(sc.offerings.max_count))})
+
+
+# The ``claims`` stream, one block per registration (see ``registration_index``): six
+# registrations in the deal's window, later ones in overflow. The §5(c) notice draws,
+# added after the block was fixed, have a far region of their own in the overflow, past
+# any block slot, so that adding them moved no earlier draw (common random numbers with
+# runs made before them).
+CLAIMS = Layout("claims", 36, 6, blocks=_registrations, purposes=dict(
+    occurs=Purpose(0), loss=Purpose(1), source=Purpose(2), corrected=Purpose(3),
+    fraud=Purpose(4), day=Purpose(5, dist=lambda sc, _: sc.claims.claim_day)),
+    far=dict(late=Purpose(0), prejudice=Purpose(1)), far_base=100_000)
+
+
+def schedule_claim(model: Deal, registration: str, index: int,
                    net_proceeds: dict[str, float], gross_usd: float, company_net_usd: float,
                    underwritten: bool) -> None:
     """Draw whether registration ``registration`` meets a claim and, if so, schedule it.
@@ -48,30 +60,29 @@ def schedule_claim(model: "DealModel", registration: str, index: int,
     """
     sellers = {k: v for k, v in net_proceeds.items() if v > 0}
     c, s = model.world.claims, model.claims_stream
-    base = index * PER_CLAIM
-    if not sellers or not s.chance(c.claim_prob, base + CLAIM_SLOTS["occurs"]):
+    if not sellers or not s.chance(c.claim_prob, CLAIMS.slot("occurs", index)):
         return
     largest = max(sorted(sellers), key=lambda k: sellers[k])
-    company_info = s.chance(c.company_source_prob, base + CLAIM_SLOTS["source"])
+    company_info = s.chance(c.company_source_prob, CLAIMS.slot("source", index))
     source = "company" if company_info else largest
     claim = indemnity.Claim(
-        loss_usd=round(gross_usd * s.sample(c.loss_fraction, base + CLAIM_SLOTS["loss"]), 2),
+        loss_usd=round(gross_usd * s.sample(c.loss_fraction, CLAIMS.slot("loss", index)), 2),
         source=source,
         # Purchasers sue the sellers (and underwriters) over the Company's information, and
         # the Company (as registrant) over a seller's furnished information.
         claimant=("underwriter" if underwritten else largest) if company_info else "company",
-        corrected_before_sale=s.chance(c.corrected_prob, base + CLAIM_SLOTS["corrected"]),
+        corrected_before_sale=s.chance(c.corrected_prob, CLAIMS.slot("corrected", index)),
         # The guilty party is the source. The §5(d) bar denies contribution only to a
         # guilty Indemnified Party; the source never seeks contribution here, so fraud is
         # recorded but moves no money in these fact patterns.
-        fraudulent=frozenset({source}) if s.chance(c.fraud_prob, base + CLAIM_SLOTS["fraud"])
+        fraudulent=frozenset({source}) if s.chance(c.fraud_prob, CLAIMS.slot("fraud", index))
         else frozenset(),
         # Relative fault (§5(d) switch): the party whose information was untrue.
         fault={source: 1.0})
-    day = model.calendar.now + s.days(c.claim_day, base + CLAIM_SLOTS["day"])
-    notice = NOTICE_BASE + index * len(NOTICE_SLOTS)
-    late = s.chance(c.late_notice_prob, notice + NOTICE_SLOTS["late"])
-    prejudice = s.sample(c.prejudice_fraction, notice + NOTICE_SLOTS["prejudice"]) if late else 0.0
+    day = model.calendar.now + s.days(c.claim_day, CLAIMS.slot("day", index))
+    late = s.chance(c.late_notice_prob, CLAIMS.slot("late", index))
+    prejudice = (s.sample(c.prejudice_fraction, CLAIMS.slot("prejudice", index)) if late
+                 else 0.0)
 
     def assert_claim(_event=None) -> None:
         today = model.calendar.now

@@ -2,37 +2,58 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
 import mesa
 
-from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH
 from agents import costs
 from sim.engine import events as ev
 from sim.engine.calendar import Order
 from sim.engine.holdings import CAPITAL_SHORT
+from sim.engine.registration import DemandRegistration
+from sim.engine.streams import Layout, Purpose
+from sim.world.script import MAX_DEMAND_CYCLES
 from agents import effectiveness
+from agents.capital import Capital
 from agents.commission import review
+from agents.deal import Deal
+from agents.investor import INVESTOR, Investor
 from sim.law.rules import delay as delay_rules
 from sim.law.rules import demand as demand_rules
 from sim.law.rules import cutback, information, limits, notices
 
-if TYPE_CHECKING:
-    from agents.investor import Investor
-    from sim.deal.model import DealModel
-    from sim.engine.registration import DemandRegistration
-
-_CN_LATENCY = INVESTOR_SLOTS["cn_latency"]   # the recipient's slot for the Company Notice
+# The Company's own choices, per demand cycle (cycle c from slot 8c; cycles past the
+# first continue in overflow). Slots 4-6 are retired (material information, the demand
+# method): kept so that no new draw reuses them.
+COMPANY = Layout("company", 8, 8, blocks=MAX_DEMAND_CYCLES, purposes=dict(
+    notice_delay=Purpose(0, dist=lambda sc, _: sc.company.notice_delay_days),
+    prep=Purpose(1, dist=lambda sc, _: sc.company.prep_days),
+    invoke_delay=Purpose(2),
+    delay_hold=Purpose(3, dist=lambda sc, _: sc.company.delay_hold_days),
+    mai_occurs=Purpose(4), mai_day=Purpose(5),
+    invoke_cooldown=Purpose(7)))
+# Events of the Company's business: other activity that supports a §1(d) delay (occurs,
+# day; once per deal), then per demand cycle material information made known while the
+# demand is pending (occurs, day; §1(c)). Only cycle 0's day is laid out.
+EVENTS = Layout("events", 8, 2, start=2, laid=1, blocks=MAX_DEMAND_CYCLES, head=dict(
+    activity=Purpose(0),
+    activity_day=Purpose(1, dist=lambda sc, _: sc.events.other_activity_day)), purposes=dict(
+    mai=Purpose(0),
+    mai_day=Purpose(1, dist=lambda sc, _: sc.events.mai_day)))
+_ACTIVITY, _ACTIVITY_DAY = EVENTS.slot("activity"), EVENTS.slot("activity_day")
+_CN_LATENCY = INVESTOR.offset("cn_latency")   # the recipient's slot for the Company Notice
+_IW = INVESTOR.block
 
 
 class Company(mesa.Agent):
     """The Company (BestNet): the party bound by the registration obligations."""
 
-    def __init__(self, model: "DealModel") -> None:
+    def __init__(self, model: Deal) -> None:
         super().__init__(model)
         self.name = "company"
-        self.stream = model.streams.stream("company")
-        self.suspension_stream = model.streams.stream("suspension")
+        self.stream = model.streams.stream(COMPANY.name)
+        self.suspension_stream = model.streams.stream(effectiveness.SUSPENSION.name)
+        self.capital = Capital(model)
         # Scenario facts read in every notice and §6 exchange.
         self.notice_method = model.world.company.notice_method
         self.info_due_days = model.world.company.info_due_days
@@ -45,9 +66,36 @@ class Company(mesa.Agent):
         # §1(c): (effective day, registers Registrable Shares (§7), form permits resale, id)
         self.statements: list[tuple[int, bool, bool, str]] = []
         self.active: set[int] = set()                       # demand cycles under way
+        self.capital.reset()
+
+    # --- Events of the business (§1(c), §1(d)) -----------------------------------------
+    def draw_activity(self) -> int | None:
+        """The day the Company commences other activity that supports a §1(d) delay (the
+        script's day, else drawn), or None."""
+        m = self.model
+        fixed = m.policy.script.events.other_activity_day
+        if m.policy.scripted and (fixed is not None or m.policy.script.events.mai_day
+                                  is not None):
+            return fixed
+        e, s = m.world.events, m.events_stream
+        if not s.chance(e.other_activity_prob, _ACTIVITY):
+            return None
+        return s.days(e.other_activity_day, _ACTIVITY_DAY)
+
+    def material_information(self, reg: DemandRegistration) -> int | None:
+        """The day material adverse information about the Company is made known while
+        ``reg`` is pending (§1(c)): the script's day (cycle 0), else drawn, or None."""
+        m = self.model
+        fixed = m.policy.script.events.mai_day
+        if m.policy.scripted and fixed is not None:
+            return None if reg.cycle > 0 else fixed
+        e, s = m.world.events, m.events_stream
+        if not s.chance(e.mai_prob, EVENTS.slot("mai", reg.cycle)):
+            return None
+        return reg.received_day + s.days(e.mai_day, EVENTS.slot("mai_day", reg.cycle))
 
     # --- Demand received (§1(a), §1(c)) --------------------------------------------
-    def on_demand_received(self, reg: "DemandRegistration") -> None:
+    def on_demand_received(self, reg: DemandRegistration) -> None:
         """The Demand Notice arrives: "upon receipt" the Company acts (§1(a)); receipt is
         arrival whatever the method, though by mail it was given when sent (§8(a))."""
         m = self.model
@@ -72,10 +120,10 @@ class Company(mesa.Agent):
                 demands_used=self.demands_used))
             return
         self.active.add(reg.cycle)
-        m.schedule_withdrawals(reg)
+        m.investor_group.schedule_withdrawals(reg)
         m.calendar.process(self.demand_registration(reg))
 
-    def _release_requests(self, reg: "DemandRegistration") -> None:
+    def _release_requests(self, reg: DemandRegistration) -> None:
         """The registration will not be filed: its requested shares are free again (a
         second demand's go back to waiting for it)."""
         holdings = self.model.holdings
@@ -86,7 +134,7 @@ class Company(mesa.Agent):
         holdings.release_all(reg.key)
 
     # --- The registration (§1(a)-(d), §6) -------------------------------------------
-    def demand_registration(self, reg: "DemandRegistration") -> Generator:
+    def demand_registration(self, reg: DemandRegistration) -> Generator:
         """SimPy process of one demand registration, from receipt to effectiveness."""
         m, cal, log, terms, pol = (self.model, self.model.calendar, self.model.log,
                                    self.model.terms, self.model.policy)
@@ -114,7 +162,7 @@ class Company(mesa.Agent):
         joinder_last_day = demand_rules.joinder_last_day
         last = joinder_last_day(given, given, terms)
         receipts, given_to = reg.notice_receipts, reg.notice_given
-        cn_slot = cycle * INVESTOR_WIDTH + _CN_LATENCY
+        cn_slot = cycle * _IW + _CN_LATENCY
         latency, at, given_day = pol.latency, cal.at, notices.given_day
         for inv in recipients:
             got = receipts[inv.name] = notices.received_day(
@@ -190,7 +238,7 @@ class Company(mesa.Agent):
                 return
         self.become_effective(reg, company_delay)
 
-    def hold_cooldown(self, reg: "DemandRegistration", effect: str) -> Generator:
+    def hold_cooldown(self, reg: DemandRegistration, effect: str) -> Generator:
         """§1(c): while today is within a cooldown, wait for its end (switch
         ``cooldown_effect``: hold the filing, or hold effectiveness). Under ``file`` the
         hold excuses the filing deadline (``reg.cooldown_end``); under ``effective`` it
@@ -212,7 +260,7 @@ class Company(mesa.Agent):
                 break
         return held
 
-    def request_info(self, reg: "DemandRegistration", inv: "Investor") -> None:
+    def request_info(self, reg: DemandRegistration, inv: Investor) -> None:
         """§6: ask a selling Investor in writing for the information the filing needs
         (logged with the Company Notice as INFO_REQUESTED)."""
         reg.info_pending += 1
@@ -221,7 +269,7 @@ class Company(mesa.Agent):
             reg.info_waiter = cal.signal()
         inv.on_info_request(reg, cal.now)
 
-    def on_info(self, reg: "DemandRegistration", inv: "Investor", requested_day: int) -> None:
+    def on_info(self, reg: DemandRegistration, inv: Investor, requested_day: int) -> None:
         """A §6 answer arrives; the last one releases the filing."""
         m = self.model
         today = m.calendar.now
@@ -238,7 +286,7 @@ class Company(mesa.Agent):
             if not reg.info_waiter.triggered:
                 reg.info_waiter.succeed()
 
-    def on_joinder(self, reg: "DemandRegistration", inv: "Investor", shares: int,
+    def on_joinder(self, reg: DemandRegistration, inv: Investor, shares: int,
                    sent_day: int) -> None:
         """A request to be included counts when it arrives (§1(a) "received", §8(a)); in
         time or not against the window from the day this Investor's notice was given."""
@@ -266,7 +314,7 @@ class Company(mesa.Agent):
                 days_late=today - last))
 
     # --- §1(d) delay -----------------------------------------------------------------
-    def _delay_basis(self, reg: "DemandRegistration"):
+    def _delay_basis(self, reg: DemandRegistration):
         """The offering or activity that gives a §1(d) delay right now, if any is used."""
         m, terms = self.model, self.model.terms
         if not delay_rules.delay_right_left(self.delays_used, terms):
@@ -286,7 +334,7 @@ class Company(mesa.Agent):
             max_days=terms.delay_max_days))
         return basis
 
-    def hold_delay(self, reg: "DemandRegistration", basis) -> Generator:
+    def hold_delay(self, reg: DemandRegistration, basis) -> Generator:
         """Hold the demand until the policy's end, never past the §1(d) cap."""
         m, cal = self.model, self.model.calendar
         hold = m.policy.delay_hold(self.stream, reg.cycle)
@@ -320,11 +368,11 @@ class Company(mesa.Agent):
                 if limits.counts_for_cooldown(registrable, form, terms)]
 
     # --- Filing and effectiveness ----------------------------------------------------
-    def file(self, reg: "DemandRegistration", ready_without_info: int, drafted_day: int) -> None:
+    def file(self, reg: DemandRegistration, ready_without_info: int, drafted_day: int) -> None:
         """File the statement (§1(a), §2(a)), registering what authorized capital allows."""
         m = self.model
         today = reg.filed_day = m.calendar.now
-        registered, unregistered = m.allocate_capital(reg)
+        registered, unregistered = self.capital.allocate(reg)
         underwritten = reg.filed_underwritten = reg.underwritten   # §1(c): the holders' method
         if underwritten:
             self._cut_back_demand(reg, registered)
@@ -340,7 +388,7 @@ class Company(mesa.Agent):
             shares_unregistered_capital=sum(unregistered.values()),
             other_holder_shares=sum(reg.other_requested.values()), floor=reg.floor,
             deadline=reg.deadline, excused_deadline=deadline, drafted_day=drafted_day,
-            capital_headroom=m.headroom, underwritten=underwritten))
+            capital_headroom=self.capital.headroom, underwritten=underwritten))
         fault = information.filing_delay_fault(today, deadline, ready_without_info,
                                                reg.info_done_day, reg.info_late)
         if fault is not None:
@@ -352,9 +400,9 @@ class Company(mesa.Agent):
             m.log.record(today, ev.FILED_BEFORE_FLOOR, self.name, "§1(a)", dict(
                 cycle=reg.cycle, days_early=reg.floor - today, floor=reg.floor))
         if unregistered:
-            m.schedule_capital_increase(reg)
+            self.capital.schedule_increase(reg)
 
-    def _cut_back_demand(self, reg: "DemandRegistration", registered: dict[str, int]) -> None:
+    def _cut_back_demand(self, reg: DemandRegistration, registered: dict[str, int]) -> None:
         """An underwritten demand registration: the `demand_cutback` switch decides (§1(b))."""
         m = self.model
         sellers = [cutback.Seller(name, shares, m.investors_by_name[name].holds,
@@ -370,7 +418,7 @@ class Company(mesa.Agent):
         for name in reg.other_requested:
             reg.other_requested[name] = alloc.get(name, 0)
 
-    def become_effective(self, reg: "DemandRegistration", company_delay: int) -> None:
+    def become_effective(self, reg: DemandRegistration, company_delay: int) -> None:
         """The statement is effective: check the target, satisfy the demand (§1(a), §1(c))."""
         m, terms, log = self.model, self.model.terms, self.model.log
         today = reg.effective_day = m.calendar.now
@@ -404,11 +452,11 @@ class Company(mesa.Agent):
         costs.pay_registration_expenses(m, f"demand-{reg.cycle}", sum(reg.registered.values())
                                         + sum(reg.other_requested.values()), withdrawn=False)
         effectiveness.keep_effective(self, reg)
-        m.after_effective(reg)
+        self.capital.after_effective(reg)
         if not satisfied and not reg.second:   # §1(c): the demand right is not used up
-            m.schedule_demand(base_day=today, second=False)
+            m.investor_group.schedule_demand(base_day=today, second=False)
 
-    def withdraw_at_investors_request(self, reg: "DemandRegistration", causes: tuple[str, ...],
+    def withdraw_at_investors_request(self, reg: DemandRegistration, causes: tuple[str, ...],
                                       made_known_day: int | None) -> bool:
         """Withdrawn at the Investors' request (§1(c)); returns whether that used up the
         demand (the rule reads the causes, the day any information was made known and the
@@ -419,7 +467,7 @@ class Company(mesa.Agent):
         if reg.filed_day < 0:
             self._release_requests(reg)
         else:                                 # a withdrawn statement registers nothing
-            m.release_capital(reg)
+            self.capital.release(reg)
         used = limits.withdrawal_uses_demand(causes, made_known_day, reg.demand_sent_day)
         if used and not reg.second:
             self.demands_used += 1

@@ -6,16 +6,12 @@ one event in the log, so outcomes and audits sum them from there.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from agents.deal import Deal
 from sim.engine import events as ev
 from sim.law.rules import expenses
 
-if TYPE_CHECKING:
-    from sim.deal.model import DealModel
 
-
-def figures(model: "DealModel") -> expenses.ExpenseFigures:
+def figures(model: Deal) -> expenses.ExpenseFigures:
     """The scenario's expense figures as the §4 rules take them."""
     e = model.world.expenses
     return expenses.ExpenseFigures(
@@ -26,7 +22,7 @@ def figures(model: "DealModel") -> expenses.ExpenseFigures:
         selling_commission=e.selling_commission)
 
 
-def pay_registration_expenses(model: "DealModel", registration: str, shares: int,
+def pay_registration_expenses(model: Deal, registration: str, shares: int,
                               withdrawn: bool) -> float:
     """§4: "The Company will pay all Registration Expenses of all registrations", the
     withdrawn ones too (§3(b)). Returns the total."""
@@ -45,7 +41,7 @@ def pay_registration_expenses(model: "DealModel", registration: str, shares: int
     return total
 
 
-def pay_selling_costs(model: "DealModel", registration: str, seller: str, shares: int,
+def pay_selling_costs(model: Deal, registration: str, seller: str, shares: int,
                       underwritten: bool, day: int | None = None,
                       exercise_usd: float = 0.0) -> tuple[float, float]:
     """§4: underwriting discounts and selling commissions are not Registration Expenses:

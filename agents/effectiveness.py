@@ -9,19 +9,35 @@ days (days the prospectus may be used, §2), so a suspension pushes every sell-o
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Sequence
+from typing import Protocol, Sequence
 
 from agents import claims
+from agents.deal import Deal
 from sim.engine import events as ev
 from sim.engine.calendar import Order
+from sim.engine.registration import DemandRegistration
+from sim.engine.streams import Layout, Purpose, Stream
 from sim.law.rules import expenses, procedures, securities
+from sim.world.script import MAX_DEMAND_CYCLES
 
-if TYPE_CHECKING:
-    from agents.company import Company
-    from sim.engine.registration import DemandRegistration
-
-SUSPENSION_WIDTH = 20      # per cycle: count, then (start, length) pairs
 MAX_SUSPENSIONS = 9
+# The ``suspension`` stream, per demand cycle (slot 20c; later cycles in overflow): the
+# number of suspensions, then each one's (start, length).
+SUSPENSION = Layout("suspension", 20, 20, blocks=MAX_DEMAND_CYCLES, purposes=dict(
+    count=Purpose(0),
+    start=Purpose(1, count=MAX_SUSPENSIONS, stride=2),
+    length=Purpose(2, count=MAX_SUSPENSIONS, stride=2,
+                   dist=lambda sc, _: sc.suspensions.length_days)))
+_W, _COUNT, _START, _LENGTH = (SUSPENSION.block, *(SUSPENSION.offset(k) for k in (
+    "count", "start", "length")))
+
+
+class Registrant(Protocol):
+    """The party keeping a statement effective (the Company), as this module sees it."""
+
+    model: Deal
+    name: str
+    suspension_stream: Stream
 
 
 def poisson_count(mean: float, u: float, cap: int) -> int:
@@ -71,7 +87,7 @@ def sell_out_day(start: int, needed: int, suspensions: Sequence[tuple[int, int]]
     return day + remaining
 
 
-def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
+def keep_effective(company: Registrant, reg: DemandRegistration) -> None:
     """Keep the statement effective (§2(e)); suspensions (§2) hold sales back.
 
     The period ends one calendar year after the effective date (§2(e)), or earlier when
@@ -88,13 +104,13 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
     if fixed is not None:
         periods = [(start + a, start + a + n) for a, n in fixed]
     else:
-        s, base = company.suspension_stream, reg.cycle * SUSPENSION_WIDTH
+        s, base = company.suspension_stream, reg.cycle * _W
         count = poisson_count(m.world.suspensions.rate_per_year * keep / 365,
-                              s.u(base), MAX_SUSPENSIONS)
+                              s.u(base + _COUNT), MAX_SUSPENSIONS)
         periods = []
         for k in range(count):
-            a = start + int(s.u(base + 1 + 2 * k) * keep)
-            n = max(1, s.days(m.world.suspensions.length_days, base + 2 + 2 * k))
+            a = start + int(s.u(base + _START + 2 * k) * keep)
+            n = max(1, s.days(m.world.suspensions.length_days, base + _LENGTH + 2 * k))
             periods.append((a, a + n))
     periods = merge_periods(periods)
     by_name, pol, cycle = m.investors_by_name, m.policy, reg.cycle
@@ -157,7 +173,7 @@ def keep_effective(company: "Company", reg: "DemandRegistration") -> None:
     cal.at(end, Order.END, period_ends)
 
 
-def record_warrants(model, registration: str, sales: dict[str, "securities.WarrantSale"],
+def record_warrants(model: Deal, registration: str, sales: dict[str, "securities.WarrantSale"],
                     price: float) -> None:
     """Log the Warrants exercised to sell, and the warrant shares left unsold (recitals,
     §7): one event each per registration, the Investors listed with their shares."""
@@ -179,7 +195,7 @@ def record_warrants(model, registration: str, sales: dict[str, "securities.Warra
                 expiry_day=model.warrant_expiry_day))
 
 
-def resale_sold(company: "Company", reg: "DemandRegistration", price: float,
+def resale_sold(company: Registrant, reg: DemandRegistration, price: float,
                 sales: dict[str, "securities.WarrantSale"]) -> None:
     """Sales under a resale statement: shares sold stop being Registrable Shares (§7);
     warrant shares are sold only by exercising the Warrants (recitals); the sellers bear
@@ -206,5 +222,5 @@ def resale_sold(company: "Company", reg: "DemandRegistration", price: float,
         registration=registration, shares=shares_total,
         gross_usd=round(gross_total, 2), cost_usd=round(cost_total, 2),
         item="selling_commission", rate=rate))
-    index = reg.cycle if reg.cycle < claims.OFFERING_BASE else 100 + reg.cycle
-    claims.schedule_claim(m, registration, index, net, gross_total, 0.0, False)
+    claims.schedule_claim(m, registration, claims.registration_index(reg.cycle), net,
+                          gross_total, 0.0, False)

@@ -2,27 +2,63 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import mesa
 
-from agents.policies import INVESTOR_SLOTS, INVESTOR_WIDTH, PIGGYBACK_SLOTS, PIGGYBACK_WIDTH
 from sim.engine import events as ev
 from sim.engine.calendar import Order
 from sim.engine.holdings import CAPITAL_SHORT
-from agents.offerings import on_piggyback_request
+from sim.engine.registration import DemandRegistration
+from sim.engine.streams import Layout, Purpose
+from sim.world.script import MAX_DEMAND_CYCLES
+from agents.deal import Deal
+from agents.offerings import OfferingPlan, on_piggyback_request
 from sim.law.rules import demand as demand_rules
 from sim.law.rules import information, notices, securities
 from sim.world.scenario import InvestorSpec
 
-if TYPE_CHECKING:
-    from sim.deal.model import DealModel
-    from agents.offerings import OfferingPlan
-    from sim.engine.registration import DemandRegistration
+
+def _company_method(sc, _inv):
+    return getattr(sc.notices, sc.company.notice_method)
+
+
+def _own_method(sc, inv):
+    return getattr(sc.notices, inv.notice_method)
+
+
+# Each Investor's own stream, per demand cycle (cycle c from slot 12c; later cycles in
+# overflow): its patience, the notices it gets and sends, its joinder, its §6 answers, its
+# selling pace, its withdrawal on material information and its method of disposition.
+INVESTOR = Layout("investor:{id}", 12, 12, blocks=MAX_DEMAND_CYCLES, purposes=dict(
+    patience=Purpose(0, dist=lambda sc, _: sc.investor_behaviour.demand_patience_days),
+    cn_latency=Purpose(1, dist=_company_method),
+    join=Purpose(2),
+    join_response=Purpose(3, dist=lambda sc, _: sc.investor_behaviour.join_response_days),
+    join_latency=Purpose(4, dist=_own_method),
+    info_req_latency=Purpose(5, dist=_company_method),
+    info_response=Purpose(6, dist=lambda sc, _: sc.investor_behaviour.info_response_days),
+    info_latency=Purpose(7, dist=_own_method),
+    sell_days=Purpose(8, dist=lambda sc, _: sc.investor_behaviour.sell_days),
+    withdraw=Purpose(9),
+    demand_latency=Purpose(10, dist=_own_method),
+    underwritten=Purpose(11)))
+# Each Investor's piggy-back stream, per Company offering k (slot 5k; offerings past the
+# fourth in overflow): its election, response, the notices, acceptance of the terms (§3).
+PIGGYBACK = Layout("piggyback:{id}", 20, 5, blocks=lambda sc: range(sc.offerings.max_count),
+                   purposes=dict(
+    elect=Purpose(0),
+    response=Purpose(1, dist=lambda sc, _: sc.investor_behaviour.piggyback_response_days),
+    latency_in=Purpose(2, dist=_company_method),
+    latency_out=Purpose(3, dist=_own_method),
+    accept=Purpose(4)))
 
 # Slots of the hottest draws, resolved once (``slot()`` gives the same numbers).
+_IW = INVESTOR.block
 _JOIN_LATENCY, _INFO_REQ_LATENCY, _INFO_LATENCY = (
-    INVESTOR_SLOTS[k] for k in ("join_latency", "info_req_latency", "info_latency"))
+    INVESTOR.offset(k) for k in ("join_latency", "info_req_latency", "info_latency"))
+_PW = PIGGYBACK.block
+_PIGGYBACK = {name: PIGGYBACK.offset(name) for name in PIGGYBACK.purposes}
 
 
 class Investor(mesa.Agent):
@@ -33,23 +69,23 @@ class Investor(mesa.Agent):
         spec: The scenario's description (id, Units, affiliate group, notice method).
     """
 
-    def __init__(self, model: "DealModel", spec: InvestorSpec) -> None:
+    def __init__(self, model: Deal, spec: InvestorSpec) -> None:
         super().__init__(model)
         self.name = spec.id
         self.units = spec.units
         self.group = spec.group
         self.notice_method = spec.notice_method
         self.registrable = securities.registrable_shares(spec.units, model.terms)
-        self.stream = model.streams.stream(f"investor:{spec.id}")
-        self.piggyback_stream = model.streams.stream(f"piggyback:{spec.id}")
+        self.stream = model.streams.stream(INVESTOR.stream_name(spec))
+        self.piggyback_stream = model.streams.stream(PIGGYBACK.stream_name(spec))
 
     def slot(self, name: str, cycle: int) -> int:
         """This investor's stream slot for draw ``name`` in ``cycle``."""
-        return cycle * INVESTOR_WIDTH + INVESTOR_SLOTS[name]
+        return INVESTOR.slot(name, cycle)
 
-    def piggyback_slot(self, plan: "OfferingPlan", name: str) -> int:
+    def piggyback_slot(self, plan: OfferingPlan, name: str) -> int:
         """This investor's ``piggyback`` stream slot for draw ``name`` about ``plan``."""
-        return plan.index * PIGGYBACK_WIDTH + PIGGYBACK_SLOTS[name]
+        return plan.index * _PW + _PIGGYBACK[name]
 
     @property
     def holds(self) -> int:
@@ -57,7 +93,7 @@ class Investor(mesa.Agent):
         return self.model.holdings.held(self.name)
 
     # --- Piggy-back (§3(a)) ----------------------------------------------------------
-    def on_registration_notice(self, plan: "OfferingPlan") -> None:
+    def on_registration_notice(self, plan: OfferingPlan) -> None:
         """A Registration Notice arrives (§8(a)): decide on a Piggy-back Request."""
         m = self.model
         today = m.calendar.now
@@ -83,7 +119,7 @@ class Investor(mesa.Agent):
         m.calendar.at(sent, Order.ACTION, send)
 
     # --- Demand (§1(a)) --------------------------------------------------------------
-    def send_demand(self, reg: "DemandRegistration") -> None:
+    def send_demand(self, reg: DemandRegistration) -> None:
         """Send the Demand Notice on behalf of the Initiating Investors (§1(a)), for the
         shares they hold unregistered on the day it is sent (none left: no demand)."""
         m = self.model
@@ -120,7 +156,7 @@ class Investor(mesa.Agent):
     # --- Company Notice and joinder (§1(a)) ------------------------------------------
     # These run once per notified Investor and per §6 request, the busiest reactions of
     # a deal: locals stand in for repeated ``m.``/``self.`` lookups.
-    def on_company_notice(self, reg: "DemandRegistration") -> None:
+    def on_company_notice(self, reg: DemandRegistration) -> None:
         """The Company Notice arrives (§8(a)); decide whether to ask to be included."""
         m = self.model
         today, cycle = m.calendar.now, reg.cycle
@@ -134,7 +170,7 @@ class Investor(mesa.Agent):
             return
         self.send_joinder(reg, shares, today + pol.join_response(self.stream, self.name, cycle))
 
-    def shares_to_offer(self, reg: "DemandRegistration") -> int:
+    def shares_to_offer(self, reg: DemandRegistration) -> int:
         """Registrable Shares this Investor asks to include in ``reg`` (all it may, or
         fewer where a script says so)."""
         return self.model.policy.asks_shares(self.name, "join_shares",
@@ -152,7 +188,7 @@ class Investor(mesa.Agent):
         demand, a joinder or a Piggy-back Request, or a statement still effective)."""
         return self.model.holdings.free(self.name)
 
-    def send_joinder(self, reg: "DemandRegistration", shares: int, sent_day: int) -> None:
+    def send_joinder(self, reg: DemandRegistration, shares: int, sent_day: int) -> None:
         """Send a written request to be included (§1(a)) on ``sent_day``; the Company's
         receipt, on arrival whatever the method (§8(a)), is the logged fact (with the day
         it was sent)."""
@@ -163,17 +199,17 @@ class Investor(mesa.Agent):
         if shares <= 0:
             return
         latency = m.policy.latency(self.stream, self.notice_method,
-                                   reg.cycle * INVESTOR_WIDTH + _JOIN_LATENCY, self.name)
+                                   reg.cycle * _IW + _JOIN_LATENCY, self.name)
         received = notices.received_day(sent_day, latency)
         company = m.company
         m.calendar.at(received, Order.RECEIPT,
                       lambda _: company.on_joinder(reg, self, shares, sent_day))
 
     # --- Information (§6) ------------------------------------------------------------
-    def on_info_request(self, reg: "DemandRegistration", requested_day: int) -> None:
+    def on_info_request(self, reg: DemandRegistration, requested_day: int) -> None:
         """Answer the Company's §6 request after this Investor's response time."""
         m = self.model
-        pol, s, name, base = m.policy, self.stream, self.name, reg.cycle * INVESTOR_WIDTH
+        pol, s, name, base = m.policy, self.stream, self.name, reg.cycle * _IW
         company = m.company
         lat_in = pol.latency(s, company.notice_method, base + _INFO_REQ_LATENCY, name)
         response = pol.info_response(s, name, reg.cycle)

@@ -15,22 +15,42 @@ way or planned at a demand supports the §1(d) delay, and its effective date sta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generator
+from typing import Generator
 
-from agents import costs
+from agents import claims, costs, effectiveness
+from agents.deal import Deal
 from sim.engine import events as ev
 from sim.engine.calendar import Order
+from sim.engine.streams import Layout, Purpose
 from agents.effectiveness import poisson_count
-from sim.law.rules import limits, notices
+from sim.law.rules import expenses as costs_rules
+from sim.law.rules import limits, notices, securities
 from sim.law.days import last_day_within
 from sim.law.rules.piggyback import EXCLUDED_TYPES, investors_may_include, piggyback_last_day
 
-if TYPE_CHECKING:
-    from sim.deal.model import DealModel
-
-OFFERING_SLOTS = dict(plan=0, lead=1, type=2, underwritten=3, review=4, distribution=5,
-                      size=6, notice=7)
 PER_OFFERING = 8
+
+
+def offering_stream_width(max_count: int) -> int:
+    """Slots of the ``offerings`` stream: the count, then eight per offering."""
+    n = 1 + PER_OFFERING * max_count
+    return (n + 3) // 4 * 4
+
+
+# The ``offerings`` stream: the number of offerings (slot 0), then per offering k (slot
+# 1 + 8k) its plan day, lead time, type, underwriting, review, distribution, size, and
+# the delay of the Registration Notice (§3(a)).
+OFFERINGS = Layout("offerings", lambda sc: offering_stream_width(sc.offerings.max_count),
+                   PER_OFFERING, start=1, blocks=lambda sc: range(sc.offerings.max_count),
+                   head=dict(count=Purpose(0)), purposes=dict(
+    plan=Purpose(0),
+    lead=Purpose(1, dist=lambda sc, _: sc.offerings.plan_lead_days),
+    type=Purpose(2),
+    underwritten=Purpose(3),
+    review=Purpose(4, dist=lambda sc, _: sc.offerings.review_days),
+    distribution=Purpose(5, dist=lambda sc, _: sc.offerings.distribution_days),
+    size=Purpose(6),
+    notice=Purpose(7, dist=lambda sc, _: sc.company.notice_delay_days)))
 TYPES = ("public", "stock_plan", "rule_145", "convertible_debt")
 
 
@@ -64,13 +84,7 @@ class OfferingPlan:
         return investors_may_include(self.type)
 
 
-def offering_stream_width(max_count: int) -> int:
-    """Slots of the ``offerings`` stream: the count, then eight per offering."""
-    n = 1 + PER_OFFERING * max_count
-    return (n + 3) // 4 * 4
-
-
-def draw_offerings(model: "DealModel") -> list[OfferingPlan]:
+def draw_offerings(model: Deal) -> list[OfferingPlan]:
     """The deal's offerings: from the script if it names them, else from the scenario."""
     scripted = model.policy.script.offerings
     if scripted is not None:
@@ -82,32 +96,32 @@ def draw_offerings(model: "DealModel") -> list[OfferingPlan]:
                 for k, o in enumerate(scripted)]
     spec, s = model.world.offerings, model.offerings_stream
     horizon = model.world.horizon_days
-    count = poisson_count(spec.rate_per_year * horizon / 365, s.u(0), spec.max_count)
-    plans = []
+    count = poisson_count(spec.rate_per_year * horizon / 365, s.u(OFFERINGS.slot("count")),
+                          spec.max_count)
+    plans, slot = [], OFFERINGS.slot
     for k in range(count):
-        base = 1 + PER_OFFERING * k
-        plan_day = int(s.u(base + OFFERING_SLOTS["plan"]) * horizon)
-        file_day = plan_day + s.days(spec.plan_lead_days, base + OFFERING_SLOTS["lead"])
-        u, cum, kind = s.u(base + OFFERING_SLOTS["type"]), 0.0, TYPES[-1]
+        plan_day = int(s.u(slot("plan", k)) * horizon)
+        file_day = plan_day + s.days(spec.plan_lead_days, slot("lead", k))
+        u, cum, kind = s.u(slot("type", k)), 0.0, TYPES[-1]
         for t in TYPES:
             cum += spec.type_probs.get(t, 0.0)
             if u < cum:
                 kind = t
                 break
         underwritten = kind == "public" and s.chance(spec.underwritten_prob,
-                                                     base + OFFERING_SLOTS["underwritten"])
+                                                     slot("underwritten", k))
         # A stock-plan (S-8) statement is effective on filing; others after review.
         review = 0 if kind == "stock_plan" else s.days(spec.review_days,
-                                                      base + OFFERING_SLOTS["review"])
-        dist = s.days(spec.distribution_days, base + OFFERING_SLOTS["distribution"])
-        size = int(s.sample(spec.company_shares, base + OFFERING_SLOTS["size"]))
+                                                      slot("review", k))
+        dist = s.days(spec.distribution_days, slot("distribution", k))
+        size = int(s.sample(spec.company_shares, slot("size", k)))
         plans.append(OfferingPlan(f"offering-{k + 1}", kind, plan_day, file_day,
                                   file_day + review, underwritten, dist, size, k))
     plans.sort(key=lambda p: (p.plan_day, p.id))
     return plans
 
 
-def offering_process(model: "DealModel", plan: OfferingPlan) -> Generator:
+def offering_process(model: Deal, plan: OfferingPlan) -> Generator:
     """SimPy process of one Company registration, from fixed plans to distribution."""
     cal, log, company = model.calendar, model.log, model.company
     yield cal.until(plan.plan_day, Order.ACTION)
@@ -142,7 +156,7 @@ def offering_process(model: "DealModel", plan: OfferingPlan) -> Generator:
             starts_cooldown_until=last_day_within(cal.now, model.terms.cooldown_days)))
         costs.pay_registration_expenses(model, plan.id, plan.company_shares + sum(included.values()),
                                           withdrawn=False)
-        model.sell_in_offering(plan, included)
+        sell_in_offering(model, plan, included)
     else:
         log.record(cal.now, ev.OFFERING_WITHDRAWN, "company", "§3(b)", dict(
             offering=plan.id, type=plan.type, pulled_by_underwriter=not plan.scripted_withdrawal,
@@ -157,7 +171,7 @@ def offering_process(model: "DealModel", plan: OfferingPlan) -> Generator:
             offering=plan.id))
 
 
-def give_registration_notice(model: "DealModel", plan: OfferingPlan) -> None:
+def give_registration_notice(model: Deal, plan: OfferingPlan) -> None:
     """§3(a): "prior to filing the registration statement ... promptly give each Investor
     written notice" -- or, for an excluded registration, log why none is due."""
     cal, log = model.calendar, model.log
@@ -191,7 +205,7 @@ def give_registration_notice(model: "DealModel", plan: OfferingPlan) -> None:
     cal.at(cal.now + delay, Order.ACTION, give)
 
 
-def on_piggyback_request(model: "DealModel", plan: OfferingPlan, investor: str, shares: int,
+def on_piggyback_request(model: Deal, plan: OfferingPlan, investor: str, shares: int,
                          sent_day: int) -> None:
     """§3(a): a Piggy-back Request counts if "received within twenty (20) days after the
     date on which the Registration Notice is given", and before the registration is over."""
@@ -207,3 +221,41 @@ def on_piggyback_request(model: "DealModel", plan: OfferingPlan, investor: str, 
     model.log.record(cal.now, ev.PIGGYBACK_REQUESTED if timely else ev.PIGGYBACK_REJECTED,
                      investor, "§3(a)", dict(offering=plan.id, shares=shares, sent_day=sent_day,
                                              last_day=last, resolved=plan.resolved_day is not None))
+
+
+def sell_in_offering(model: Deal, plan: OfferingPlan, included: dict[str, int]) -> None:
+    """The included holders sell in the Company's offering: their shares stop being
+    Registrable Shares (§7), an Investor's warrant shares only if it exercises
+    (recitals: not out of the money, not after expiry), they bear their selling costs
+    (§4), claims may follow (§5) with each cap at the seller's net proceeds."""
+    today = model.calendar.now
+    price, terms, investors = model.share_price(today), model.terms, model.investors_by_name
+    holdings = model.holdings
+    sales = {name: securities.warrant_sale(shares, price, today, model.warrant_expiry_day,
+                                           terms)
+             for name, shares in included.items() if shares and name in investors}
+    if sales:
+        effectiveness.record_warrants(model, plan.id, sales, price)
+    net, gross_total = {}, 0.0
+    for name, shares in included.items():
+        if not shares:
+            continue
+        sale = sales.get(name)
+        # Only shares committed to this offering are sold; warrant shares not
+        # exercised were not distributed and are free again below.
+        sold = holdings.sell(name, plan.id, sale.shares_sold) if sale else shares
+        if sold:
+            gross, net_usd = costs.pay_selling_costs(
+                model, plan.id, name, sold, plan.underwritten,
+                exercise_usd=sale.exercise_usd if sale else 0.0)
+        else:
+            gross = net_usd = 0.0
+        if sale:
+            net[name] = net_usd
+            gross_total += gross
+    holdings.release_all(plan.id)   # what was not included or not sold is free again
+    company_gross = plan.company_shares * price
+    company_net = company_gross - costs_rules.selling_costs(
+        company_gross, plan.underwritten, model.expense_figures)
+    claims.schedule_claim(model, plan.id, claims.OFFERING_BASE + plan.index, net,
+                          gross_total, company_net, plan.underwritten)

@@ -13,37 +13,29 @@ variants share random futures), unless a what-if script fixes it. Two families s
 
 from __future__ import annotations
 
-from agents.offerings import OFFERING_SLOTS, PER_OFFERING
+from agents.company import COMPANY
+from agents.investor import INVESTOR
+from agents.investors import WITHDRAWAL
+from agents.offerings import OFFERINGS
 from sim.world.scenario import Scenario
 from sim.world.script import Script
 from sim.engine.streams import Stream
 from sim.law.terms import Terms
 
-# Slot layouts of the streams (per cycle; cycle c uses slot c * WIDTH + k, cycles past
-# the first continue in the stream's overflow generator).
-COMPANY_SLOTS = dict(notice_delay=0, prep=1, invoke_delay=2, delay_hold=3,
-                     mai_occurs=4, mai_day=5, invoke_cooldown=7)   # slot 6: unused (was the demand method)
-COMPANY_WIDTH = 8
-INVESTOR_SLOTS = dict(patience=0, cn_latency=1, join=2, join_response=3, join_latency=4,
-                      info_req_latency=5, info_response=6, info_latency=7, sell_days=8,
-                      withdraw=9, demand_latency=10, underwritten=11)
-INVESTOR_WIDTH = 12
-OTHER_HOLDER_SLOTS = dict(request=0, latency_in=1, response=2, latency_out=3)
-OTHER_HOLDER_WIDTH = 8          # per demand cycle: the four above, then offerings 0-3 (cycle 0)
-OTHER_HOLDER_OFFERING = 4       # slot of "sells in Company offering k": 4 + k
-# Per Company offering k (slot k * PIGGYBACK_WIDTH + ...), in each investor's own stream.
-PIGGYBACK_SLOTS = dict(elect=0, response=1, latency_in=2, latency_out=3, accept=4)
-PIGGYBACK_WIDTH = 5
-# The ``withdrawal`` stream, per demand cycle (§1(c)): material information made known
-# before the request (occurs, days before the request, withdrawal day), a change of mind
-# (occurs, day), price sensitivity. Cycle 0 in the window, later cycles in overflow.
-WITHDRAWAL_SLOTS = dict(before=0, before_days=1, before_withdraw=2, other=3,
-                        other_withdraw=4, price=5)
-WITHDRAWAL_WIDTH = 8
-# The Investor slots drawn for every Investor of every deal, resolved once.
-_PATIENCE, _JOIN, _JOIN_RESPONSE, _INFO_RESPONSE, _SELL_DAYS = (
-    INVESTOR_SLOTS[k] for k in ("patience", "join", "join_response", "info_response",
-                                "sell_days"))
+# Slots are computed through the streams' layouts (declared beside the actors drawing
+# from them); the hot ones are resolved once: block widths and offsets within a block.
+_CW = COMPANY.block
+_NOTICE_DELAY, _PREP, _INVOKE_DELAY, _INVOKE_COOLDOWN, _DELAY_HOLD = (
+    COMPANY.offset(k) for k in ("notice_delay", "prep", "invoke_delay", "invoke_cooldown",
+                                "delay_hold"))
+_IW = INVESTOR.block
+_PATIENCE, _JOIN, _JOIN_RESPONSE, _INFO_RESPONSE, _SELL_DAYS, _UNDERWRITTEN, _WITHDRAW = (
+    INVESTOR.offset(k) for k in ("patience", "join", "join_response", "info_response",
+                                 "sell_days", "underwritten", "withdraw"))
+_WW = WITHDRAWAL.block
+_BEFORE, _BEFORE_DAYS, _BEFORE_WITHDRAW, _OTHER, _OTHER_WITHDRAW, _PRICE = (
+    WITHDRAWAL.offset(k) for k in ("before", "before_days", "before_withdraw", "other",
+                                   "other_withdraw", "price"))
 
 
 class ScenarioPolicy:
@@ -70,7 +62,7 @@ class ScenarioPolicy:
         fixed = self.script.company.notice_delay_days
         if fixed is not None:
             return fixed
-        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["notice_delay"]
+        slot = cycle * _CW + _NOTICE_DELAY
         return s.days(self.scenario.company.notice_delay_days, slot)
 
     def prep_days(self, s: Stream, cycle: int) -> int:
@@ -78,7 +70,7 @@ class ScenarioPolicy:
         fixed = self.script.company.prep_days
         if fixed is not None:
             return fixed
-        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["prep"]
+        slot = cycle * _CW + _PREP
         return s.days(self.scenario.company.prep_days, slot)
 
     def invoke_delay(self, s: Stream, cycle: int) -> bool:
@@ -86,7 +78,7 @@ class ScenarioPolicy:
         fixed = self.script.company.invoke_delay
         if fixed is not None:
             return fixed
-        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["invoke_delay"]
+        slot = cycle * _CW + _INVOKE_DELAY
         return s.chance(self.scenario.company.delay_invoke_prob, slot)
 
     def invokes_cooldown(self, s: Stream, cycle: int, late: bool = False) -> bool:
@@ -100,7 +92,7 @@ class ScenarioPolicy:
             return fixed
         if late:
             return True
-        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["invoke_cooldown"]
+        slot = cycle * _CW + _INVOKE_COOLDOWN
         return s.chance(self.scenario.company.cooldown_invoke_prob, slot)
 
     def delay_hold(self, s: Stream, cycle: int) -> int:
@@ -108,7 +100,7 @@ class ScenarioPolicy:
         fixed = self.script.company.delay_hold_days
         if fixed is not None:
             return fixed
-        slot = cycle * COMPANY_WIDTH + COMPANY_SLOTS["delay_hold"]
+        slot = cycle * _CW + _DELAY_HOLD
         return s.days(self.scenario.company.delay_hold_days, slot)
 
 
@@ -144,32 +136,32 @@ class ScenarioPolicy:
 
     def patience(self, s: Stream, investor_id: str, cycle: int) -> int:
         """Days (from the cycle's start) until the Investor wants a registration."""
-        return s.days(self._ib.demand_patience_days, cycle * INVESTOR_WIDTH + _PATIENCE)
+        return s.days(self._ib.demand_patience_days, cycle * _IW + _PATIENCE)
 
     def joins(self, s: Stream, investor_id: str, cycle: int) -> bool:
         """Whether an Investor asks to be included after a Company Notice."""
         fixed = self._inv(investor_id, "join") if self.scripted else None
         if fixed is not None:
             return fixed
-        return s.chance(self._ib.join_prob, cycle * INVESTOR_WIDTH + _JOIN)
+        return s.chance(self._ib.join_prob, cycle * _IW + _JOIN)
 
     def join_response(self, s: Stream, investor_id: str, cycle: int) -> int:
         fixed = self._inv(investor_id, "join_response_days") if self.scripted else None
         if fixed is not None:
             return fixed
-        return s.days(self._ib.join_response_days, cycle * INVESTOR_WIDTH + _JOIN_RESPONSE)
+        return s.days(self._ib.join_response_days, cycle * _IW + _JOIN_RESPONSE)
 
     def info_response(self, s: Stream, investor_id: str, cycle: int) -> int:
         fixed = self._inv(investor_id, "info_response_days") if self.scripted else None
         if fixed is not None:
             return fixed
-        return s.days(self._ib.info_response_days, cycle * INVESTOR_WIDTH + _INFO_RESPONSE)
+        return s.days(self._ib.info_response_days, cycle * _IW + _INFO_RESPONSE)
 
     def sell_days(self, s: Stream, investor_id: str, cycle: int) -> int:
         fixed = self._inv(investor_id, "sell_days") if self.scripted else None
         if fixed is not None:
             return max(fixed, 1)
-        days = s.days(self._ib.sell_days, cycle * INVESTOR_WIDTH + _SELL_DAYS)
+        days = s.days(self._ib.sell_days, cycle * _IW + _SELL_DAYS)
         return days if days > 1 else 1
 
     def demand_underwritten(self, s: Stream, investor_id: str, cycle: int) -> bool:
@@ -179,13 +171,13 @@ class ScenarioPolicy:
         if fixed is not None and fixed.underwritten is not None:
             return fixed.underwritten
         return s.chance(self._ib.demand_underwritten_prob,
-                        cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["underwritten"])
+                        cycle * _IW + _UNDERWRITTEN)
 
     def withdraws_on_mai(self, s: Stream, investor_id: str, cycle: int) -> bool:
         fixed = self._inv(investor_id, "withdraw_on_mai") if self.scripted else None
         if fixed is not None:
             return fixed
-        slot = cycle * INVESTOR_WIDTH + INVESTOR_SLOTS["withdraw"]
+        slot = cycle * _IW + _WITHDRAW
         return s.chance(self._ib.withdraw_on_mai_prob, slot)
 
     # --- Withdrawal at the Investors' request (§1(c)), drawn per demand cycle ------------
@@ -193,32 +185,32 @@ class ScenarioPolicy:
         """Material information made known on or before the request leads the Investors
         to withdraw: (days before the request it was made known, days after the demand's
         receipt they withdraw), or None."""
-        base = cycle * WITHDRAWAL_WIDTH
-        if not s.chance(self.scenario.events.mai_before_prob, base + WITHDRAWAL_SLOTS["before"]):
+        base = cycle * _WW
+        if not s.chance(self.scenario.events.mai_before_prob, base + _BEFORE):
             return None
         return (s.days(self.scenario.events.mai_before_days,
-                       base + WITHDRAWAL_SLOTS["before_days"]),
-                s.days(self._ib.withdraw_day, base + WITHDRAWAL_SLOTS["before_withdraw"]))
+                       base + _BEFORE_DAYS),
+                s.days(self._ib.withdraw_day, base + _BEFORE_WITHDRAW))
 
     def changes_mind(self, s: Stream, cycle: int) -> int | None:
         """Days after the demand's receipt the Investors withdraw for other reasons."""
-        base = cycle * WITHDRAWAL_WIDTH
-        if not s.chance(self._ib.withdraw_other_prob, base + WITHDRAWAL_SLOTS["other"]):
+        base = cycle * _WW
+        if not s.chance(self._ib.withdraw_other_prob, base + _OTHER):
             return None
-        return s.days(self._ib.withdraw_day, base + WITHDRAWAL_SLOTS["other_withdraw"])
+        return s.days(self._ib.withdraw_day, base + _OTHER_WITHDRAW)
 
     def price_sensitive(self, s: Stream, cycle: int) -> bool:
         """Whether the Investors withdraw once the price falls ``withdraw_price_drop``
         below its level on the request day."""
         return s.chance(self._ib.withdraw_price_prob,
-                        cycle * WITHDRAWAL_WIDTH + WITHDRAWAL_SLOTS["price"])
+                        cycle * _WW + _PRICE)
 
     # --- Company registrations (§3) ------------------------------------------------
     def registration_notice_delay(self, s: Stream, plan) -> int:
         """Days from fixing the plans to giving the Registration Notice (§3(a))."""
         if plan.notice_day is not None:
             return plan.notice_day - plan.plan_day
-        slot = 1 + PER_OFFERING * plan.index + OFFERING_SLOTS["notice"]
+        slot = OFFERINGS.slot("notice", plan.index)
         return s.days(self.scenario.company.notice_delay_days, slot)
 
     def elects_piggyback(self, inv, plan) -> bool:

@@ -6,15 +6,21 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from agents.deal import Deal
 from sim.engine import events as ev
+from sim.engine.registration import DemandRegistration
+from sim.engine.streams import Layout, Purpose
 from sim.law.rules import cutback
+from sim.world.script import MAX_DEMAND_CYCLES
 
 if TYPE_CHECKING:
-    from sim.deal.model import DealModel
     from agents.offerings import OfferingPlan
-    from sim.engine.registration import DemandRegistration
 
-DEMAND_SLOT = 8     # stream slots 0-7: Company offerings; 8 + cycle: demand registrations
+# The ``underwriter`` stream: the room for sellers it finds in Company offering k (slot
+# k; at most eight offerings, scenario ``offerings.max_count``) and in an underwritten
+# demand registration of cycle c (slot 8 + c).
+UNDERWRITER = Layout("underwriter", 16, 16, head=dict(
+    offering=Purpose(0, count=8), demand=Purpose(8, count=MAX_DEMAND_CYCLES)))
 
 
 class Underwriter(mesa.Agent):
@@ -27,10 +33,10 @@ class Underwriter(mesa.Agent):
     (scenario ``underwriting``) -- and applies the §3(c) cutback.
     """
 
-    def __init__(self, model: "DealModel") -> None:
+    def __init__(self, model: Deal) -> None:
         super().__init__(model)
         self.name = "underwriter"
-        self.stream = model.streams.stream("underwriter")
+        self.stream = model.streams.stream(UNDERWRITER.name)
 
     def proceeds(self, plan: "OfferingPlan", day: int) -> bool:
         """Whether the offering is priced on ``day`` (True) or pulled (False)."""
@@ -49,7 +55,8 @@ class Underwriter(mesa.Agent):
         with the success of the offering": the Company's shares plus the room for sellers."""
         if plan.marketing_limit is not None:
             return plan.marketing_limit
-        return plan.company_shares + self._room(plan.company_shares, plan.index)
+        slot = UNDERWRITER.slot("offering", 0, plan.index)
+        return plan.company_shares + self._room(plan.company_shares, slot)
 
     def include(self, plan: "OfferingPlan") -> dict[str, int]:
         """Sellers who accept the underwriting terms, cut back to the limit (§3(c))."""
@@ -69,10 +76,10 @@ class Underwriter(mesa.Agent):
         return self._cut(plan.id, "§3(c)", limit, sellers, plan.company_shares,
                          cutback.allocate_cutback(limit, sellers, m.terms, plan.company_shares))
 
-    def include_in_demand(self, reg: "DemandRegistration", sellers: list) -> dict[str, int]:
+    def include_in_demand(self, reg: DemandRegistration, sellers: list) -> dict[str, int]:
         """An underwritten demand registration: limit and the `demand_cutback` switch (§1(b))."""
         requested = sum(s.requested for s in sellers)
-        limit = self._room(requested, DEMAND_SLOT + reg.cycle)
+        limit = self._room(requested, UNDERWRITER.slot("demand", 0, reg.cycle))
         return self._cut(f"demand-{reg.cycle}", "§1(b)", limit, sellers, 0,
                          cutback.demand_cutback_allocation(limit, sellers, self.model.terms))
 

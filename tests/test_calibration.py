@@ -13,7 +13,7 @@ import dataclasses
 import pytest
 from click.testing import CliRunner
 
-from agents.policies import COMPANY_SLOTS, COMPANY_WIDTH
+from agents.company import COMPANY
 from experiments.analysis.calibration import FACTS, calibrate, report_text
 from conftest import DEMAND_PATH
 from sim.engine import events as ev
@@ -132,8 +132,9 @@ def test_1c_company_that_would_file_late_uses_the_cooldown_right(terms, scenario
 
 
 def test_cooldown_decision_has_its_own_company_slot():
-    assert len(set(COMPANY_SLOTS.values())) == len(COMPANY_SLOTS)
-    assert COMPANY_SLOTS["invoke_cooldown"] < COMPANY_WIDTH
+    offsets = [p.offset for p in COMPANY.purposes.values()]
+    assert len(set(offsets)) == len(offsets)
+    assert COMPANY.offset("invoke_cooldown") < COMPANY.block
 
 
 # --- §2(a) review: troubled reviews answer slower ------------------------------------------

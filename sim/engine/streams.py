@@ -16,6 +16,10 @@ counter ``d * width / 4``), and every draw has a fixed *slot* in that window. He
 A draw outside the window (a later cycle of a repeated process, or more rounds than
 slots) comes from an overflow generator keyed by (stream, deal), equally reproducible.
 
+Which draw sits at which slot is declared once per stream, as a :class:`Layout` in the
+module of the actor that draws from it; the deal's :class:`StreamSpec` list is built
+from these declarations, and the actors compute their slots through them.
+
 Cost notes (a deal reads ~100 numbers, so per-deal overheads matter): a chunk's ready
 values stay one float64 array, and a deal reads its row through a memoryview (a Python
 float is made only for a value actually read, not for all ~300 columns); normals are
@@ -26,8 +30,8 @@ overflow blocks are drawn per (stream, deal, block) only when needed.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
-from typing import Any, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 from numpy.random import Philox, SeedSequence
@@ -67,6 +71,160 @@ def slot_of(cycle: int, k: int, width: int) -> int:
     width``) goes to a sparse overflow index that no other cycle uses.
     """
     return cycle * width + k if k < width else 1_000_000 + cycle * 1_000 + k
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """One kind of draw in a stream: where it sits in a block, and what it holds.
+
+    Attributes:
+        offset: Slot within a block (within the stream's head for a head purpose, or
+            within the far region for a far purpose).
+        count: Draws of this purpose per block (a repeated draw: rounds, periods,
+            offerings); draw ``k`` sits at ``offset + k * stride``.
+        stride: Slots between two repeats.
+        spill: Where repeats past ``count`` go: ``spill + k`` (inside the block, so a
+            sparse stream sends it to overflow); None: the pattern continues.
+        dist: ``dist(scenario, holder)`` -> the distribution the slot is laid out with
+            (or :data:`NORMAL`); None: the slot holds its raw uniform.
+    """
+
+    offset: int
+    count: int = 1
+    stride: int = 1
+    spill: int | None = None
+    dist: Callable[[Any, Any], Any] | None = None
+
+    def at(self, k: int) -> int:
+        """Offset of repeat ``k``."""
+        if k < self.count or self.spill is None:
+            return self.offset + k * self.stride
+        return self.spill + k
+
+
+def _count(value, scenario) -> Any:
+    return value(scenario) if callable(value) else value
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A named stream's slots, declared once beside the actor that draws from them.
+
+    A deal's window of ``width`` slots starts with the ``head`` purposes (drawn once per
+    deal), then holds block after block of ``block`` slots from slot ``start`` (block
+    ``b``: a demand cycle, an offering, a registration ...). Slots past the window
+    continue in the stream's overflow generator; a ``sparse`` stream instead sends an
+    offset past its block to its own overflow index (:func:`slot_of`). ``far``
+    purposes sit in a region of the overflow of their own, from ``far_base``, ``len(far)``
+    slots per block.
+
+    Attributes:
+        name: Stream name; ``{id}`` in it makes one stream per holder.
+        width: Slots per deal, or ``width(scenario)``.
+        block: Slots per block.
+        purposes: Purposes repeated in every block.
+        head: Purposes at fixed slots of the window, outside the blocks.
+        start: Slot of block 0.
+        sparse: Offsets past ``block`` go to :func:`slot_of`'s sparse overflow.
+        far: Purposes in the far region (see above); ``far_base`` is its first slot.
+        blocks: Block indices a deal may use (an int ``n``: ``range(n)``), or
+            ``blocks(scenario)``; checked by the tests, not used to draw.
+        laid: Blocks whose slots the stream spec lays out with their distributions
+            (None: every block inside the window).
+    """
+
+    name: str
+    width: int | Callable[[Any], int]
+    block: int
+    purposes: Mapping[str, Purpose] = field(default_factory=dict)
+    head: Mapping[str, Purpose] = field(default_factory=dict)
+    start: int = 0
+    sparse: bool = False
+    far: Mapping[str, Purpose] = field(default_factory=dict)
+    far_base: int = 0
+    blocks: int | Callable[[Any], Iterable[int]] = 1
+    laid: int | None = None
+
+    def __post_init__(self) -> None:
+        names = [*self.purposes, *self.head, *self.far]
+        if len(set(names)) != len(names):
+            raise ValueError(f"stream {self.name!r}: a purpose is declared twice")
+        if self.block <= 0:
+            raise ValueError(f"stream {self.name!r}: block must be positive")
+
+    def offset(self, purpose: str, k: int = 0) -> int:
+        """Offset of repeat ``k`` of a block purpose within its block."""
+        return self.purposes[purpose].at(k)
+
+    def slot(self, purpose: str, block: int = 0, k: int = 0) -> int:
+        """Slot of repeat ``k`` of ``purpose`` in block ``block``."""
+        p = self.purposes.get(purpose)
+        if p is not None:
+            off = p.at(k)
+            if self.sparse:
+                return self.start + slot_of(block, off, self.block)
+            return self.start + block * self.block + off
+        p = self.head.get(purpose)
+        if p is not None:
+            return p.at(k)
+        p = self.far[purpose]
+        return self.far_base + block * len(self.far) + p.at(k)
+
+    def stream_name(self, holder: Any = None) -> str:
+        """The stream's name (for ``holder``'s stream if the name has ``{id}``)."""
+        return self.name.format(id=holder.id) if holder is not None else self.name
+
+    def window_width(self, scenario: Any) -> int:
+        """Slots per deal under ``scenario``."""
+        return _count(self.width, scenario)
+
+    def block_indices(self, scenario: Any) -> list[int]:
+        """Block indices a deal under ``scenario`` may use."""
+        b = _count(self.blocks, scenario)
+        return list(range(b)) if isinstance(b, int) else list(b)
+
+    def laid_blocks(self, scenario: Any) -> int:
+        """Blocks the stream spec lays out under ``scenario``."""
+        if self.laid is not None:
+            return self.laid
+        return (self.window_width(scenario) - self.start) // self.block
+
+    def spec(self, scenario: Any, holder: Any = None) -> "StreamSpec":
+        """The stream spec under ``scenario``: head slots, then block by block, each
+        purpose's repeats in turn, laid out with the purpose's distribution."""
+        width, laid = self.window_width(scenario), self.laid_blocks(scenario)
+        pairs = [(p.at(k), p.dist(scenario, holder))
+                 for p in self.head.values() if p.dist is not None for k in range(p.count)]
+        pairs += [(self.slot(name, b, k), p.dist(scenario, holder)) for b in range(laid)
+                  for name, p in self.purposes.items() if p.dist is not None
+                  for k in range(p.count)]
+        return StreamSpec(self.stream_name(holder), width, tuple(pairs))
+
+    def slots(self, scenario: Any, spill: int = 0) -> dict[int, tuple[str, int, int]]:
+        """Every slot a deal may draw from -> (purpose, block, repeat), over the blocks it
+        may use and those laid out, each purpose's declared repeats and ``spill`` more of
+        a purpose that spills. Raises ValueError if two draws share a slot."""
+        seen: dict[int, tuple[str, int, int]] = {}
+
+        def put(slot: int, key: tuple[str, int, int]) -> None:
+            if slot in seen:
+                raise ValueError(f"stream {self.name!r}: {key} and {seen[slot]} share "
+                                 f"slot {slot}")
+            seen[slot] = key
+
+        def repeats(p: Purpose) -> range:
+            return range(p.count + (spill if p.spill is not None else 0))
+
+        for name, p in self.head.items():
+            for k in repeats(p):
+                put(self.slot(name, 0, k), (name, 0, k))
+        blocks = {*self.block_indices(scenario), *range(self.laid_blocks(scenario))}
+        for b in sorted(blocks):
+            for table in (self.purposes, self.far):
+                for name, p in table.items():
+                    for k in repeats(p):
+                        put(self.slot(name, b, k), (name, b, k))
+        return seen
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,192 @@
+"""The Investors as a group: when a majority demands, and when they withdraw (§1(a), §1(c)).
+
+Each Investor wants a registration on its own day; the group sends a Demand Notice once
+its members hold a majority of the Units (§1(a)). While a demand is pending, material
+information, a change of mind or a price fall may lead the Investors to ask for its
+withdrawal (§1(c)); unless that used up the demand, they demand again. The group's
+withdrawal draws come from the ``withdrawal`` stream, declared here.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from sim.engine.calendar import Order
+from sim.engine import events as ev
+from sim.engine.registration import DemandRegistration
+from sim.engine.streams import Layout, Purpose
+from sim.world.script import MAX_DEMAND_CYCLES
+
+from agents.deal import Deal
+from agents.investor import Investor, initiating_group
+
+MAX_CYCLES = MAX_DEMAND_CYCLES   # demand cycles per deal (renewals, second demand)
+DAYS_PER_MONTH = 30              # the price path is monthly
+
+# The ``withdrawal`` stream, per demand cycle (§1(c)): material information made known
+# before the request (occurs, days before the request, withdrawal day), a change of mind
+# (occurs, day), price sensitivity. Cycle 0 in the window, later cycles in overflow.
+WITHDRAWAL = Layout("withdrawal", 8, 8, blocks=MAX_DEMAND_CYCLES, purposes=dict(
+    before=Purpose(0),
+    before_days=Purpose(1, dist=lambda sc, _: sc.events.mai_before_days),
+    before_withdraw=Purpose(2, dist=lambda sc, _: sc.investor_behaviour.withdraw_day),
+    other=Purpose(3),
+    other_withdraw=Purpose(4, dist=lambda sc, _: sc.investor_behaviour.withdraw_day),
+    price=Purpose(5)))
+
+
+class Investors:
+    """The Investors acting together: the Initiating Investors' demand and withdrawal.
+
+    Args:
+        model: The deal.
+        members: The Investors, in scenario order.
+    """
+
+    def __init__(self, model: Deal, members: Sequence[Investor]) -> None:
+        self.model = model
+        self.members = list(members)
+        self.reset()
+
+    def reset(self) -> None:
+        """Per-deal state."""
+        self.cycles = 0                   # demand cycles begun
+
+    # --- Demands (§1(a)) ---------------------------------------------------------------
+    def schedule_demand(self, base_day: int, second: bool) -> None:
+        """Let the Investors form a majority and send a Demand Notice (§1(a))."""
+        m = self.model
+        cycle = self.cycles
+        if cycle >= MAX_CYCLES:
+            return
+        self.cycles += 1
+        fixed = m.policy.script.demand_for(cycle) if m.policy.scripted else None
+        if fixed is not None and fixed.day is not None:
+            members = fixed.by or tuple(i.name for i in self.members)
+            day, lead = max(fixed.day, base_day), members[0]
+        elif fixed is not None and fixed.by is not None:
+            # Named Initiating Investors on a drawn day: when the last of them wants it.
+            pol, members = m.policy, fixed.by
+            desire = {n: base_day + pol.patience(m.investor(n).stream, n, cycle)
+                      for n in members}
+            lead = max(members, key=desire.__getitem__)
+            day = desire[lead]
+        else:
+            pol = m.policy
+            desire = [base_day + pol.patience(i.stream, i.name, cycle) for i in self.members]
+            if cycle == 0 and m.world.investor_behaviour.price_trigger > 0:
+                cross = m.price_trigger_day(base_day, max(desire))
+                if cross is not None:
+                    desire = [min(d, cross) for d in desire]
+            group = initiating_group(self.members, desire, m.total_units, m.terms)
+            if group is None:
+                return
+            day, members, lead = group
+        if day > m.world.horizon_days:
+            return
+        reg = DemandRegistration(cycle=cycle, second=second, initiating=tuple(members),
+                                 requested={}, demand_sent_day=day)
+        m.registrations.append(reg)
+        m.calendar.at(day, Order.ACTION, lambda _: m.investor(lead).send_demand(reg))
+
+    # --- Withdrawal at the Investors' request (§1(c)) ---------------------------------
+    def schedule_withdrawals(self, reg: DemandRegistration) -> None:
+        """On receipt of a demand, schedule what may lead the Investors to withdraw it:
+        the script's withdrawal for this cycle, else the scenario's draws (material
+        information made known after or before the request, a change of mind, a price
+        fall). Whichever comes first while the statement is pending withdraws it."""
+        m = self.model
+        pol = m.policy
+        scripted = pol.script.demand_for(reg.cycle) if pol.scripted else None
+        if scripted is not None and scripted.withdrawal is not None:
+            self._schedule_scripted_withdrawal(reg, scripted.withdrawal)
+            return
+        if pol.scripted and reg.cycle > 0:
+            return                    # a scripted renewal runs its course unless scripted
+        self._schedule_mai(reg)
+        s, cycle, now = m.withdrawal_stream, reg.cycle, m.calendar.now
+        at = m.calendar.at
+        earlier = pol.earlier_information(s, cycle)
+        if earlier is not None:
+            known = max(0, reg.demand_sent_day - earlier[0])
+            self._disclose(reg, known)
+            at(now + earlier[1], Order.ACTION,
+               lambda _: self.withdraw(reg, ("information",), known))
+        other = pol.changes_mind(s, cycle)
+        if other is not None:
+            at(now + other, Order.ACTION, lambda _: self.withdraw(reg, ("other",), None))
+        if pol.price_sensitive(s, cycle):
+            self._schedule_price_withdrawal(reg, m.world.investor_behaviour.withdraw_price_drop)
+
+    def _schedule_mai(self, reg: DemandRegistration) -> None:
+        """Material adverse information made known while ``reg`` is pending (§1(c))."""
+        m = self.model
+        known = m.company.material_information(reg)
+        if known is not None:
+            m.calendar.at(max(known, m.calendar.now), Order.ACTION,
+                          lambda _: self._on_mai(reg, known))
+
+    def _on_mai(self, reg: DemandRegistration, known: int) -> None:
+        """The information is at hand: the Investors decide whether to withdraw."""
+        if self._disclosed(reg, known):
+            m = self.model
+            lead = m.investor(reg.initiating[0])
+            if m.policy.withdraws_on_mai(lead.stream, lead.name, reg.cycle):
+                self.withdraw(reg, ("information",), known)
+
+    def _disclosed(self, reg: DemandRegistration, known: int) -> bool:
+        """Log MAI_DISCLOSED (if ``reg`` is still pending): material information made
+        known to the Investors on day ``known`` (on the demand's receipt if earlier)."""
+        if reg.withdrawn or reg.effective_day >= 0:
+            return False
+        m = self.model
+        m.log.record(m.calendar.now, ev.MAI_DISCLOSED, "company", "§1(c)", dict(
+            cycle=reg.cycle, made_known_day=known, request_day=reg.demand_sent_day))
+        return True
+
+    def _disclose(self, reg: DemandRegistration, known: int) -> None:
+        cal = self.model.calendar
+        cal.at(max(known, cal.now), Order.ACTION, lambda _: self._disclosed(reg, known))
+
+    def _schedule_scripted_withdrawal(self, reg: DemandRegistration, w) -> None:
+        """The script's withdrawal: its day (or the price path), its causes and the day the
+        information was made known."""
+        m = self.model
+        causes, now, at = w.causes, m.calendar.now, m.calendar.at
+        if not causes:
+            return
+        known = w.information_day
+        if known is not None:
+            self._disclose(reg, known)
+        day = w.day if w.day is not None else known
+        if day is None:               # "price" alone: the price path decides the day
+            drop = w.price_drop if w.price_drop is not None else (
+                m.world.investor_behaviour.withdraw_price_drop)
+            self._schedule_price_withdrawal(reg, drop)
+            return
+        at(max(day, now), Order.ACTION, lambda _: self.withdraw(reg, causes, known))
+
+    def _schedule_price_withdrawal(self, reg: DemandRegistration, drop: float) -> None:
+        """Withdraw on the first day from now the price is ``drop`` below its level on
+        the request day (the path is monthly: only month starts need checking)."""
+        m = self.model
+        trigger = m.price_at(reg.demand_sent_day) * (1 - drop)
+        day, horizon = m.calendar.now, m.world.horizon_days
+        while day <= horizon:
+            if m.price_at(day) < trigger:
+                m.calendar.at(day, Order.ACTION,
+                              lambda _: self.withdraw(reg, ("price",), None))
+                return
+            day = (day // DAYS_PER_MONTH + 1) * DAYS_PER_MONTH
+
+    def withdraw(self, reg: DemandRegistration, causes: tuple[str, ...],
+                 made_known_day: int | None) -> None:
+        """The Investors ask for ``reg``'s withdrawal (if still pending); they demand
+        again unless that used up the demand (or a script names the next cycle)."""
+        if reg.withdrawn or reg.effective_day >= 0:
+            return
+        m = self.model
+        used = m.company.withdraw_at_investors_request(reg, causes, made_known_day)
+        if not used or (m.policy.scripted
+                        and m.policy.script.demand_for(self.cycles) is not None):
+            self.schedule_demand(base_day=m.calendar.now, second=reg.second)
