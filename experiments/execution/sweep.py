@@ -37,7 +37,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import pandas as pd
 import pyarrow as pa
@@ -47,9 +47,11 @@ import pyarrow.parquet as pq
 from experiments.execution.spec import Experiment
 from sim.core.config import ConfigError, as_dict
 from sim.deal.model import DealModel
-from sim.deal.batch import git_commit, play, versions, write_atomic, write_json
+from experiments.execution.files import write_atomic, write_json
+from experiments.execution.provenance import git_commit, versions
+from sim.deal.batch import play
 from sim.world.scenario import Scenario
-from sim.read.table import SWEEP_SCHEMA, rows_to_table, to_frame
+from sim.read.table import KEYS, SWEEP_SCHEMA, rows_to_table, to_frame
 from sim.law.terms import Terms
 
 SHARDS = "shards"
@@ -319,14 +321,17 @@ def read_manifest(out: Path) -> dict[str, Any]:
 _SHARD = re.compile(r"^p(\d+)-(.+)-b(\d+)-n(\d+)\.parquet$")
 
 
-def load_table(out: Path, exp: Experiment | None = None) -> pd.DataFrame:
+def load_table(out: Path, exp: Experiment | None = None,
+               columns: Sequence[str] | None = None) -> pd.DataFrame:
     """The sweep table of a results folder, sorted by (point, variant, replication).
 
     With ``exp``, exactly the shards of its plan are read (a missing one is an error);
     without, every shard in the folder. Shards are read in table order (point, variant
     in the spec's order, block), so the concatenation is already sorted and no copy is
     made to sort it. ``variant`` is a categorical in the spec's order; the other columns
-    keep their Arrow types (:mod:`sim.read.table`).
+    keep their Arrow types (:mod:`sim.read.table`). With ``columns``, only those are
+    read (besides the keys point, variant, replication): a million-deal table's summary
+    needs a few of its columns, not all of them in memory.
     """
     manifest = read_manifest(out)
     names = [v["name"] for v in manifest["variants"]]
@@ -347,7 +352,12 @@ def load_table(out: Path, exp: Experiment | None = None) -> pd.DataFrame:
         files = [f for _, f in sorted(found)]
     if not files:
         raise ConfigError(str(out), "", "no shards yet; run `regsim sweep SPEC`")
-    table = pa.concat_tables([pq.read_table(f, schema=SWEEP_SCHEMA) for f in files])
+    schema = SWEEP_SCHEMA
+    if columns is not None:
+        wanted = set(KEYS) | set(columns)
+        schema = pa.schema([f for f in SWEEP_SCHEMA if f.name in wanted])
+    table = pa.concat_tables([pq.read_table(f, columns=schema.names, schema=schema)
+                              for f in files])
     codes = pc.index_in(table.column("variant"), value_set=pa.array(names, pa.string()))
     df = to_frame(table.drop_columns(["variant"]))
     del table
