@@ -365,14 +365,33 @@ def test_a_distribution_table_in_a_scenario_file_replaces_the_preset_one(tmp_pat
     assert s.review.response_days.sigma == base.review.response_days.sigma
 
 
+def test_compare_of_a_finished_sweep_does_not_load_the_engine(tmp_path):
+    """Reading finished results (compare, plot, report) never imports Mesa or the agents:
+    the engine is loaded where deals are played."""
+    spec = tmp_path / "tiny.toml"
+    spec.write_text('name = "tiny"\nseed = 1\nreplications = 30\n'
+                    '[variants.deadline-60]\nfiling_deadline_days = 60\n', encoding="utf-8")
+    out = tmp_path / "tiny"
+    assert invoke("sweep", spec, "--workers", "0", "--out", out).exit_code == 0
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom sim.cli.main import main\n"
+            f"r = CliRunner().invoke(main, ['compare', {str(spec)!r}, '--out', {str(out)!r}])\n"
+            "assert r.exit_code == 0, r.output\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'mesa', 'agents', 'simpy'}))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert proc.stdout.strip() == "[]", proc.stderr
+
+
 def test_timeline_imports_no_plotting_or_statistics():
-    """`regsim timeline` (text, with dates) stays light: no plotting library and none of
-    the experiments' modules (Mesa itself brings pandas and scipy)."""
+    """`regsim timeline` (text, with dates) stays light: no plotting library, no
+    statistics (scipy.stats) and none of the experiments' modules (Mesa itself brings
+    pandas and parts of scipy)."""
     code = ("import sys\nfrom click.testing import CliRunner\nfrom sim.cli.main import main\n"
             "r = CliRunner().invoke(main, ['timeline', '--seed', '1'])\n"
             "assert r.exit_code == 0, r.output\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'matplotlib', 'seaborn', 'experiments'}))\n")
+            "print(sorted({p for m in sys.modules for p in (m.split('.')[0], "
+            "'.'.join(m.split('.')[:2]))} & "
+            "{'matplotlib', 'seaborn', 'experiments', 'scipy.stats', 'statsmodels'}))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"

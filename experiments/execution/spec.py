@@ -45,7 +45,6 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
-from scipy.stats import qmc
 
 from experiments.analysis.compare import DEFAULT_OUTCOMES, OUTCOMES
 from sim.core.config import STRICT, ConfigError, as_dict, build, deep_merge, read_toml
@@ -299,6 +298,8 @@ def _design_points(source: str, design: Design | None, seed: int, base_terms: di
         grid = itertools.product(*(design.parameters[p].values for p in paths))
         points = tuple(dict(zip(paths, combo)) for combo in grid)
     else:
+        from scipy.stats import qmc        # only a sampled design needs it
+
         d = len(paths)
         rng = np.random.default_rng(seed)
         sampler = (qmc.LatinHypercube(d=d, rng=rng) if design.method == "lhs"

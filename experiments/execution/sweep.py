@@ -37,7 +37,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import pandas as pd
 import pyarrow as pa
@@ -46,13 +46,14 @@ import pyarrow.parquet as pq
 
 from experiments.execution.spec import Experiment
 from sim.core.config import ConfigError, as_dict
-from sim.deal.model import DealModel
 from experiments.execution.files import write_atomic, write_json
 from experiments.execution.provenance import git_commit, versions
-from sim.deal.batch import play
 from sim.world.scenario import Scenario
 from sim.read.table import KEYS, SWEEP_SCHEMA, rows_to_table, to_frame
 from sim.law.terms import Terms
+
+if TYPE_CHECKING:
+    from sim.deal.model import DealModel
 
 SHARDS = "shards"
 MANIFEST = "manifest.json"
@@ -89,11 +90,15 @@ class Task:
 
 # Models built in this worker process, by (cell, seed, policy): built once, reset per
 # deal. A few cells at most are live at once (tasks of a cell are submitted together).
+# The engine (Mesa and the agents) is imported where deals are played, in the workers:
+# a process that only reads finished results (compare, plot, report) never loads it.
 _MODELS: dict[tuple[str, int, str], DealModel] = {}
 _MAX_MODELS = 8
 
 
 def _model(task: Task) -> DealModel:
+    from sim.deal.model import DealModel
+
     key = (task.cell_key, task.seed, task.policy)
     model = _MODELS.pop(key, None)
     if model is None:
@@ -109,6 +114,8 @@ def run_task(task: Task) -> pa.Table:
 
     A replication that raises becomes a row with its ``error`` and null outcomes.
     """
+    from sim.deal.batch import play
+
     rows = play(_model(task), task.first, task.count, catch_errors=True)
     for row in rows:
         row["replication"] = row["deal"]
@@ -145,7 +152,7 @@ def executor_for(workers: int | None = None, dask: str | None = None) -> Iterato
         # one, which may hold threads (a Dask client, a progress bar) that fork() would
         # copy in an inconsistent state. The server preloads the engine once.
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["experiments.execution.sweep"])
+        ctx.set_forkserver_preload(["experiments.execution.sweep", "sim.deal.batch"])
         with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
                                  mp_context=ctx) as pool:
             yield pool

@@ -31,6 +31,10 @@ MONEY = (
     ("loss_others_usd", "§5", "others", ""),
 )
 
+#: The table columns these figures read.
+READS = ("error", "cutbacks", "cutback_fraction", "largest_cutback_fraction",
+         *(col for col, _, _, _ in MONEY))
+
 
 # --- cutbacks --------------------------------------------------------------------------
 def _cut_deals(saved: Saved, point: int) -> dict[str, pd.DataFrame]:

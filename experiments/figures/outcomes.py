@@ -26,6 +26,9 @@ from experiments.figures.common import (display, dodge, finite, styles_of, unit_
                                         usd_tick, where_text)
 from experiments.figures.style import WIDE, WIDTH, themed
 
+#: The table columns these figures read.
+READS = ("demand_day", "error", *dict.fromkeys(o.column for o in OUTCOMES.values()))
+
 #: Probability outcomes that are a breach or a missed target (the rest are events).
 BREACHES = ("company_notice_late", "window_empty", "filing_deadline_missed",
             "filed_before_floor", "target_missed", "target_miss_breach")

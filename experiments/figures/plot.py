@@ -16,8 +16,14 @@ from matplotlib.figure import Figure
 from experiments.analysis.saved import Saved, load_saved
 from experiments.figures import design, exposure
 from experiments.figures.common import Made, where_text
+from experiments.figures import outcomes
 from experiments.figures.outcomes import ecdf_figure, forest_figure, probability_figure
 from experiments.figures.style import WIDTH, save
+
+#: Every table column a figure or the report reads (the design figures and the headline
+#: numbers read headline outcomes, all among the outcome figures' columns): a folder is
+#: loaded with these only, so a million-deal table is not held whole.
+READS = tuple(dict.fromkeys(outcomes.READS + exposure.READS))
 
 
 def figures_for(saved: Saved, point: int = 0) -> list[Made]:
@@ -68,7 +74,7 @@ def plot_results(out: str | Path, fig_dir: str | Path | None = None,
     Returns:
         The files written, in report order.
     """
-    saved = load_saved(out)
+    saved = load_saved(out, columns=READS)
     saved.check_point(point)
     fig_dir = Path(fig_dir) if fig_dir else Path(out) / "figures"
     paths: list[Path] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from experiments.analysis.saved import load_saved
+from experiments.figures.plot import READS
 from sim.core.config import ConfigError
 
 
@@ -19,7 +20,7 @@ def write_report(out: str | Path, target: str | Path, point: int = 0) -> Path:
         ConfigError: an unreadable results folder, a design point that does not exist,
             or another file type.
     """
-    saved = load_saved(out)
+    saved = load_saved(out, columns=READS)
     saved.check_point(point)
     target = Path(target)
     suffix = target.suffix.lower()
