@@ -321,6 +321,23 @@ def test_run_rows_are_the_deals_of_the_seed(tmp_path):
     pd.testing.assert_frame_equal(saved[list(direct.columns)], direct)
 
 
+def test_run_refuses_a_folder_of_another_run(tmp_path):
+    """Like a sweep, `regsim run` resumes its own folder and refuses to mix: another seed,
+    or a folder in the old one-table format, is one line and exit code 2."""
+    out = tmp_path / "run"
+    assert invoke("run", "--runs", "5", "--out", out, "--workers", "0",
+                  "--no-plot").exit_code == 0
+    again = invoke("run", "--runs", "5", "--out", out, "--workers", "0", "--no-plot")
+    assert again.exit_code == 0 and "1 of 1 tasks kept" in again.output
+    other = invoke("run", "--runs", "5", "--seed", "1", "--out", out, "--workers", "0")
+    assert other.exit_code == 2 and "seed 0 -> 1" in other.output
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "manifest.json").write_text('{"kind": "regsim run", "runs": 5}', encoding="utf-8")
+    result = invoke("run", "--runs", "5", "--out", old, "--workers", "0")
+    assert result.exit_code == 2 and "another format" in result.output
+
+
 def test_plot_and_report_read_a_run_folder(tmp_path):
     """`regsim plot` and `regsim report` work on what `regsim run` writes."""
     out = tmp_path / "run"

@@ -201,6 +201,8 @@ def manifest_for(exp: Experiment) -> dict[str, Any]:
 
 def _explain_change(old: dict[str, Any], new: dict[str, Any]) -> str:
     """The first visible reason two manifests' fingerprints differ."""
+    if "fingerprint" not in old:
+        return f"written by {old.get('kind') or 'something else'}, in another format"
     for key in ("seed", "task_size", "policy"):
         if old.get(key) != new.get(key):
             return f"{key} {old.get(key)!r} -> {new.get(key)!r}"
