@@ -376,7 +376,14 @@ def load_table(out: Path, exp: Experiment | None = None,
 
 
 def frames_by_variant(df: pd.DataFrame, point: int = 0) -> dict[str, pd.DataFrame]:
-    """The rows of one design point, one table per variant (replications aligned)."""
-    at = df[df["point"] == point]
+    """The rows of one design point, one table per variant (replications aligned).
+
+    A table of one point and one variant (``regsim run``) is returned as it is, not
+    copied: a million-deal table is held once.
+    """
+    points = df["point"].to_numpy()
+    at = df if (points == point).all() else df[points == point]
+    if at["variant"].nunique() == 1:
+        return {str(at["variant"].iloc[0]): at.reset_index(drop=True)}
     return {str(v): g.reset_index(drop=True)
             for v, g in at.groupby("variant", observed=True, sort=True)}

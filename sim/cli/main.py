@@ -153,6 +153,8 @@ def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json
 def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot) -> None:
     """Monte Carlo of RUNS deals: a one-variant experiment run as a sweep (shards,
     manifest, resume), its summary and figures."""
+    import pyarrow
+
     from experiments.analysis.summary import SUMMARY_COLUMNS, summary_text
     from experiments.execution.spec import run_spec
     from experiments.execution.sweep import MANIFEST, executor_for, load_table, sweep
@@ -174,6 +176,7 @@ def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot) -> None:
     table = load_table(out, exp, columns=SUMMARY_COLUMNS)
     click.echo(summary_text(table, exp.cells[0].scenario.closing_date), nl=False)
     del table
+    pyarrow.default_memory_pool().release_unused()    # before the figures read theirs
     click.echo(f"\nwrote {out / 'shards'}/ ({report.tasks} shards) and {out / MANIFEST}")
     if plot:
         from experiments.figures.plot import plot_results
