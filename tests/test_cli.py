@@ -4,7 +4,7 @@ Bad input: every mistake in a terms, scenario or script file exits with code 2 a
 exactly one line "regsim: error: FILE: KEY: problem" naming the file, the dotted key and
 what is allowed, never a traceback. Good input: ``terms show/diff``, ``timeline`` (text
 and JSON Lines, deterministic per seed), what-if scripts, and ``run`` (summary, parquet
-table, manifest, plot).
+shards and manifest as a sweep's, figures; then plot and report on its folder).
 """
 
 from __future__ import annotations
@@ -280,19 +280,79 @@ def test_issue_example_minority_demand_is_refused(tmp_path):
 
 # --- run -----------------------------------------------------------------------------------
 def test_run_writes_table_manifest_and_plot(tmp_path):
+    """`regsim run` is a one-variant sweep: shards and manifest as a sweep writes them,
+    the summary, and the sweep's figures (the ECDF of days to effectiveness first)."""
+    from experiments.execution.sweep import load_table
+
     out = tmp_path / "run"
-    result = invoke("run", "--runs", "300", "--seed", "2", "--out", out)
+    result = invoke("run", "--runs", "300", "--seed", "2", "--out", out, "--workers", "0")
     assert result.exit_code == 0, result.output
     for text in ("median", "95% CI", "§1(a)"):
         assert text in result.output
-    df = pd.read_parquet(out / "outcomes.parquet")
-    assert len(df) == 300
+    df = load_table(out)
+    assert len(df) == 300 and list(df["replication"]) == list(range(300))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert {"seed", "runs", "terms", "scenario", "versions"} <= manifest.keys()
-    assert (manifest["seed"], manifest["runs"]) == (2, 300)
-    assert manifest["terms"]["filing_deadline_days"] == 45
-    png = (out / "days_to_effective.png").read_bytes()
+    assert {"seed", "replications", "cells", "scenario", "versions"} <= manifest.keys()
+    assert (manifest["seed"], manifest["replications"], manifest["status"]) == (2, 300,
+                                                                                "complete")
+    assert [v["name"] for v in manifest["variants"]] == ["base"]
+    assert manifest["cells"][0]["terms"]["filing_deadline_days"] == 45
+    ecdf = out / "figures" / "ecdf-days-to-effective.png"
+    assert f"wrote {ecdf}" in result.output
+    png = ecdf.read_bytes()
     assert len(png) > 1000 and png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_run_rows_are_the_deals_of_the_seed(tmp_path):
+    """Replication r of `regsim run` is deal r of the seed: the rows of run_deals."""
+    from experiments.execution.sweep import load_table
+    from sim.deal.batch import run_deals
+    from sim.law.terms import load_terms
+    from sim.world.scenario import load_scenario
+
+    out = tmp_path / "run"
+    assert invoke("run", "--runs", "40", "--seed", "3", "--out", out, "--workers", "0",
+                  "--no-plot").exit_code == 0
+    assert not (out / "figures").exists()
+    saved = load_table(out).drop(columns=["point", "variant", "error"]).rename(
+        columns={"replication": "deal"})
+    direct = run_deals(load_terms(None), load_scenario(None), 3, 0, 40)
+    saved["deal"] = saved["deal"].astype(direct["deal"].dtype)
+    pd.testing.assert_frame_equal(saved[list(direct.columns)], direct)
+
+
+def test_run_refuses_a_folder_of_another_run(tmp_path):
+    """Like a sweep, `regsim run` resumes its own folder and refuses to mix: another seed,
+    or a folder in the old one-table format, is one line and exit code 2."""
+    out = tmp_path / "run"
+    assert invoke("run", "--runs", "5", "--out", out, "--workers", "0",
+                  "--no-plot").exit_code == 0
+    again = invoke("run", "--runs", "5", "--out", out, "--workers", "0", "--no-plot")
+    assert again.exit_code == 0 and "1 of 1 tasks kept" in again.output
+    other = invoke("run", "--runs", "5", "--seed", "1", "--out", out, "--workers", "0")
+    assert other.exit_code == 2 and "seed 0 -> 1" in other.output
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "manifest.json").write_text('{"kind": "regsim run", "runs": 5}', encoding="utf-8")
+    result = invoke("run", "--runs", "5", "--out", old, "--workers", "0")
+    assert result.exit_code == 2 and "another format" in result.output
+
+
+def test_plot_and_report_read_a_run_folder(tmp_path):
+    """`regsim plot` and `regsim report` work on what `regsim run` writes."""
+    out = tmp_path / "run"
+    assert invoke("run", "--runs", "200", "--seed", "1", "--out", out, "--workers", "0",
+                  "--no-plot").exit_code == 0
+    result = invoke("plot", out)
+    assert result.exit_code == 0, result.output
+    assert (out / "figures" / "ecdf-days-to-effective.svg").exists()
+    for suffix in ("html", "pdf"):
+        target = tmp_path / f"r.{suffix}"
+        result = invoke("report", out, "-o", target)
+        assert result.exit_code == 0, result.output
+        assert target.stat().st_size > 1000
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "as written" in page and "fig-ecdf-days-to-effective" in page
 
 
 def test_run_with_bad_terms_writes_nothing(tmp_path):
@@ -322,14 +382,33 @@ def test_a_distribution_table_in_a_scenario_file_replaces_the_preset_one(tmp_pat
     assert s.review.response_days.sigma == base.review.response_days.sigma
 
 
+def test_compare_of_a_finished_sweep_does_not_load_the_engine(tmp_path):
+    """Reading finished results (compare, plot, report) never imports Mesa or the agents:
+    the engine is loaded where deals are played."""
+    spec = tmp_path / "tiny.toml"
+    spec.write_text('name = "tiny"\nseed = 1\nreplications = 30\n'
+                    '[variants.deadline-60]\nfiling_deadline_days = 60\n', encoding="utf-8")
+    out = tmp_path / "tiny"
+    assert invoke("sweep", spec, "--workers", "0", "--out", out).exit_code == 0
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom sim.cli.main import main\n"
+            f"r = CliRunner().invoke(main, ['compare', {str(spec)!r}, '--out', {str(out)!r}])\n"
+            "assert r.exit_code == 0, r.output\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'mesa', 'agents', 'simpy'}))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert proc.stdout.strip() == "[]", proc.stderr
+
+
 def test_timeline_imports_no_plotting_or_statistics():
-    """`regsim timeline` (text, with dates) stays light: no plotting library and none of
-    the experiments' modules (Mesa itself brings pandas and scipy)."""
+    """`regsim timeline` (text, with dates) stays light: no plotting library, no
+    statistics (scipy.stats) and none of the experiments' modules (Mesa itself brings
+    pandas and parts of scipy)."""
     code = ("import sys\nfrom click.testing import CliRunner\nfrom sim.cli.main import main\n"
             "r = CliRunner().invoke(main, ['timeline', '--seed', '1'])\n"
             "assert r.exit_code == 0, r.output\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'matplotlib', 'seaborn', 'experiments'}))\n")
+            "print(sorted({p for m in sys.modules for p in (m.split('.')[0], "
+            "'.'.join(m.split('.')[:2]))} & "
+            "{'matplotlib', 'seaborn', 'experiments', 'scipy.stats', 'statsmodels'}))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"

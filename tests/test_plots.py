@@ -26,8 +26,8 @@ from matplotlib.image import AxesImage
 
 from experiments.figures.design import effects_figure, heatmap_figure
 from experiments.figures.exposure import cutback_figure, money_figure
-from experiments.figures.outcomes import (ecdf_figure, figures_for, forest_figure, plot_results,
-                                 probability_figure)
+from experiments.figures.outcomes import ecdf_figure, forest_figure, probability_figure
+from experiments.figures.plot import figures_for, plot_results
 from experiments.figures.gantt import chart_of, gantt_figure
 from experiments.analysis.saved import load_saved
 from sim.cli.main import main

@@ -22,7 +22,9 @@ import matplotlib.image as mpimg
 import pytest
 from click.testing import CliRunner
 
-from experiments.report.html import report_html, terms_diff, write_report
+from experiments.report.content import terms_diff
+from experiments.report.html import report_html
+from experiments.report.write import write_report
 from experiments.analysis.saved import load_saved
 from sim.cli.main import main
 

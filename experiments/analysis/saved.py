@@ -106,8 +106,9 @@ def _fmt_value(v: Any) -> str:
     return f"{v:.3g}" if isinstance(v, float) else str(v)
 
 
-def load_saved(out: str | Path) -> Saved:
-    """Read a finished sweep's results folder.
+def load_saved(out: str | Path, columns: Sequence[str] | None = None) -> Saved:
+    """Read a finished sweep's results folder (with ``columns``, only those outcome
+    columns besides the keys: :func:`experiments.execution.sweep.load_table`).
 
     Raises:
         ConfigError: no manifest, no shards, an unfinished sweep, or a cell whose
@@ -119,7 +120,7 @@ def load_saved(out: str | Path) -> Saved:
     if status != "complete":
         raise ConfigError(str(out), "", f"the sweep is not finished (status {status!r}); "
                           "rerun `regsim sweep` on its spec to finish it")
-    table = load_table(out)
+    table = load_table(out, columns=columns)
     counts = table.groupby(["point", "variant"], observed=False).size()
     want = int(manifest["replications"])
     short = counts[counts != want]

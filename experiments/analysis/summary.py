@@ -45,6 +45,14 @@ MEANS = (
 )
 
 
+#: The columns :func:`summary_text` reads (a saved table need not hold more).
+SUMMARY_COLUMNS = (("demand_day", "effective_day", "days_demand_to_effective",
+                    "piggyback_requests", "cutbacks")
+                   + tuple(col for col, _, _ in PROBABILITIES
+                           if col not in ("piggybacked", "cut_back"))
+                   + tuple(col for col, _, _ in MEANS))
+
+
 @dataclass(frozen=True)
 class Interval:
     """A point estimate with a 95% interval."""

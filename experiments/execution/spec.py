@@ -45,7 +45,6 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
-from scipy.stats import qmc
 
 from experiments.analysis.compare import DEFAULT_OUTCOMES, OUTCOMES
 from sim.core.config import STRICT, ConfigError, as_dict, build, deep_merge, read_toml
@@ -299,6 +298,8 @@ def _design_points(source: str, design: Design | None, seed: int, base_terms: di
         grid = itertools.product(*(design.parameters[p].values for p in paths))
         points = tuple(dict(zip(paths, combo)) for combo in grid)
     else:
+        from scipy.stats import qmc        # only a sampled design needs it
+
         d = len(paths)
         rng = np.random.default_rng(seed)
         sampler = (qmc.LatinHypercube(d=d, rng=rng) if design.method == "lhs"
@@ -399,3 +400,30 @@ def two_terms_spec(a: str, b: str, runs: int, seed: int) -> Experiment:
              "base": {"terms": a if a in PRESETS else str(Path(a).resolve())},
              "variants": {variant: {"label": Path(b).stem, **changed}}}
     return spec_from_dict(table, f"{a} vs {b}")
+
+
+#: The headline outcomes of ``regsim run``: those its printed summary reports.
+RUN_OUTCOMES = ("days_to_effective", "days_to_effective_p90", "company_notice_late",
+                "window_empty", "filing_deadline_missed", "target_missed",
+                "target_miss_breach", "delay_used", "withdrawn_mai", "second_demand",
+                "piggybacked", "cut_back", "company_expenses", "seller_costs", "loss_company",
+                "loss_investors")
+
+
+def run_spec(terms: str | None, scenario: str | None, runs: int, seed: int) -> Experiment:
+    """The spec of ``regsim run``: one variant, the base (``terms`` and ``scenario``, presets
+    or TOML files; default the agreement as written in bestnet-2003), ``runs`` replications
+    of ``seed``: replication r is deal r of the seed, as in every sweep."""
+    def resolved(value: str | None, presets) -> str:
+        if value is None:
+            return "bestnet-2003"
+        return value if value in presets else str(Path(value).resolve())
+
+    base = {"terms": resolved(terms, PRESETS), "scenario": resolved(scenario, SCENARIO_PRESETS)}
+    table = {"name": "run",
+             "description": f"regsim run: terms {terms or 'bestnet-2003 (as written)'}, "
+                            f"scenario {scenario or 'bestnet-2003'}",
+             "seed": seed, "replications": runs, "outcomes": list(RUN_OUTCOMES), "base": base}
+    if terms is not None and terms not in PRESETS:
+        table["variants"] = {BASE: {"label": Path(terms).stem}}
+    return spec_from_dict(table, "regsim run")

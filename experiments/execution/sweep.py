@@ -37,7 +37,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import pandas as pd
 import pyarrow as pa
@@ -46,11 +46,14 @@ import pyarrow.parquet as pq
 
 from experiments.execution.spec import Experiment
 from sim.core.config import ConfigError, as_dict
-from sim.deal.model import DealModel
-from sim.deal.batch import git_commit, play, versions, write_atomic, write_json
+from experiments.execution.files import write_atomic, write_json
+from experiments.execution.provenance import git_commit, versions
 from sim.world.scenario import Scenario
-from sim.read.table import SWEEP_SCHEMA, rows_to_table, to_frame
+from sim.read.table import KEYS, SWEEP_SCHEMA, rows_to_table, to_frame
 from sim.law.terms import Terms
+
+if TYPE_CHECKING:
+    from sim.deal.model import DealModel
 
 SHARDS = "shards"
 MANIFEST = "manifest.json"
@@ -87,11 +90,15 @@ class Task:
 
 # Models built in this worker process, by (cell, seed, policy): built once, reset per
 # deal. A few cells at most are live at once (tasks of a cell are submitted together).
+# The engine (Mesa and the agents) is imported where deals are played, in the workers:
+# a process that only reads finished results (compare, plot, report) never loads it.
 _MODELS: dict[tuple[str, int, str], DealModel] = {}
 _MAX_MODELS = 8
 
 
 def _model(task: Task) -> DealModel:
+    from sim.deal.model import DealModel
+
     key = (task.cell_key, task.seed, task.policy)
     model = _MODELS.pop(key, None)
     if model is None:
@@ -107,6 +114,8 @@ def run_task(task: Task) -> pa.Table:
 
     A replication that raises becomes a row with its ``error`` and null outcomes.
     """
+    from sim.deal.batch import play
+
     rows = play(_model(task), task.first, task.count, catch_errors=True)
     for row in rows:
         row["replication"] = row["deal"]
@@ -143,7 +152,7 @@ def executor_for(workers: int | None = None, dask: str | None = None) -> Iterato
         # one, which may hold threads (a Dask client, a progress bar) that fork() would
         # copy in an inconsistent state. The server preloads the engine once.
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["experiments.execution.sweep"])
+        ctx.set_forkserver_preload(["experiments.execution.sweep", "sim.deal.batch"])
         with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
                                  mp_context=ctx) as pool:
             yield pool
@@ -192,6 +201,8 @@ def manifest_for(exp: Experiment) -> dict[str, Any]:
 
 def _explain_change(old: dict[str, Any], new: dict[str, Any]) -> str:
     """The first visible reason two manifests' fingerprints differ."""
+    if "fingerprint" not in old:
+        return f"written by {old.get('kind') or 'something else'}, in another format"
     for key in ("seed", "task_size", "policy"):
         if old.get(key) != new.get(key):
             return f"{key} {old.get(key)!r} -> {new.get(key)!r}"
@@ -319,14 +330,17 @@ def read_manifest(out: Path) -> dict[str, Any]:
 _SHARD = re.compile(r"^p(\d+)-(.+)-b(\d+)-n(\d+)\.parquet$")
 
 
-def load_table(out: Path, exp: Experiment | None = None) -> pd.DataFrame:
+def load_table(out: Path, exp: Experiment | None = None,
+               columns: Sequence[str] | None = None) -> pd.DataFrame:
     """The sweep table of a results folder, sorted by (point, variant, replication).
 
     With ``exp``, exactly the shards of its plan are read (a missing one is an error);
     without, every shard in the folder. Shards are read in table order (point, variant
     in the spec's order, block), so the concatenation is already sorted and no copy is
     made to sort it. ``variant`` is a categorical in the spec's order; the other columns
-    keep their Arrow types (:mod:`sim.read.table`).
+    keep their Arrow types (:mod:`sim.read.table`). With ``columns``, only those are
+    read (besides the keys point, variant, replication): a million-deal table's summary
+    needs a few of its columns, not all of them in memory.
     """
     manifest = read_manifest(out)
     names = [v["name"] for v in manifest["variants"]]
@@ -347,7 +361,12 @@ def load_table(out: Path, exp: Experiment | None = None) -> pd.DataFrame:
         files = [f for _, f in sorted(found)]
     if not files:
         raise ConfigError(str(out), "", "no shards yet; run `regsim sweep SPEC`")
-    table = pa.concat_tables([pq.read_table(f, schema=SWEEP_SCHEMA) for f in files])
+    schema = SWEEP_SCHEMA
+    if columns is not None:
+        wanted = set(KEYS) | set(columns)
+        schema = pa.schema([f for f in SWEEP_SCHEMA if f.name in wanted])
+    table = pa.concat_tables([pq.read_table(f, columns=schema.names, schema=schema)
+                              for f in files])
     codes = pc.index_in(table.column("variant"), value_set=pa.array(names, pa.string()))
     df = to_frame(table.drop_columns(["variant"]))
     del table
@@ -357,7 +376,14 @@ def load_table(out: Path, exp: Experiment | None = None) -> pd.DataFrame:
 
 
 def frames_by_variant(df: pd.DataFrame, point: int = 0) -> dict[str, pd.DataFrame]:
-    """The rows of one design point, one table per variant (replications aligned)."""
-    at = df[df["point"] == point]
+    """The rows of one design point, one table per variant (replications aligned).
+
+    A table of one point and one variant (``regsim run``) is returned as it is, not
+    copied: a million-deal table is held once.
+    """
+    points = df["point"].to_numpy()
+    at = df if (points == point).all() else df[points == point]
+    if at["variant"].nunique() == 1:
+        return {str(at["variant"].iloc[0]): at.reset_index(drop=True)}
     return {str(v): g.reset_index(drop=True)
             for v, g in at.groupby("variant", observed=True, sort=True)}

@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter
 
 from experiments.analysis.compare import OUTCOMES, estimate
 from experiments.analysis.saved import Saved, design_frame, pooled_rows, short_name
+from experiments.figures.common import Made
 from experiments.figures.style import WIDE, WIDTH, themed, variant_styles
 
 #: A parameter with at most this many distinct values is drawn value by value.
@@ -201,10 +202,8 @@ def _heat_panel(ax, m: np.ndarray, gx, gy, vmin: float, vmax: float, name: str):
     return image
 
 
-def figures_for(saved: Saved) -> list:
+def figures_for(saved: Saved) -> list[Made]:
     """The design figures of a results folder (none without a design)."""
-    from experiments.figures.outcomes import Made
-
     if not saved.parameters or not saved.outcomes:
         return []
     made = [Made("design-effects", "Outcomes across the design", (

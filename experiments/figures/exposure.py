@@ -17,7 +17,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from experiments.figures.outcomes import dodge, finite, styles_of, usd_tick, where_text
+from experiments.figures.common import dodge, finite, styles_of, usd_tick, where_text
 from experiments.analysis.saved import Saved
 from experiments.figures.style import WIDTH, themed
 from experiments.analysis.summary import mean_with_ci
@@ -30,6 +30,10 @@ MONEY = (
     ("loss_investors_usd", "§5", "Investors", ""),
     ("loss_others_usd", "§5", "others", ""),
 )
+
+#: The table columns these figures read.
+READS = ("error", "cutbacks", "cutback_fraction", "largest_cutback_fraction",
+         *(col for col, _, _, _ in MONEY))
 
 
 # --- cutbacks --------------------------------------------------------------------------

@@ -1,23 +1,18 @@
-"""Figures of a sweep's saved results, for term-sheet discussions.
+"""Outcome figures of a sweep's saved results: time to effectiveness, probabilities,
+paired differences.
 
 Each function takes a :class:`experiments.analysis.saved.Saved` (manifest and table, never a
 re-run of the model) and returns a matplotlib :class:`~matplotlib.figure.Figure`, or
-``None`` when the table holds nothing to draw (no cutbacks, one variant for a forest
-plot, no design). :func:`figures_for` lists every figure a results folder supports;
-:func:`plot_results` writes them as PNG and SVG.
-
-Comparison figures (ECDF, probabilities, forest here; cutbacks and money in
-:mod:`experiments.figures.exposure`) show one design point (point 0 unless asked); design
-figures show every point (:mod:`experiments.figures.design`).
+``None`` when the table holds nothing to draw (one variant for a forest plot). They show
+one design point (point 0 unless asked); cutbacks and money are in
+:mod:`experiments.figures.exposure`, the design figures in :mod:`experiments.figures.design`,
+and :mod:`experiments.figures.plot` lists and writes them all.
 Every variant keeps one colour, line style and marker (:mod:`experiments.figures.style`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from textwrap import fill as wrap
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -25,73 +20,18 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from experiments.analysis.compare import OUTCOMES, Outcome, compare, estimate
-from experiments.analysis.saved import Saved, load_saved
-from experiments.figures.style import WIDE, WIDTH, save, themed, variant_styles
+from experiments.analysis.saved import Saved
 from experiments.analysis.summary import days_to_effective
+from experiments.figures.common import (display, dodge, finite, styles_of, unit_scale,
+                                        usd_tick, where_text)
+from experiments.figures.style import WIDE, WIDTH, themed
+
+#: The table columns these figures read.
+READS = ("demand_day", "error", *dict.fromkeys(o.column for o in OUTCOMES.values()))
 
 #: Probability outcomes that are a breach or a missed target (the rest are events).
 BREACHES = ("company_notice_late", "window_empty", "filing_deadline_missed",
             "filed_before_floor", "target_missed", "target_miss_breach")
-
-
-@dataclass
-class Made:
-    """A drawn figure and what the report says about it.
-
-    Attributes:
-        name: File stem (``ecdf-days-to-effective``).
-        title: Heading in the report.
-        caption: One or two sentences: what is drawn, how intervals are made.
-        fig: The figure.
-        wide: Spans the report's page (small multiples).
-    """
-
-    name: str
-    title: str
-    caption: str
-    fig: Figure
-    wide: bool = False
-
-
-def styles_of(saved: Saved):
-    """Each variant's colour, line style, marker and label (fixed by spec order)."""
-    return variant_styles(saved.variants, saved.labels)
-
-
-def where_text(saved: Saved, point: int, width: int = 0) -> str:
-    """`` at design point 2 (review_prob = 0.5)`` for a design sweep, else ``""``.
-
-    With ``width``, a new title line wrapped to that many characters.
-    """
-    if not saved.parameters:
-        return ""
-    text = f"at design point {point} ({saved.point_text(point)})"
-    return "\n" + wrap(text, width) if width else " " + text
-
-
-def usd_tick(x: float, _pos=None) -> str:
-    """Dollars for a tick: $0, $500, $1.5k, $220k, $1.2M (no two close ticks alike)."""
-    sign, x = ("-" if x < 0 else ""), abs(x)
-    if x >= 1e6:
-        text = f"{x / 1e6:.1f}".removesuffix(".0") + "M"
-    elif x >= 1e4:
-        text = f"{x / 1e3:,.0f}k"
-    elif x >= 1e3:
-        text = f"{x / 1e3:.1f}".removesuffix(".0") + "k"
-    else:
-        text = f"{x:,.0f}"
-    return f"{sign}${text}"
-
-
-def display(label: str) -> str:
-    """A registry label for a figure (``->`` drawn as an arrow)."""
-    return label.replace(" -> ", " → ")
-
-
-def unit_scale(outcome: Outcome) -> tuple[float, str]:
-    """Factor and axis unit of an outcome: days, % (probabilities), USD."""
-    return {"probability": (100.0, "%"), "USD": (1.0, "USD")}.get(outcome.unit,
-                                                                   (1.0, outcome.unit))
 
 
 # --- days to effectiveness -------------------------------------------------------------
@@ -178,11 +118,6 @@ def _probability_rows(saved: Saved, point: int) -> pd.DataFrame:
     return out[seen]
 
 
-def dodge(n: int, i: int, band: float = 0.78) -> float:
-    """Offset of series ``i`` of ``n`` side by side within one category's band."""
-    return (i - (n - 1) / 2) * band / max(n, 1)
-
-
 def probability_figure(saved: Saved, point: int = 0) -> Figure | None:
     """Probability of each breach, missed target and event per variant, exact 95% CIs:
     breaches and missed targets in one panel, the other events in a second."""
@@ -256,11 +191,6 @@ def _sqrt_percent_axis(ax, top: float) -> None:
 
 
 # --- paired differences ----------------------------------------------------------------
-def finite(*xs: float) -> bool:
-    """All values are numbers (not None, NaN or infinite)."""
-    return all(x is not None and np.isfinite(x) for x in xs)
-
-
 def forest_figure(saved: Saved, point: int = 0) -> Figure | None:
     """Paired differences variant - base with 95% CIs, one panel per headline outcome."""
     if len(saved.variants) < 2 or not saved.outcomes:
@@ -312,63 +242,3 @@ def _forest_panel(ax, rows: pd.DataFrame, o: Outcome, others: list[str], styles)
     # Zero in the middle of every panel; at least +-1 day / point / $100 when nothing moved.
     span = max(abs(lo), abs(hi), {"USD": 100.0}.get(unit, 1.0))
     ax.set_xlim(-span * 1.1, span * 1.1)
-
-
-# --- all figures -----------------------------------------------------------------------
-def figures_for(saved: Saved, point: int = 0) -> list[Made]:
-    """Every figure the results support, in report order."""
-    from experiments.figures import design, exposure
-
-    where = where_text(saved, point)
-    specs: list[tuple[str, str, Callable[[], Figure | None], str]] = [
-        ("ecdf-days-to-effective", "Time to effectiveness",
-         lambda: ecdf_figure(saved, point),
-         "Deals with a Demand Notice effective by each day (never effective: the curve "
-         "stays below 100%). Lines: the §1(a) filing deadline, and it plus the 120-day "
-         "target." + where),
-        ("probabilities", "Breaches, missed targets and events",
-         lambda: probability_figure(saved, point),
-         "Share of deals with a Demand Notice in which each happened, with exact "
-         "(Clopper-Pearson) 95% intervals; outcomes that never happened are left out." + where),
-        ("forest-paired-differences", "Paired differences against the base",
-         lambda: forest_figure(saved, point),
-         "Each variant minus the base over the same replications (common random numbers): "
-         "means and probabilities with paired t intervals, medians and quantiles with a "
-         "paired bootstrap (experiments/analysis/compare.py)." + where),
-        ("cutbacks", "Underwriter cutbacks",
-         lambda: exposure_figures.cutback_figure(saved, point),
-         "Deals with a cutback only, each a dot; the mean with its t 95% interval. "
-         "Per-Investor cutbacks of one deal: `regsim timeline --plot`." + where),
-        ("money-by-party", "Expenses and indemnity exposure",
-         lambda: exposure_figures.money_figure(saved, point),
-         "Mean per deal over all deals (zero where nothing was paid), Student t 95% "
-         "intervals." + where),
-    ]
-    made = []
-    for name, title, draw, caption in specs:
-        fig = draw()
-        if fig is not None:
-            made.append(Made(name, title, caption, fig, fig.get_figwidth() > WIDTH * 1.2))
-    made += design_figures.figures_for(saved)
-    return made
-
-
-def plot_results(out: str | Path, fig_dir: str | Path | None = None,
-                 point: int = 0) -> list[Path]:
-    """Write every figure of a results folder as PNG and SVG.
-
-    Args:
-        out: The results folder (``manifest.json`` and ``shards/``).
-        fig_dir: Where to write (default ``<out>/figures``).
-        point: The design point of the comparison figures.
-
-    Returns:
-        The files written, in report order.
-    """
-    saved = load_saved(out)
-    saved.check_point(point)
-    fig_dir = Path(fig_dir) if fig_dir else Path(out) / "figures"
-    paths: list[Path] = []
-    for m in figures_for(saved, point):
-        paths += save(m.fig, fig_dir, m.name)
-    return paths

@@ -22,7 +22,9 @@ unbounded one (``lognormal`` without ``max``, ``exponential``) by its ``quantile
 (default 99.9%) above and ``1 - quantile`` below. Day counts are rounded up, as the
 engine rounds them (:func:`sim.world.distributions.whole_days`).
 
-The checks themselves live in :mod:`experiments.lint.checks` (one function per gap or chain),
+The machinery is here (context, registry, findings); the checks themselves live in
+:mod:`experiments.lint.checks` (one function per gap or chain, registering itself on import),
+:func:`experiments.lint.linter.lint` runs them,
 the rule telling whether a finding bit in one deal's event log in :mod:`experiments.lint.bites`.
 The priced part (probability each finding bites, paired effect of each reading) is in
 :mod:`experiments.lint.pricing`.
@@ -91,6 +93,12 @@ def _alternatives(name: str, value: Any) -> tuple[tuple[Any, ...], bool]:
 def numeric_readings(value: int) -> tuple[int, ...]:
     """The sensitivity readings of a number of days: half and twice ``value`` (not itself)."""
     return tuple(v for v in dict.fromkeys((value // 2, max(2 * value, 1))) if v != value)
+
+
+def fixed_switch(terms: Terms, name: str) -> Switch:
+    """A term a check names that is not a switch (shown with its value, no alternatives)."""
+    c = clause_of(name)
+    return Switch(name, c.section, c.words, getattr(terms, name), _default(name), (), False)
 
 
 def switches(terms: Terms) -> list[Switch]:
@@ -273,41 +281,3 @@ class LintReport:
     def covering(self, switch: str) -> list[str]:
         """Ids of the findings that cite ``switch``."""
         return [f.id for f in self.findings if any(s.name == switch for s in f.switches)]
-
-
-def lint(terms: Terms, scenario: Scenario, q: float = DEFAULT_QUANTILE) -> LintReport:
-    """Run every registered check on ``terms`` in ``scenario``.
-
-    Args:
-        terms: The terms to lint.
-        scenario: The world whose latencies and behaviour bound the chains.
-        q: Quantile bounding unbounded distributions (0.5 < q < 1).
-
-    Returns:
-        The findings, worst first (then in registration order), and the switches.
-    """
-    ctx = Context(terms, scenario, q)
-    by_name = {s.name: s for s in switches(terms)}
-    findings, resolved = [], []
-    for c in CHECKS.values():
-        sws = tuple(by_name[n] if n in by_name else _fixed_term(terms, n) for n in c.switches)
-        if c.kind == "gap" and not all(s.at_default for s in sws):
-            resolved.append((c.id, tuple(s for s in sws if not s.at_default)))
-            continue
-        v = c.fn(ctx)
-        if v is not None:
-            findings.append(Finding(c.id, c.kind, v.severity, c.clauses, c.words, v.message,
-                                    v.condition, sws))
-    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
-    return LintReport(tuple(findings), tuple(by_name.values()), tuple(resolved), q)
-
-
-def _fixed_term(terms: Terms, name: str) -> Switch:
-    """A term a check names that is not a switch (shown with its value, no alternatives)."""
-    c = clause_of(name)
-    value = getattr(terms, name)
-    return Switch(name, c.section, c.words, value, _default(name), (), False)
-
-
-# The checks register themselves on import; they need the names above.
-from experiments.lint import checks  # noqa: E402,F401

@@ -1,189 +1,24 @@
-"""The one-page comparison report of a sweep: one self-contained HTML file (or a PDF).
+"""The comparison report as one self-contained HTML page.
 
-The report reads only the results folder (:mod:`experiments.analysis.saved`): the terms that
-differ between variants, with their clauses (from the manifest's cells and
-:func:`sim.law.terms.clause_of`); the headline numbers with 95% intervals and paired
-differences against the base (:func:`experiments.analysis.compare.compare`); every figure
-:func:`experiments.figures.outcomes.figures_for` draws, embedded as SVG data URIs; and at the
-foot the manifest's facts (seed, replications, versions, git commit). Its print style
-sheet fits a comparison on two A4 or Letter pages (a design sweep adds its design
-figures). :func:`write_pdf` (``experiments.report.pdf``) lays the same out with
-matplotlib.
+It renders the facts of :mod:`experiments.report.content` (terms that differ, headline
+numbers with paired differences, design, provenance) and every figure
+:func:`experiments.figures.plot.figures_for` draws, embedded as SVG data URIs. Its print
+style sheet fits a comparison on two A4 or Letter pages (a design sweep adds its design
+figures). :mod:`experiments.report.pdf` lays the same out with matplotlib;
+:func:`experiments.report.write.write_report` picks one by the file's suffix.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import math
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from experiments.analysis.compare import OUTCOMES, compare
-from experiments.figures.outcomes import Made, figures_for
-from experiments.analysis.saved import Saved, load_saved, short_name
+from experiments.analysis.saved import Saved
+from experiments.figures.common import Made
+from experiments.figures.plot import figures_for
 from experiments.figures.style import svg_bytes
-from experiments.analysis.tables import fmt
-from sim.core.config import ConfigError
-from sim.law.terms import clause_of, term_names
-
-
-@dataclass(frozen=True)
-class DiffRow:
-    """One term (or scenario setting) that differs between variants.
-
-    Attributes:
-        name: The term, or ``scenario.<path>`` for a scenario override.
-        section: Its clause (``§1(a)``), or ``scenario``.
-        words: The clause's words (empty for a scenario setting).
-        values: The value under each variant, in spec order.
-    """
-
-    name: str
-    section: str
-    words: str
-    values: dict[str, Any]
-
-
-def _flat(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out = {}
-    for k, v in table.items():
-        if isinstance(v, dict):
-            out.update(_flat(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
-
-
-def terms_diff(saved: Saved, point: int = 0) -> list[DiffRow]:
-    """The terms whose value is not the same under every variant at ``point``, in the
-    order of the terms, then each variant's scenario overrides."""
-    cells = {v: saved.terms(v, point) for v in saved.variants}
-    rows = []
-    for name in term_names():
-        values = {v: cells[v].get(name) for v in saved.variants}
-        if len({repr(x) for x in values.values()}) > 1:
-            c = clause_of(name)
-            rows.append(DiffRow(name, c.section, c.words, values))
-    overrides = {v["name"]: _flat(v.get("scenario") or {}) for v in saved.manifest["variants"]}
-    for key in dict.fromkeys(k for o in overrides.values() for k in o):
-        values = {v: overrides[v].get(key, "(base scenario)") for v in saved.variants}
-        rows.append(DiffRow(f"scenario.{key}", "scenario", "", values))
-    return rows
-
-
-def value_text(value: Any) -> str:
-    """A term value as a reader sees it: ``true``, ``45``, ``investors_first``."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One headline cell: an estimate and, for a variant, its paired difference."""
-
-    estimate: str
-    interval: str
-    diff: str = ""
-    diff_interval: str = ""
-    significant: bool = False
-
-
-def _num(value: float, unit: str, signed: bool = False) -> str:
-    """A headline number, short: dollars as ``$214k`` or ``$1.2k``, else as
-    :func:`experiments.analysis.tables.fmt` writes it."""
-    if unit != "USD" or not math.isfinite(value) or abs(value) < 1000:
-        return fmt(value, unit, signed)
-    sign = "-" if value < 0 else ("+" if signed else "")
-    k = abs(value) / 1000
-    return f"{sign}${k:,.0f}k" if k >= 10 else f"{sign}${k:.1f}k"
-
-
-def _ci(low: float, high: float, unit: str, signed: bool = False) -> str:
-    """An interval without repeating the unit: ``[1.1, 6.4]`` (percent or points),
-    ``[98, 114]``, ``[-$1.6k, +$525]``."""
-    if unit == "probability" and math.isfinite(low) and math.isfinite(high):
-        f = "+.1f" if signed else ".1f"
-        return f"[{low * 100:{f}}, {high * 100:{f}}]"
-    return f"[{_num(low, unit, signed)}, {_num(high, unit, signed)}]"
-
-
-def _delta(value: float, unit: str) -> str:
-    """A paired difference, short: ``-2.5 pts``, ``-27``, ``-$537``."""
-    if unit == "probability" and math.isfinite(value):
-        return f"{value * 100:+.1f} pts"
-    return _num(value, unit, True)
-
-
-def headline(saved: Saved, point: int = 0) -> list[tuple[str, str, dict[str, Cell]]]:
-    """Per headline outcome: (label, clause, cell per variant).
-
-    A difference is ``significant`` when its paired 95% interval excludes zero.
-    """
-    if not saved.outcomes:
-        return []
-    cmp = compare(saved.frames(point), "base", saved.outcomes)
-    out = []
-    for name in saved.outcomes:
-        o = OUTCOMES[name]
-        cells = {}
-        for _, r in cmp[cmp["outcome"] == name].iterrows():
-            cell = Cell(_num(r["estimate"], o.unit), _ci(r["low"], r["high"], o.unit))
-            if r["variant"] != "base":
-                lo, hi = r["diff_low"], r["diff_high"]
-                sig = bool(not math.isnan(lo) and not math.isnan(hi) and (lo > 0 or hi < 0))
-                cell = Cell(cell.estimate, cell.interval, _delta(r["diff"], o.unit),
-                            _ci(lo, hi, o.unit, True), sig)
-            cells[r["variant"]] = cell
-        out.append((o.label.replace(" -> ", " → "), o.clause, cells))
-    return out
-
-
-#: How the report's intervals are made (printed at the foot).
-INTERVALS = ("95%; quantiles: order statistics, paired bootstrap (never effective counts); "
-             "probabilities: Clopper-Pearson, paired t; money: t (experiments/analysis/compare.py)")
-
-
-def provenance(saved: Saved) -> list[tuple[str, str]]:
-    """The manifest facts printed at the foot of the report."""
-    m = saved.manifest
-    versions = ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items())
-    design = m.get("design", {})
-    facts = [("experiment", f"{m['name']} ({m.get('spec_file') or 'no spec file'})"),
-             ("root seed", str(m["seed"])),
-             ("replications", f"{m['replications']:,} per variant and design point "
-                              f"(replication r of every variant is deal r of the seed)"),
-             ("variants", ", ".join(saved.variants)),
-             ("design", f"{design.get('method')}, {len(saved.points)} points"
-              if saved.parameters else "none (one point)"),
-             ("policy, task size", f"{m.get('policy')}, {m.get('task_size')} replications"),
-             ("fingerprint", str(m.get("fingerprint"))),
-             ("git commit", str(m.get("git_commit") or "unknown")), ("versions", versions),
-             ("intervals", INTERVALS)]
-    return facts
-
-
-def design_rows(saved: Saved) -> list[tuple[str, str, str]]:
-    """The swept parameters: (parameter, clause, values or range)."""
-    spec = saved.manifest.get("spec", {}).get("design", {}).get("parameters", {})
-    rows = []
-    for p in saved.parameters:
-        section = "scenario"
-        if p.startswith("terms."):
-            section = clause_of(short_name(p)).section
-        given = spec.get(p, {})
-        if "values" in given:
-            values = ", ".join(value_text(v) for v in given["values"])
-        elif "low" in given:
-            values = f"{value_text(given['low'])} to {value_text(given['high'])}"
-        else:
-            values = ", ".join(dict.fromkeys(value_text(pt[p]) for pt in saved.points))
-        rows.append((short_name(p), section, values))
-    return rows
+from experiments.report.content import design_rows, headline, provenance, terms_diff, value_text
 
 
 # --- HTML --------------------------------------------------------------------------------
@@ -364,28 +199,3 @@ def report_html(saved: Saved, point: int = 0, made: list[Made] | None = None) ->
         "</section>"
         f"<section id=\"figures\"><h2>Figures</h2><div class=\"figures\">{figures}</div>"
         f"</section>{_footer_html(saved)}</main></body></html>\n")
-
-
-def write_report(out: str | Path, target: str | Path, point: int = 0) -> Path:
-    """Write the report of a results folder to ``target`` (``.html`` or ``.pdf``).
-
-    Raises:
-        ConfigError: an unreadable results folder, a design point that does not exist,
-            or another file type.
-    """
-    saved = load_saved(out)
-    saved.check_point(point)
-    target = Path(target)
-    suffix = target.suffix.lower()
-    if suffix not in (".html", ".htm", ".pdf"):
-        raise ConfigError(str(target), "", "the report is written as .html or .pdf")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    if suffix == ".pdf":
-        from experiments.report.pdf import write_pdf
-
-        write_pdf(saved, tmp, point)
-    else:
-        tmp.write_text(report_html(saved, point), encoding="utf-8")
-    tmp.replace(target)
-    return target

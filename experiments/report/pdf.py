@@ -1,6 +1,6 @@
 """The report as a PDF, laid out with matplotlib on A4 pages (PdfPages).
 
-The same content as the HTML report (:mod:`experiments.report.html`): the terms that
+The same content as the HTML report (:mod:`experiments.report.content`): the terms that
 differ, the design, the headline numbers with intervals and paired differences, every
 figure (drawn at 200 dpi, two half-width figures side by side), and the manifest facts.
 """
@@ -16,10 +16,11 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from experiments.figures.outcomes import Made, figures_for
-from experiments.report.html import design_rows, headline, provenance, terms_diff, value_text
 from experiments.analysis.saved import Saved
+from experiments.figures.common import Made
+from experiments.figures.plot import figures_for
 from experiments.figures.style import png_bytes, themed
+from experiments.report.content import design_rows, headline, provenance, terms_diff, value_text
 
 A4 = (8.27, 11.69)
 MARGIN = 0.45

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import json
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -144,36 +143,46 @@ def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json
 @click.option("--runs", default=10_000, show_default=True, type=click.IntRange(min=1))
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
 @click.option("--out", "out_dir", default="results/run", show_default=True,
-              type=click.Path(file_okay=False), help="Directory for table, manifest, plot.")
+              type=click.Path(file_okay=False),
+              help="Results folder: shards, manifest, figures (resumable, as a sweep's).")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Local worker processes (default: all cores; 0: in this process).")
 @click.option("--plot/--no-plot", default=True, show_default=True,
-              help="Save the ECDF of days to effectiveness.")
+              help="Save the figures (ECDF of days to effectiveness, probabilities, ...).")
 @_one_line_errors
-def run(terms_file, scenario_file, runs, seed, out_dir, plot) -> None:
-    """Monte Carlo of RUNS deals in one process: table, manifest, summary, plot."""
-    from tqdm import tqdm
+def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot) -> None:
+    """Monte Carlo of RUNS deals: a one-variant experiment run as a sweep (shards,
+    manifest, resume), its summary and figures."""
+    import pyarrow
 
-    from experiments.analysis.summary import summary_text
-    from sim.deal.batch import run_deals, write_results
-    from sim.world.scenario import load_scenario
+    from experiments.analysis.summary import SUMMARY_COLUMNS, summary_text
+    from experiments.execution.spec import run_spec
+    from experiments.execution.sweep import MANIFEST, executor_for, load_table, sweep
 
-    t, s = load_terms(terms_file), load_scenario(scenario_file)
+    exp = run_spec(terms_file, scenario_file, runs, seed)
     out = Path(out_dir)
-    started = time.perf_counter()
-    with tqdm(total=runs, unit="deal", disable=None, file=sys.stderr) as bar:
-        df = run_deals(t, s, seed, 0, runs, progress=bar.update)
-    elapsed = time.perf_counter() - started
-    table, manifest = write_results(
-        df, out, terms=t, scenario=s, seed=seed, runs=runs,
-        sources={"terms": terms_file or "bestnet-2003", "scenario": scenario_file or "bestnet-2003"})
-    click.echo(f"regsim run: {runs:,} deals, seed {seed}, {elapsed:.1f} s "
-               f"({runs / elapsed:,.0f} deals/s)\n")
-    click.echo(summary_text(df, s.closing_date), nl=False)
-    click.echo(f"\nwrote {table} and {manifest}")
+    try:
+        with executor_for(workers) as executor:
+            report = sweep(exp, out, executor)
+    except OSError as exc:
+        raise ConfigError(str(out), "", f"{type(exc).__name__}: {exc}") from None
+    rate = f" ({report.rate:,.0f} deals/s)" if report.deals else ""
+    kept = (f"; {report.reused} of {report.tasks} tasks kept from an earlier run"
+            if report.reused else "")
+    failed = f"; {report.errors} failed deals" if report.errors else ""
+    click.echo(f"regsim run: {runs:,} deals, seed {seed}, {report.seconds:.1f} s{rate}"
+               f"{kept}{failed}\n")
+    # Only the columns the summary reads: memory stays flat with the number of deals.
+    table = load_table(out, exp, columns=SUMMARY_COLUMNS)
+    click.echo(summary_text(table, exp.cells[0].scenario.closing_date), nl=False)
+    del table
+    pyarrow.default_memory_pool().release_unused()    # before the figures read theirs
+    click.echo(f"\nwrote {out / 'shards'}/ ({report.tasks} shards) and {out / MANIFEST}")
     if plot:
-        from experiments.figures.plots import ecdf_days_to_effective
+        from experiments.figures.plot import plot_results
 
-        png = ecdf_days_to_effective(df, t, out / "days_to_effective.png")
-        click.echo(f"wrote {png}")
+        for path in plot_results(out):
+            click.echo(f"wrote {path}")
 
 
 # --- sweeps and comparisons --------------------------------------------------------------
@@ -306,7 +315,7 @@ _POINT = click.option("--point", type=click.IntRange(min=0), default=0, show_def
 @_one_line_errors
 def plot_cmd(results_dir, fig_dir, point) -> None:
     """Every figure a sweep's saved results support, as PNG and SVG (never re-runs)."""
-    from experiments.figures.outcomes import plot_results
+    from experiments.figures.plot import plot_results
 
     for path in plot_results(results_dir, fig_dir, point):
         click.echo(f"wrote {path}")
@@ -321,7 +330,7 @@ def plot_cmd(results_dir, fig_dir, point) -> None:
 def report_cmd(results_dir, target, point) -> None:
     """The comparison report of a sweep's saved results: terms that differ, headline
     numbers with CIs and paired differences, every figure, and the manifest facts."""
-    from experiments.report.html import write_report
+    from experiments.report.write import write_report
 
     click.echo(f"wrote {write_report(results_dir, target, point)}")
 
@@ -344,7 +353,7 @@ def lint_cmd(terms_file, scenario_file, runs, seed, quantile, as_json) -> None:
     from tqdm import tqdm
 
     from experiments.lint.pricing import deals_to_play, price, render_text, to_json
-    from experiments.lint.core import lint
+    from experiments.lint.linter import lint
     from sim.world.scenario import load_scenario
 
     t, s = load_terms(terms_file), load_scenario(scenario_file)

@@ -1,0 +1,83 @@
+"""Every figure a results folder supports, in report order, and writing them to files.
+
+The one module above the figure modules (:mod:`experiments.figures.outcomes`,
+:mod:`experiments.figures.exposure`, :mod:`experiments.figures.design`): it lists what
+they draw (:func:`figures_for`, also the report's figures) and writes it as PNG and SVG
+(:func:`plot_results`, ``regsim plot``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from matplotlib.figure import Figure
+
+from experiments.analysis.saved import Saved, load_saved
+from experiments.figures import design, exposure
+from experiments.figures.common import Made, where_text
+from experiments.figures import outcomes
+from experiments.figures.outcomes import ecdf_figure, forest_figure, probability_figure
+from experiments.figures.style import WIDTH, save
+
+#: Every table column a figure or the report reads (the design figures and the headline
+#: numbers read headline outcomes, all among the outcome figures' columns): a folder is
+#: loaded with these only, so a million-deal table is not held whole.
+READS = tuple(dict.fromkeys(outcomes.READS + exposure.READS))
+
+
+def figures_for(saved: Saved, point: int = 0) -> list[Made]:
+    """Every figure the results support, in report order."""
+    where = where_text(saved, point)
+    specs: list[tuple[str, str, Callable[[], Figure | None], str]] = [
+        ("ecdf-days-to-effective", "Time to effectiveness",
+         lambda: ecdf_figure(saved, point),
+         "Deals with a Demand Notice effective by each day (never effective: the curve "
+         "stays below 100%). Lines: the §1(a) filing deadline, and it plus the 120-day "
+         "target." + where),
+        ("probabilities", "Breaches, missed targets and events",
+         lambda: probability_figure(saved, point),
+         "Share of deals with a Demand Notice in which each happened, with exact "
+         "(Clopper-Pearson) 95% intervals; outcomes that never happened are left out." + where),
+        ("forest-paired-differences", "Paired differences against the base",
+         lambda: forest_figure(saved, point),
+         "Each variant minus the base over the same replications (common random numbers): "
+         "means and probabilities with paired t intervals, medians and quantiles with a "
+         "paired bootstrap (experiments/analysis/compare.py)." + where),
+        ("cutbacks", "Underwriter cutbacks",
+         lambda: exposure.cutback_figure(saved, point),
+         "Deals with a cutback only, each a dot; the mean with its t 95% interval. "
+         "Per-Investor cutbacks of one deal: `regsim timeline --plot`." + where),
+        ("money-by-party", "Expenses and indemnity exposure",
+         lambda: exposure.money_figure(saved, point),
+         "Mean per deal over all deals (zero where nothing was paid), Student t 95% "
+         "intervals." + where),
+    ]
+    made = []
+    for name, title, draw, caption in specs:
+        fig = draw()
+        if fig is not None:
+            made.append(Made(name, title, caption, fig, fig.get_figwidth() > WIDTH * 1.2))
+    made += design.figures_for(saved)
+    return made
+
+
+def plot_results(out: str | Path, fig_dir: str | Path | None = None,
+                 point: int = 0) -> list[Path]:
+    """Write every figure of a results folder as PNG and SVG.
+
+    Args:
+        out: The results folder (``manifest.json`` and ``shards/``).
+        fig_dir: Where to write (default ``<out>/figures``).
+        point: The design point of the comparison figures.
+
+    Returns:
+        The files written, in report order.
+    """
+    saved = load_saved(out, columns=READS)
+    saved.check_point(point)
+    fig_dir = Path(fig_dir) if fig_dir else Path(out) / "figures"
+    paths: list[Path] = []
+    for m in figures_for(saved, point):
+        paths += save(m.fig, fig_dir, m.name)
+    return paths
