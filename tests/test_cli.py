@@ -355,6 +355,23 @@ def test_plot_and_report_read_a_run_folder(tmp_path):
     assert "as written" in page and "fig-ecdf-days-to-effective" in page
 
 
+def test_report_of_a_run_reads_as_one_set_of_terms_against_the_agreement(tmp_path):
+    """A one-variant report describes the terms run, not a comparison: its terms table
+    holds what they change from the agreement as written, and no paired differences."""
+    terms = tmp_path / "sixty.toml"
+    terms.write_text("filing_deadline_days = 60\n", encoding="utf-8")
+    out = tmp_path / "run"
+    assert invoke("run", "--runs", "60", "--terms", terms, "--out", out, "--workers", "0",
+                  "--no-plot").exit_code == 0
+    assert invoke("report", out, "-o", tmp_path / "r.html").exit_code == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "outcomes under these terms" in page and "how the terms move" not in page
+    assert "Terms that differ from the agreement as written" in page
+    diff = page[page.index('id="terms-diff"'):page.index("</table>", page.index('id="terms-diff"'))]
+    assert "filing_deadline_days" in diff and ">45<" in diff and ">60<" in diff
+    assert "paired difference" not in page and "Δ" not in page
+
+
 def test_run_with_bad_terms_writes_nothing(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("filing_deadline_days = -5\n", encoding="utf-8")

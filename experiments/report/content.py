@@ -16,7 +16,11 @@ from typing import Any
 from experiments.analysis.compare import OUTCOMES, compare
 from experiments.analysis.saved import Saved, short_name
 from experiments.analysis.tables import fmt
-from sim.law.terms import clause_of, term_names
+from sim.core.config import as_dict
+from sim.law.terms import clause_of, load_terms, term_names
+
+#: The column a one-variant report holds its terms against.
+AS_WRITTEN = "as written"
 
 
 @dataclass(frozen=True)
@@ -46,19 +50,76 @@ def _flat(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def one_variant(saved: Saved) -> bool:
+    """Whether the results hold one variant (``regsim run``, or a one-variant spec): its
+    report describes the terms' outcomes instead of comparing variants."""
+    return len(saved.variants) == 1
+
+
+def title(saved: Saved) -> str:
+    """The report's title."""
+    name = saved.manifest["name"]
+    return (f"{name}: outcomes under these terms" if one_variant(saved)
+            else f"{name}: how the terms move the outcomes")
+
+
+def facts(saved: Saved) -> str:
+    """What was run: variants, design points, replications, seed (and what that buys)."""
+    n, seed = saved.replications, saved.manifest["seed"]
+    variants = len(saved.variants)
+    head = (f"{variants} variant{'s' if variants > 1 else ''}"
+            + (f" × {len(saved.points)} design points" if saved.parameters else ""))
+    if one_variant(saved) and not saved.parameters:
+        return f"{head}, {n:,} deals, root seed {seed}: replication r is deal r of the seed."
+    return (f"{head}, {n:,} replications each, root seed {seed}: replication r of every "
+            "variant meets the same random future (deal r), so differences are the "
+            "terms' doing.")
+
+
+def diff_heading(saved: Saved) -> str:
+    """The heading of the terms table."""
+    return ("Terms that differ from the agreement as written" if one_variant(saved)
+            else "Terms that differ")
+
+
+def diff_hint(saved: Saved) -> str:
+    """How to read the terms table."""
+    return ("bold: the value run; grey: as written" if one_variant(saved)
+            else "bold: the variant's value; grey: as the base")
+
+
+def diff_columns(saved: Saved) -> list[tuple[str, str]]:
+    """The terms table's value columns, ``(key, label)``: every variant; with one variant,
+    the agreement as written, then the variant."""
+    labels = saved.labels
+    cols = [(v, labels[v]) for v in saved.variants]
+    return [(AS_WRITTEN, "agreement as written")] + cols if one_variant(saved) else cols
+
+
+def no_diff_text(saved: Saved) -> str:
+    """What the terms table says when no term differs."""
+    if one_variant(saved):
+        return "Every term is the agreement as written."
+    return "The variants share every term" + (" at this design point" if saved.parameters
+                                               else "") + "."
+
+
 def terms_diff(saved: Saved, point: int = 0) -> list[DiffRow]:
-    """The terms whose value is not the same under every variant at ``point``, in the
-    order of the terms, then each variant's scenario overrides."""
+    """The terms whose value is not the same in every column of :func:`diff_columns` at
+    ``point`` (with one variant: the terms it changes from the agreement as written), in
+    the order of the terms, then each variant's scenario overrides."""
     cells = {v: saved.terms(v, point) for v in saved.variants}
+    if one_variant(saved):
+        cells = {AS_WRITTEN: as_dict(load_terms(None)), **cells}
     rows = []
     for name in term_names():
-        values = {v: cells[v].get(name) for v in saved.variants}
+        values = {v: cells[v].get(name) for v in cells}
         if len({repr(x) for x in values.values()}) > 1:
             c = clause_of(name)
             rows.append(DiffRow(name, c.section, c.words, values))
     overrides = {v["name"]: _flat(v.get("scenario") or {}) for v in saved.manifest["variants"]}
     for key in dict.fromkeys(k for o in overrides.values() for k in o):
-        values = {v: overrides[v].get(key, "(base scenario)") for v in saved.variants}
+        values = {v: overrides.get(v, {}).get(key, "(base scenario)") for v in cells}
         rows.append(DiffRow(f"scenario.{key}", "scenario", "", values))
     return rows
 

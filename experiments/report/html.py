@@ -18,7 +18,9 @@ from experiments.analysis.saved import Saved
 from experiments.figures.common import Made
 from experiments.figures.plot import figures_for
 from experiments.figures.style import svg_bytes
-from experiments.report.content import design_rows, headline, provenance, terms_diff, value_text
+from experiments.report.content import (design_rows, diff_columns, diff_heading, diff_hint,
+                                        facts, headline, no_diff_text, one_variant,
+                                        provenance, terms_diff, title, value_text)
 
 
 # --- HTML --------------------------------------------------------------------------------
@@ -102,22 +104,22 @@ def _breakable(text: str) -> str:
 def _diff_html(saved: Saved, point: int) -> str:
     rows = terms_diff(saved, point)
     if not rows:
-        return ("<p>The variants share every term"
-                + (" at this design point" if saved.parameters else "") + ".</p>")
-    labels = saved.labels
-    head = "".join(f"<th>{_e(labels[v])}</th>" for v in saved.variants)
+        return f"<p>{_e(no_diff_text(saved))}</p>"
+    columns = diff_columns(saved)
+    first = columns[0][0]
+    head = "".join(f"<th>{_e(label)}</th>" for _, label in columns)
     body = []
     for r in rows:
-        base = r.values["base"]
+        ref = r.values[first]
         cells = "".join(
-            f"<td class=\"{'same' if v != 'base' and r.values[v] == base else 'changed'}\">"
-            f"{_breakable(value_text(r.values[v]))}</td>" for v in saved.variants)
+            f"<td class=\"{'same' if v != first and r.values[v] == ref else 'changed'}\">"
+            f"{_breakable(value_text(r.values[v]))}</td>" for v, _ in columns)
         words = f"<div class=\"words\">{_e(r.words)}</div>" if r.words else ""
         body.append(f"<tr><td><code>{_e(r.name)}</code>{words}</td><td>{_e(r.section)}</td>"
                     f"{cells}</tr>")
     return (f"<table class=\"diff\" id=\"terms-diff\"><colgroup>"
-            f"<col style=\"width: {_first_column(len(saved.variants), 44, 26)}%\">"
-            f"<col class=\"clause\">{'<col>' * len(saved.variants)}</colgroup><thead><tr>"
+            f"<col style=\"width: {_first_column(len(columns), 44, 26)}%\">"
+            f"<col class=\"clause\">{'<col>' * len(columns)}</colgroup><thead><tr>"
             f"<th>term</th><th>clause</th>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
             "</table>")
 
@@ -176,26 +178,22 @@ def report_html(saved: Saved, point: int = 0, made: list[Made] | None = None) ->
     """The report as one self-contained HTML page (no external file or network)."""
     made = figures_for(saved, point) if made is None else made
     m = saved.manifest
-    n = saved.replications
-    facts = (f"{len(saved.variants)} variant{'s' if len(saved.variants) > 1 else ''}"
-             + (f" × {len(saved.points)} design points" if saved.parameters else "")
-             + f", {n:,} replications each, root seed {m['seed']}: replication r of every "
-               "variant meets the same random future (deal r), so differences are the "
-               "terms' doing.")
     figures = "".join(_figure_html(x) for x in made)
     return (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>regsim report: {_e(m['name'])}</title><style>{CSS}</style></head><body><main>"
-        f"<header><h1>{_e(m['name'])}: how the terms move the outcomes</h1>"
-        f"<p><span class=\"lede\">{_e(m.get('description') or '')}</span> {_e(facts)}</p>"
+        f"<header><h1>{_e(title(saved))}</h1>"
+        f"<p><span class=\"lede\">{_e(m.get('description') or '')}</span> "
+        f"{_e(facts(saved))}</p>"
         "</header>"
-        "<section id=\"terms\"><h2>Terms that differ <span class=\"hint\">(bold: the "
-        f"variant's value; grey: as the base)</span></h2>{_diff_html(saved, point)}</section>"
+        f"<section id=\"terms\"><h2>{_e(diff_heading(saved))} <span class=\"hint\">"
+        f"({_e(diff_hint(saved))})</span></h2>{_diff_html(saved, point)}</section>"
         f"{_design_html(saved)}"
         "<section id=\"numbers\"><h2>Headline numbers <span class=\"hint\">(estimate [95% "
-        "interval]; Δ: paired difference against the base, blue where its interval excludes "
-        f"zero)</span></h2>{_headline_html(saved, point)}"
+        "interval]" + ("" if one_variant(saved) else "; Δ: paired difference against the "
+                       "base, blue where its interval excludes zero")
+        + f")</span></h2>{_headline_html(saved, point)}"
         "</section>"
         f"<section id=\"figures\"><h2>Figures</h2><div class=\"figures\">{figures}</div>"
         f"</section>{_footer_html(saved)}</main></body></html>\n")

@@ -20,7 +20,9 @@ from experiments.analysis.saved import Saved
 from experiments.figures.common import Made
 from experiments.figures.plot import figures_for
 from experiments.figures.style import png_bytes, themed
-from experiments.report.content import design_rows, headline, provenance, terms_diff, value_text
+from experiments.report.content import (design_rows, diff_columns, diff_heading, facts,
+                                        headline, no_diff_text, one_variant, provenance,
+                                        terms_diff, title, value_text)
 
 A4 = (8.27, 11.69)
 MARGIN = 0.45
@@ -141,12 +143,13 @@ def _fontsize(variants: int) -> float:
 def _diff_table(saved: Saved, point: int, pages: _Pages) -> None:
     rows = terms_diff(saved, point)
     if not rows:
-        pages.text("The variants share every term.", 8)
+        pages.text(no_diff_text(saved), 8)
         return
-    n = len(saved.variants)
-    labels = [_header(saved.labels[v], n) for v in saved.variants]
+    columns = diff_columns(saved)
+    n = len(columns)
+    labels = [_header(label, n) for _, label in columns]
     body = [[f"{r.name}\n{shorten(r.words, 52)}" if r.words else r.name, r.section]
-            + [value_text(r.values[v]) for v in saved.variants] for r in rows]
+            + [value_text(r.values[v]) for v, _ in columns] for r in rows]
     pages.table(["term", "clause"] + labels, body, [0.34, 0.08] + [0.58 / n] * n,
                 lines=2 if n <= 4 else 3, fontsize=_fontsize(n))
 
@@ -168,6 +171,9 @@ def _headline_table(saved: Saved, point: int, pages: _Pages) -> None:
         body.append(line)
     pages.table(["outcome"] + [_header(saved.labels[v], n) for v in saved.variants], body,
                 [0.24] + [0.76 / n] * n, lines=2 if wide else 3, fontsize=_fontsize(n))
+    if one_variant(saved):
+        pages.text("Estimate [95% interval].", 6.5, color="0.35", chars=160)
+        return
     pages.text("Estimate [95% interval]; Δ: paired difference against the base over the "
                "same random futures [paired 95% interval]; * the interval excludes zero.",
                6.5, color="0.35", chars=160)
@@ -181,12 +187,11 @@ def write_pdf(saved: Saved, target: Path, point: int = 0) -> Path:
             PdfPages(target, metadata={"Title": f"regsim report: {m['name']}",
                                        "Creator": "regsim"}) as pdf:
         pages = _Pages(pdf, f"regsim report: {m['name']}")
-        pages.text(f"{m['name']}: how the terms move the outcomes", 14, "bold")
+        pages.text(title(saved), 14, "bold")
         if m.get("description"):
             pages.text(m["description"], 8.5, color="0.35")
-        pages.text(f"{len(saved.variants)} variants, {saved.replications:,} replications "
-                   f"each, root seed {m['seed']} (common random numbers).", 8.5)
-        pages.text("Terms that differ", 10.5, "bold")
+        pages.text(facts(saved), 8.5)
+        pages.text(diff_heading(saved), 10.5, "bold")
         _diff_table(saved, point, pages)
         if saved.parameters:
             pages.text("Design", 10.5, "bold")
