@@ -30,7 +30,7 @@ COMPANY = Layout("company", 8, 8, blocks=MAX_DEMAND_CYCLES, purposes=dict(
     prep=Purpose(1, dist=lambda sc, _: sc.company.prep_days),
     invoke_delay=Purpose(2),
     delay_hold=Purpose(3, dist=lambda sc, _: sc.company.delay_hold_days),
-    mai_occurs=Purpose(4), mai_day=Purpose(5),
+    retired_mai=Purpose(4), retired_mai_day=Purpose(5), retired_demand_method=Purpose(6),
     invoke_cooldown=Purpose(7)))
 # Events of the Company's business: other activity that supports a §1(d) delay (occurs,
 # day; once per deal), then per demand cycle material information made known while the
