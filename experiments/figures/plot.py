@@ -9,7 +9,7 @@ they draw (:func:`figures_for`, also the report's figures) and writes it as PNG 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from matplotlib.figure import Figure
 
@@ -28,6 +28,12 @@ READS = tuple(dict.fromkeys(outcomes.READS + exposure.READS))
 
 def figures_for(saved: Saved, point: int = 0) -> list[Made]:
     """Every figure the results support, in report order."""
+    return list(iter_figures(saved, point))
+
+
+def iter_figures(saved: Saved, point: int = 0) -> Iterator[Made]:
+    """Every figure the results support, in report order, drawn one at a time (a caller
+    that saves each and lets it go holds one figure's data at a time)."""
     where = where_text(saved, point)
     specs: list[tuple[str, str, Callable[[], Figure | None], str]] = [
         ("ecdf-days-to-effective", "Time to effectiveness",
@@ -53,13 +59,14 @@ def figures_for(saved: Saved, point: int = 0) -> list[Made]:
          "Mean per deal over all deals (zero where nothing was paid), Student t 95% "
          "intervals." + where),
     ]
-    made = []
     for name, title, draw, caption in specs:
         fig = draw()
         if fig is not None:
-            made.append(Made(name, title, caption, fig, fig.get_figwidth() > WIDTH * 1.2))
-    made += design.figures_for(saved)
-    return made
+            made = Made(name, title, caption, fig, fig.get_figwidth() > WIDTH * 1.2)
+            del fig                 # the caller's reference is the only one left
+            yield made
+            del made
+    yield from design.figures_for(saved)
 
 
 def plot_results(out: str | Path, fig_dir: str | Path | None = None,
@@ -78,6 +85,7 @@ def plot_results(out: str | Path, fig_dir: str | Path | None = None,
     saved.check_point(point)
     fig_dir = Path(fig_dir) if fig_dir else Path(out) / "figures"
     paths: list[Path] = []
-    for m in figures_for(saved, point):
+    for m in iter_figures(saved, point):
         paths += save(m.fig, fig_dir, m.name)
+        del m                       # let the figure go before the next is drawn
     return paths
