@@ -115,6 +115,24 @@ def test_no_import_cycle_anywhere():
     assert _cycles(_imports(_modules())) == []
 
 
+def _folder(module: str) -> str:
+    parts = module.split(".")
+    return parts[0] if parts[0] == "agents" or len(parts) < 3 else ".".join(parts[:2])
+
+
+def test_no_cycle_among_folders():
+    """One concept per folder, and the folders too import one way: e.g. the analysis
+    reads what the execution wrote, never the other way round."""
+    folders: dict[str, set[str]] = {}
+    for m, targets in _imports(_modules()).items():
+        folders.setdefault(_folder(m), set()).update(
+            _folder(n) for n in targets if _folder(n) != _folder(m))
+    for targets in list(folders.values()):
+        for t in targets:
+            folders.setdefault(t, set())
+    assert _cycles(folders) == []
+
+
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.analysis.compare import OUTCOMES, compare, paired_difference
+from experiments.analysis.compare import compare, paired_difference
+
+from sim.read.headline import OUTCOMES
 from experiments.execution.spec import load_spec, spec_from_dict
 from experiments.execution.sweep import (InProcess, executor_for, frames_by_variant, load_table, plan,
                                sweep)

@@ -1,6 +1,6 @@
 """Estimates and paired comparisons of outcome tables, with honest intervals.
 
-Every headline outcome (:data:`OUTCOMES`) is a statistic of one per-deal value:
+Every headline outcome (:data:`sim.read.headline.OUTCOMES`) is a statistic of one per-deal value:
 
 * ``median`` / ``quantile`` of days (a deal never effective counts as +infinity, so the
   slow futures are not dropped) -- 95% interval: the distribution-free order-statistic
@@ -34,81 +34,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from experiments.analysis.summary import Interval, mean_with_ci, proportion_with_ci, quantile_with_ci
-
-Statistic = Literal["median", "quantile", "p", "mean"]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A headline outcome: a statistic of one per-deal value.
-
-    Attributes:
-        name: Stable id used in specs, tables and plots.
-        column: The outcome-table column it reads.
-        statistic: ``median``, ``quantile`` (with ``q``), ``p`` or ``mean``.
-        clause: The clause the outcome concerns.
-        label: Short human label.
-        unit: ``days``, ``probability`` or ``USD``.
-        q: The quantile, for ``quantile``.
-        demand_only: Only deals with a Demand Notice have a value.
-    """
-
-    name: str
-    column: str
-    statistic: Statistic
-    clause: str
-    label: str
-    unit: str
-    q: float = 0.5
-    demand_only: bool = True
-
-
-def _p(name: str, column: str, clause: str, label: str) -> Outcome:
-    return Outcome(name, column, "p", clause, label, "probability")
-
-
-def _usd(name: str, column: str, clause: str, label: str) -> Outcome:
-    return Outcome(name, column, "mean", clause, label, "USD", demand_only=False)
-
-
-#: Headline outcomes by name, in display order.
-OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
-    Outcome("days_to_effective", "days_demand_to_effective", "median", "§1(a)",
-            "median days Demand Notice -> effective", "days"),
-    Outcome("days_to_effective_p90", "days_demand_to_effective", "quantile", "§1(a)",
-            "90th percentile days Demand Notice -> effective", "days", q=0.9),
-    Outcome("days_to_filing", "days_demand_to_filing", "median", "§1(a)",
-            "median days Demand Notice -> filing", "days"),
-    _p("company_notice_late", "company_notice_late", "§1(a)", "Company Notice late"),
-    _p("window_empty", "window_empty", "§1(a)", "filing window empty"),
-    _p("filing_deadline_missed", "filing_deadline_missed", "§1(a)",
-       "filing deadline missed (Company)"),
-    _p("filed_before_floor", "filed_before_floor", "§1(a)", "filed before the 30-day floor"),
-    _p("target_missed", "effectiveness_target_missed", "§1(a)", "120-day target missed"),
-    _p("target_miss_breach", "target_miss_breach", "§1(a)", "120-day target missed (breach)"),
-    _p("delay_used", "delay_used", "§1(d)", "delay right used"),
-    _p("withdrawn_mai", "withdrawn_mai", "§1(c)", "withdrawn after material adverse info"),
-    _p("withdrawal_used_demand", "withdrawals_using_demand", "§1(c)",
-       "a withdrawal used up the demand"),
-    _p("second_demand", "second_demand_made", "§1(a)", "second demand (capital shortfall)"),
-    _p("piggybacked", "piggyback_requests", "§3(a)", "an Investor piggy-backed"),
-    _p("cut_back", "cutbacks", "§3(c)", "an underwriter cut Investors back"),
-    _usd("company_expenses", "company_expenses_usd", "§4", "Company Registration Expenses"),
-    _usd("seller_costs", "seller_costs_usd", "§4", "sellers' discounts and commissions"),
-    _usd("loss_company", "loss_company_usd", "§5", "claim losses, Company"),
-    _usd("loss_investors", "loss_investors_usd", "§5", "claim losses, Investors"),
-)}
-
-#: The outcomes a spec reports when it names none.
-DEFAULT_OUTCOMES = ("days_to_effective", "days_to_effective_p90", "filing_deadline_missed",
-                    "window_empty", "target_missed", "delay_used", "company_expenses")
+from sim.read.headline import DEFAULT_OUTCOMES, OUTCOMES, Outcome
 
 N_BOOT = 2000
 BOOT_SEED = 20030330      # the agreement's date: any fixed seed makes tables reproducible

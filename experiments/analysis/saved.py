@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis import tables
-from experiments.analysis.compare import OUTCOMES
+from sim.read.headline import OUTCOMES
 from experiments.execution.sweep import frames_by_variant, load_table, read_manifest
 from sim.core.config import ConfigError
 
@@ -51,7 +51,7 @@ class Saved:
 
     @property
     def outcomes(self) -> list[str]:
-        """The spec's headline outcomes (names in :data:`experiments.analysis.compare.OUTCOMES`)."""
+        """The spec's headline outcomes (names in :data:`sim.read.headline.OUTCOMES`)."""
         return [o for o in self.manifest.get("outcomes", []) if o in OUTCOMES]
 
     @property

@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.analysis.compare import OUTCOMES, compare, estimate
+from experiments.analysis.compare import compare, estimate
+
+from sim.read.headline import OUTCOMES
 from experiments.execution.spec import Experiment
 from experiments.execution.sweep import frames_by_variant
 
@@ -84,7 +86,7 @@ def design_frame(points: Sequence[dict], table: pd.DataFrame,
     Args:
         points: Parameter values of each design point (from the spec or the manifest).
         table: The sweep table.
-        outcomes: Names from :data:`experiments.analysis.compare.OUTCOMES`.
+        outcomes: Names from :data:`sim.read.headline.OUTCOMES`.
     """
     rows = []
     for point, values in enumerate(points):

@@ -46,7 +46,7 @@ import numpy as np
 from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
-from experiments.analysis.compare import DEFAULT_OUTCOMES, OUTCOMES
+from sim.read.headline import DEFAULT_OUTCOMES, OUTCOMES
 from sim.core.config import STRICT, ConfigError, as_dict, build, deep_merge, read_toml
 from sim.world.scenario import SCENARIO_PRESETS, Scenario, load_scenario, scenario_from_dict
 from sim.law.terms import PRESETS, Terms, load_terms, term_names

@@ -9,7 +9,7 @@ from textwrap import fill as wrap
 import numpy as np
 from matplotlib.figure import Figure
 
-from experiments.analysis.compare import Outcome
+from sim.read.headline import Outcome
 from experiments.analysis.saved import Saved
 from experiments.figures.style import variant_styles
 

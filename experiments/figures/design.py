@@ -18,7 +18,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from experiments.analysis.compare import OUTCOMES, estimate
+from experiments.analysis.compare import estimate
+
+from sim.read.headline import OUTCOMES
 from experiments.analysis.saved import Saved, design_frame, pooled_rows, short_name
 from experiments.figures.common import Made
 from experiments.figures.style import WIDE, WIDTH, themed, variant_styles

@@ -19,7 +19,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from experiments.analysis.compare import OUTCOMES, Outcome, compare, estimate
+from experiments.analysis.compare import compare, estimate
+
+from sim.read.headline import OUTCOMES, Outcome
 from experiments.analysis.saved import Saved
 from experiments.analysis.summary import days_to_effective
 from experiments.figures.common import (display, dodge, finite, styles_of, unit_scale,

@@ -10,7 +10,7 @@ numbers: same seed, same deal indices), so differences are paired.
   from each deal's event log by the finding's bite rule (:data:`experiments.lint.bites.BITES`,
   each stating what it counts), with its exact Clopper-Pearson 95% interval.
 * **Effects** -- for each alternative reading, the paired difference (variant - as
-  given) of each headline outcome (:data:`HEADLINE`: :data:`experiments.analysis.compare.OUTCOMES`
+  given) of each headline outcome (:data:`HEADLINE`: :data:`sim.read.headline.OUTCOMES`
   plus a few the findings need), with the 95% interval of
   :func:`experiments.analysis.compare.paired_difference`. Only outcomes that differ in at least one
   deal are printed; ``--json`` gives them all.
@@ -29,7 +29,9 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from experiments.analysis.compare import OUTCOMES, Difference, Outcome, paired_difference
+from experiments.analysis.compare import Difference, paired_difference
+
+from sim.read.headline import OUTCOMES, Outcome
 from experiments.analysis.summary import Interval, proportion_with_ci
 from experiments.lint.core import Finding, LintReport, Switch, switch_dict
 from experiments.lint.bites import BITES, by_kind

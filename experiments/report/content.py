@@ -13,7 +13,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from experiments.analysis.compare import OUTCOMES, compare
+from experiments.analysis.compare import compare
+
+from sim.read.headline import OUTCOMES
 from experiments.analysis.saved import Saved, short_name
 from experiments.analysis.tables import fmt
 from sim.core.config import as_dict
