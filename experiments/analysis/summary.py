@@ -85,9 +85,11 @@ def proportion_with_ci(k: int, n: int, level: float = 0.95) -> Interval:
 
 def days_to_effective(df: pd.DataFrame) -> np.ndarray:
     """Days demand -> effective for deals with a demand; never effective = +inf."""
-    with_demand = df[df["demand_day"].notna()]
-    return with_demand["days_demand_to_effective"].astype("Float64").fillna(np.inf).to_numpy(
+    # The one column, masked: filtering the frame would copy every column it holds.
+    with_demand = df["demand_day"].notna().to_numpy(dtype=bool)
+    days = df["days_demand_to_effective"].astype("Float64").fillna(np.inf).to_numpy(
         dtype=float)
+    return days[with_demand]
 
 
 def mean_with_ci(values: np.ndarray, level: float = 0.95) -> Interval:
