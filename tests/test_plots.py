@@ -145,6 +145,26 @@ def test_cutbacks_per_variant_and_none_without_cutbacks(saved):
     assert cutback_figure(replace(saved, table=table)) is None
 
 
+def test_cutbacks_draw_a_sample_of_dots_and_the_mean_of_all(saved, monkeypatch):
+    """Beyond MAX_DOTS deals a variant shows a fixed sample of dots (a million-deal run
+    would paint a solid bar), and says so; the mean and its interval use every deal."""
+    from matplotlib.collections import PathCollection
+
+    import experiments.figures.exposure as exposure
+
+    full = cutback_figure(saved)
+    monkeypatch.setattr(exposure, "MAX_DOTS", 5)
+    sampled = cutback_figure(saved)
+    for ax_full, ax_sampled in zip(visible_axes(full), visible_axes(sampled)):
+        dots = [len(c.get_offsets()) for c in ax_sampled.collections
+                if isinstance(c, PathCollection)]
+        assert dots and max(dots) <= 5
+        means = [c.lines[0].get_xdata()[0] for c in ax_full.containers]
+        assert [c.lines[0].get_xdata()[0] for c in ax_sampled.containers] == means
+    assert "a sample of 5" in sampled._suptitle.get_text()
+    assert "sample" not in full._suptitle.get_text()
+
+
 def test_money_by_party_one_bar_series_per_variant(saved):
     fig = money_figure(saved)
     expenses, losses = visible_axes(fig)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.patheffects import withStroke
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from experiments.figures.common import dodge, finite, styles_of, usd_tick, where_text
@@ -43,6 +44,10 @@ def _cut_deals(saved: Saved, point: int) -> dict[str, pd.DataFrame]:
             for v, df in frames.items()}
 
 
+#: Dots drawn per variant in the cutback figure; beyond, a fixed random sample of them.
+MAX_DOTS = 1000
+
+
 def cutback_figure(saved: Saved, point: int = 0) -> Figure | None:
     """Per variant, how much of the Investors' requested shares underwriters cut, in the
     deals with a cutback (§3(c), §1(b)): all cutbacks of a deal together, and the largest
@@ -65,7 +70,10 @@ def cutback_figure(saved: Saved, point: int = 0) -> Figure | None:
                                                   for v in variants], fontsize=9.5)
         axes[0].set_ylim(len(variants) - 0.5, -0.5)
         fig.suptitle("Underwriter cutbacks (§3(c), §1(b))\n" + wrap(
-            "deals with one; dot: a deal, |: mean with 95% CI" + where_text(saved, point),
+            "deals with one; dot: a deal" + (f" (a sample of {MAX_DOTS:,} where more)"
+                                             if any(len(df) > MAX_DOTS for df in cut.values())
+                                             else "")
+            + ", |: mean with 95% CI" + where_text(saved, point),
             52),
             x=0.01, ha="left", fontweight="bold", fontsize=12)
     return fig
@@ -74,7 +82,7 @@ def cutback_figure(saved: Saved, point: int = 0) -> Figure | None:
 def _cut_label(label: str, deals: pd.DataFrame) -> str:
     x = deals["cutback_fraction"].astype("Float64").fillna(0).to_numpy(dtype=float)
     share = (x > 0).mean() if len(x) else 0.0
-    return f"{wrap(label, 18)}\n{len(x)} deals; shares cut in {share:.0%}"
+    return f"{wrap(label, 18)}\n{len(x):,} deals; shares cut in {share:.0%}"
 
 
 def _cut_panel(ax, cut: dict[str, pd.DataFrame], col: str, variants: list[str],
@@ -83,15 +91,22 @@ def _cut_panel(ax, cut: dict[str, pd.DataFrame], col: str, variants: list[str],
     for i, v in enumerate(variants):
         x = cut[v][col].astype("Float64").dropna().to_numpy(dtype=float) * 100
         s = styles[v]
-        # Rasterized: thousands of dots would make the SVG (and the report) megabytes.
-        ax.scatter(x, i + rng.uniform(-0.22, 0.22, len(x)), s=13, color=s.color, alpha=0.55,
-                   marker=s.marker, lw=0, zorder=2, rasterized=True)
+        # At most MAX_DOTS dots (a fixed sample beyond): a hundred thousand would paint a
+        # solid bar over the mean. Rasterized: thousands of vector dots would make the SVG
+        # (and the report) megabytes. The mean and its interval use every deal.
+        dots = x if len(x) <= MAX_DOTS else x[np.sort(rng.choice(len(x), MAX_DOTS,
+                                                                 replace=False))]
+        ax.scatter(dots, i + rng.uniform(-0.22, 0.22, len(dots)), s=13, color=s.color,
+                   alpha=0.4, marker=s.marker, lw=0, zorder=2, rasterized=True)
         iv = mean_with_ci(x) if len(x) else None
         if iv is not None and finite(iv.value):
             lo, hi = (iv.low, iv.high) if finite(iv.low, iv.high) else (iv.value, iv.value)
-            ax.errorbar([iv.value], [i], xerr=[[iv.value - lo], [hi - iv.value]], fmt="|",
-                        ms=22, mew=3, color=s.color, ecolor="black", elinewidth=1.6,
-                        capsize=4, zorder=4, label=s.label)
+            bar = ax.errorbar([iv.value], [i], xerr=[[iv.value - lo], [hi - iv.value]],
+                              fmt="|", ms=22, mew=3, color=s.color, ecolor="black",
+                              elinewidth=1.6, capsize=4, zorder=4, label=s.label)
+            # A white halo keeps the mean readable over the dots.
+            for artist in [bar.lines[0], *bar.lines[1], *bar.lines[2]]:
+                artist.set_path_effects([withStroke(linewidth=6, foreground="white")])
     ax.set_xlim(-4, 104)
     ax.set_xticks([0, 25, 50, 75, 100], ["0", "25", "50", "75", "100%"], fontsize=9.5)
     ax.grid(axis="y", visible=False)
