@@ -1,0 +1,1 @@
+"""Experiment specs and running them: tasks, Parquet shards, manifest, resume, executors."""

@@ -1,0 +1,1 @@
+"""The one-page report of a results folder, as HTML or PDF."""

@@ -1,0 +1,1 @@
+"""The ``regsim`` command line."""

@@ -1,0 +1,1 @@
+"""What every layer shares: validated, frozen input files, and dates."""

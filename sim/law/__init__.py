@@ -1,0 +1,1 @@
+"""The agreement: the negotiated terms, counting days, and the rules clause by clause."""
