@@ -23,6 +23,20 @@ Count = Annotated[int, Field(ge=0, le=100, strict=True)]
 PositiveCount = Annotated[int, Field(ge=1, le=100, strict=True)]
 Years = Annotated[int, Field(ge=0, le=10, strict=True)]
 
+#: Sources of terms that are not clauses of the 2003 agreement: the section name a
+#: :class:`Clause` (and a rule) cites -> where its words come from.
+SOURCES = {
+    "PIPE RRA": "a typical PIPE registration rights agreement: ../shared/CALIBRATION.md, "
+                "'Contract terms seen in the market' (PIPE resale registration) and 'More "
+                "market terms' (liquidated damages in filed PIPE registration rights "
+                "agreements); absent from the 2003 agreement (preset pipe-typical sets them)",
+}
+
+#: "per 30 days" of ``damages_rate_percent_per_30_days``: the damages period, in days.
+DAMAGES_PERIOD_DAYS = 30
+#: "in any 12 months" of ``damages_grace_days_per_12_months``, as whole calendar years.
+DAMAGES_GRACE_WINDOW_YEARS = 1
+
 #: Keys of older terms files that were replaced: old key -> the one-line advice.
 RENAMED = {
     "keep_effective_days": "replaced by keep_effective_years (whole calendar years, §2(e): "
@@ -163,6 +177,38 @@ class Terms:
         "... may also be given by personal delivery, by facsimile or by regular mail, but shall "
         "be effective only if and when actually received (switch: the day a notice is given; "
         "receipt is always its arrival)")] = "by_method"
+
+    # --- Liquidated damages (absent from the 2003 agreement; PIPE RRA) -----------------
+    # The 2003 agreement has no liquidated damages: a rate of 0 (the default) means none,
+    # and every other damages term is then inert. A typical PIPE registration rights
+    # agreement (preset pipe-typical) sets them; see SOURCES["PIPE RRA"].
+    damages_rate_percent_per_30_days: Annotated[float, Field(ge=0.0, le=100.0, strict=True),
+                                                Clause(
+        "PIPE RRA", "liquidated damages about 1% of the investment per 30 days late (some "
+        "1.5-2%) ... 1% of the purchase price per 30 days late (pro-rated) (0 = none: the "
+        "2003 agreement has no liquidated damages)")] = 0.0
+    damages_cap_percent: Annotated[float, Field(ge=0.0, le=100.0, strict=True), Clause(
+        "PIPE RRA", "capped near 10% ... caps near 10% of the investment (percent of the "
+        "purchase price; 0 = no cap)")] = 0.0
+    damages_interest_percent_per_year: Annotated[float, Field(ge=0.0, le=100.0, strict=True),
+                                                 Clause(
+        "PIPE RRA", "often with 1% per month interest on unpaid damages (simple interest, "
+        "percent per year; 0 = none)")] = 0.0
+    damages_on_filing_failure: Annotated[bool, Field(strict=True), Clause(
+        "PIPE RRA", "liquidated damages ... per 30 days late: a statement not filed by its "
+        "filing deadline")] = True
+    damages_on_effectiveness_failure: Annotated[bool, Field(strict=True), Clause(
+        "PIPE RRA", "liquidated damages ... per 30 days late: a statement not effective by "
+        "its effectiveness deadline")] = True
+    damages_on_maintenance_failure: Annotated[bool, Field(strict=True), Clause(
+        "PIPE RRA", "Maintenance failures usually allow grace periods ... before damages "
+        "run: sales suspended beyond the grace days")] = True
+    damages_grace_consecutive_days: Annotated[Days, Clause(
+        "PIPE RRA", "grace periods of 10 consecutive ... trading days ... before damages run "
+        "(counted in calendar days, as every period of the model)")] = 0
+    damages_grace_days_per_12_months: Annotated[Days, Clause(
+        "PIPE RRA", "grace periods of ... 20 total trading days in any 12 months before "
+        "damages run (calendar days; any 12 months: a calendar year)")] = 0
 
     @property
     def registrable_per_unit(self) -> int:
