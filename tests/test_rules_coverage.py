@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sim.law.rules import REGISTRY
+from sim.law.terms import SOURCES, clause_of, term_names
 
 TESTS_DIR = Path(__file__).resolve().parent
 RULES_MD = Path(__file__).resolve().parents[2] / "shared" / "RULES.md"
@@ -32,7 +33,9 @@ def test_registry_is_not_empty():
 def test_rule_docstring_starts_with_its_section(key):
     """Every rule's docstring starts with the section it encodes, e.g. "§1(a): ..."."""
     rule = REGISTRY[key]
-    assert SECTION.fullmatch(rule.section), f"{key}: bad section {rule.section!r}"
+    assert SECTION.fullmatch(rule.section) or rule.section in SOURCES, (
+        f"{key}: bad section {rule.section!r}: neither a section of the agreement nor a "
+        f"source in sim.law.terms.SOURCES")
     doc = (rule.fn.__doc__ or "").lstrip()
     assert doc.startswith(rule.section), f"{key}: docstring must start with {rule.section}"
     assert rule.words.strip(), f"{key}: no words of the agreement recorded"
@@ -63,3 +66,17 @@ def test_every_registered_rule_is_called_in_a_rule_test():
     untested = sorted(key for key, r in REGISTRY.items()
                       if not re.search(rf"\b{re.escape(r.fn.__name__)}\s*\(", text))
     assert not untested, f"rules without a fact-pattern test: {untested}"
+
+
+def test_a_rule_outside_the_agreement_cites_a_source_its_terms_cite():
+    """A rule of a clause the 2003 agreement lacks (liquidated damages) names a source of
+    :data:`sim.law.terms.SOURCES`, and some term carries that source's words: the rule
+    is not an orphan, nor a clause passed off as the agreement's."""
+    outside = {r.section for r in REGISTRY.values() if not SECTION.fullmatch(r.section)}
+    assert outside, "no rule outside the agreement (liquidated damages) is registered"
+    assert outside <= set(SOURCES), outside - set(SOURCES)
+    term_sections = {clause_of(n).section for n in term_names()}
+    assert outside <= term_sections, f"sources no term cites: {outside - term_sections}"
+    odd = {s for s in term_sections
+           if not (SECTION.search(s) or s == "recitals" or s in SOURCES)}
+    assert not odd, f"terms citing neither a section nor a source: {odd}"
