@@ -1,7 +1,8 @@
 """Scenario: the world a deal meets (not negotiable).
 
 Investors and their Units, affiliate groups, notice methods and latencies (§8(a)),
-authorized-capital headroom (§1(a)), the stock price process, the Company's own
+authorized-capital headroom (§1(a)), the stock price process and its trading volume,
+the Rule 144 exit the Investors have without a registration, the Company's own
 offering plans, the Commission's review process, suspensions (§2) and investor and
 company behaviour. The default scenario ships as ``sim/world/presets/bestnet-2003.scenario.toml``
 with every figure's source (see ``CALIBRATION.md``); a scenario file overrides it
@@ -117,6 +118,44 @@ class Market:
     price0: Annotated[float, Field(gt=0.0, strict=True)]
     annual_volatility: Annotated[float, Field(ge=0.0, le=5.0, strict=True)]
     annual_drift: Annotated[float, Field(ge=-2.0, le=2.0, strict=True)] = 0.0
+    #: Average weekly trading volume of the Common, in shares (Rule 144(e)(1)(ii)'s
+    #: measure; 0 when unknown).
+    avg_weekly_volume: Shares = 0
+    #: Annual rate at which money is discounted to the closing (effective per year of
+    #: 365 days): the value of the registration right (``sim/read/value.py``).
+    discount_rate: Annotated[float, Field(ge=0.0, le=1.0, strict=True)] = 0.0
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Rule144Facts:
+    """Rule 144 (17 CFR 230.144) as it stood in 2003: the Investors' exit without a
+    registration (see :mod:`sim.world.rule144`). An SEC rule, not a negotiated term.
+
+    ``holding_years``: Rule 144(d)(1), "a minimum of one year must elapse between the
+    later of the date of the acquisition of the securities from the issuer or from an
+    affiliate of the issuer, and any resale". ``volume_months``,
+    ``volume_fraction_outstanding``, ``volume_weeks``: Rule 144(e)(1), sales "within the
+    preceding three months" shall not exceed the greater of "one percent of the shares
+    ... outstanding" and "the average weekly reported volume of trading ... during the
+    four calendar weeks preceding" the notice. ``weekly_volume_counts``: whether the
+    second measure is available at all (the SEC staff: the OTC Bulletin Board is not an
+    "automated quotation system" for Rule 144(e), so an OTCBB stock has only the 1%
+    measure). ``unlimited_years``: Rule 144(k), a non-affiliate sells without limit once
+    "a period of at least two years has elapsed" since the acquisition.
+    """
+
+    holding_years: Annotated[int, Field(ge=0, le=10, strict=True)] = 1
+    unlimited_years: Annotated[int, Field(ge=0, le=10, strict=True)] = 2
+    volume_months: Annotated[int, Field(ge=1, le=12, strict=True)] = 3
+    volume_fraction_outstanding: Prob = 0.01
+    volume_weeks: Annotated[int, Field(ge=1, le=52, strict=True)] = 4
+    weekly_volume_counts: Annotated[bool, Field(strict=True)] = True
+
+    @model_validator(mode="after")
+    def _order(self) -> "Rule144Facts":
+        if self.unlimited_years < self.holding_years:
+            raise ValueError("unlimited_years: must not be less than holding_years")
+        return self
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -311,6 +350,7 @@ class Scenario:
     expenses: Expenses
     claims: Claims
     share_adjustments: tuple[ShareAdjustment, ...] = ()
+    rule144: Rule144Facts = Rule144Facts()
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Scenario":
