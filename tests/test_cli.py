@@ -370,6 +370,14 @@ def test_report_of_a_run_reads_as_one_set_of_terms_against_the_agreement(tmp_pat
     diff = page[page.index('id="terms-diff"'):page.index("</table>", page.index('id="terms-diff"'))]
     assert "filing_deadline_days" in diff and ">45<" in diff and ">60<" in diff
     assert "paired difference" not in page and "Δ" not in page
+    # A folder written before a term existed does not list that term as changed.
+    from experiments.analysis.saved import load_saved
+    from experiments.report.content import terms_diff
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["cells"][0]["terms"]["cooldown_days"]
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert [r.name for r in terms_diff(load_saved(out))] == ["filing_deadline_days"]
 
 
 def test_run_with_bad_terms_writes_nothing(tmp_path):

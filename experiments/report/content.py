@@ -115,7 +115,9 @@ def terms_diff(saved: Saved, point: int = 0) -> list[DiffRow]:
         cells = {AS_WRITTEN: as_dict(load_terms(None)), **cells}
     rows = []
     for name in term_names():
-        values = {v: cells[v].get(name) for v in cells}
+        if any(name not in recorded for recorded in cells.values()):
+            continue            # a term newer than the results folder: not compared
+        values = {v: cells[v][name] for v in cells}
         if len({repr(x) for x in values.values()}) > 1:
             c = clause_of(name)
             rows.append(DiffRow(name, c.section, c.words, values))
