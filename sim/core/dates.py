@@ -4,9 +4,9 @@ The engine counts whole calendar days from the closing (day 0, a scenario field:
 March 30, 2003 for the BestNet deal). The agreement counts some periods in *years*
 ("one year after the effective date", §2(b)/(e); "three-year warrants", recitals), and
 a year runs by the calendar (RULES.md "Counting days"): one year after May 19, 2003 is
-May 19, 2004, and a year that spans February 29 has 366 days. This module turns day
-numbers into dates and back and adds calendar years; it is pure and small, and the one
-conversion the engine makes per deal (:func:`day_after_years`) is cached.
+May 19, 2004, and a year that spans February 29 has 366 days. This module turns day numbers into dates and back and adds calendar months and years; it
+is pure and small, and the one conversion the engine makes per deal
+(:func:`day_after_years`) is cached.
 
 **February 29.** A period of whole years starting on February 29 ends on February 28
 of a year that has no February 29 (the anniversary does not exist; the period must not
@@ -16,6 +16,7 @@ Python's ``date.replace`` cannot make by itself.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -35,13 +36,20 @@ def day_of(when: date, closing: date) -> int:
     return (when - closing).days
 
 
+def add_months(when: date, months: int) -> date:
+    """``when`` plus ``months`` calendar months, the day clipped to the target month's
+    last day (January 31 + 1 month = February 28 or 29; February 29 + 12 months =
+    February 28 when the target year has no leap day)."""
+    month0 = when.month - 1 + months
+    year, month = when.year + month0 // 12, month0 % 12 + 1
+    return when.replace(year=year, month=month,
+                        day=min(when.day, calendar.monthrange(year, month)[1]))
+
+
 def add_years(when: date, years: int) -> date:
     """``when`` plus ``years`` calendar years; February 29 -> February 28 when the
     target year has no leap day."""
-    try:
-        return when.replace(year=when.year + years)
-    except ValueError:          # Feb 29 in a year without one
-        return when.replace(year=when.year + years, day=28)
+    return add_months(when, 12 * years)
 
 
 @lru_cache(maxsize=8192)

@@ -37,7 +37,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from sim.core.dates import date_of, day_after_years, day_of
+from sim.core.dates import add_months, date_of, day_after_years, day_of
 from sim.world.scenario import Scenario
 
 #: A price path: a function of the deal day, or an array indexed by day.
@@ -88,14 +88,6 @@ def volume_limit(outstanding: int, avg_weekly_volume: float = 0.0, *,
     return max(by_outstanding, by_volume)
 
 
-def _add_months(when: date, months: int) -> date:
-    """``when`` plus ``months`` calendar months, the day clipped to the month's end."""
-    month0 = when.month - 1 + months
-    year, month = when.year + month0 // 12, month0 % 12 + 1
-    return when.replace(year=year, month=month,
-                        day=min(when.day, calendar.monthrange(year, month)[1]))
-
-
 def sale_days(closing: date, *, acquired_day: int = 0, holding_years: int = 1,
               unlimited_years: int = 2, volume_months: int = 3,
               affiliate: bool = False, count: int = 64) -> tuple[list[int], int | None]:
@@ -125,7 +117,7 @@ def sale_days(closing: date, *, acquired_day: int = 0, holding_years: int = 1,
     day = first
     while (unlimited is None or day < unlimited) and len(days) < count:
         days.append(day)
-        day = day_of(_add_months(date_of(day, closing), volume_months), closing) + 1
+        day = day_of(add_months(date_of(day, closing), volume_months), closing) + 1
     return days, unlimited
 
 
