@@ -104,6 +104,17 @@ CLAIM_ASSERTED = "CLAIM_ASSERTED"                    # §5(c)
 INDEMNITY_RELIEVED = "INDEMNITY_RELIEVED"            # §5(c)
 LOSS_ALLOCATED = "LOSS_ALLOCATED"                    # §5
 DEAL_ENDED = "DEAL_ENDED"                            # calendar
+PRICE_PATH = "PRICE_PATH"                            # scenario (market)
+# Mandatory resale registration and liquidated damages (PIPE RRA; see sim.law.terms.SOURCES)
+REGISTRATION_REQUIRED = "REGISTRATION_REQUIRED"      # PIPE RRA
+DAMAGES_ACCRUED = "DAMAGES_ACCRUED"                  # PIPE RRA
+DAMAGES_PAID = "DAMAGES_PAID"                        # PIPE RRA
+# The Company's own offering held back by a pending demand registration (§1(c), §1(d))
+OFFERING_HELD_BACK = "OFFERING_HELD_BACK"            # §1(d)
+OFFERING_RELEASED = "OFFERING_RELEASED"              # §1(d)
+# Demand terms of the NVCA model (NVCA IRA)
+DEMAND_DEFERRED = "DEMAND_DEFERRED"                  # NVCA IRA
+DEFERRAL_ENDED = "DEFERRAL_ENDED"                    # NVCA IRA
 
 KINDS = tuple(v for k, v in dict(globals()).items() if k.isupper() and isinstance(v, str))
 

@@ -9,7 +9,9 @@ A terms file is a partial TOML table that overrides a preset.
 from __future__ import annotations
 
 import dataclasses
+import tomllib
 import typing
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -30,6 +32,10 @@ SOURCES = {
                 "'Contract terms seen in the market' (PIPE resale registration) and 'More "
                 "market terms' (liquidated damages in filed PIPE registration rights "
                 "agreements); absent from the 2003 agreement (preset pipe-typical sets them)",
+    "NVCA IRA": "the NVCA model Investors' Rights Agreement (2020), section 2 (demand, "
+                "Form S-3 and piggyback registrations): ../shared/CALIBRATION.md, 'Contract "
+                "terms seen in the market' and 'More market terms' (cutback floors); absent "
+                "from the 2003 agreement (preset nvca-2020 sets them)",
 }
 
 #: "per 30 days" of ``damages_rate_percent_per_30_days``: the damages period, in days.
@@ -70,6 +76,9 @@ class Terms:
         "exercise price of $0.30")] = 0.30
     warrant_term_years: Annotated[Years, Clause(
         "recitals", "three-year warrants (the 'Warrants')")] = 3
+
+    unit_price_usd: Annotated[float, Field(gt=0.0, strict=True), Clause(
+        "recitals", "at a purchase price per Unit of $0.30")] = 0.30
 
     units_offered: Annotated[int, Field(ge=1, strict=True), Clause(
         "recitals", "a portion of the 4,500,000 units (collectively, the 'Units' ...) offered "
@@ -210,6 +219,54 @@ class Terms:
         "PIPE RRA", "grace periods of ... 20 total trading days in any 12 months before "
         "damages run (calendar days; any 12 months: a calendar year)")] = 0
 
+    # --- Mandatory resale registration (absent from the 2003 agreement; PIPE RRA) ------
+    registration_trigger: Annotated[Literal["demand", "closing"], Clause(
+        "PIPE RRA", "PIPE resale registration: file within 30 days of closing (closing: the "
+        "Company registers all Registrable Shares for resale after the closing, no demand "
+        "needed; demand: only on a Demand Notice, as §1(a))")] = "demand"
+    closing_filing_deadline_days: Annotated[Days, Clause(
+        "PIPE RRA", "file within 30 days of closing (45 in some) (registration_trigger = "
+        "closing)")] = 0
+    closing_effective_deadline_days: Annotated[Days, Clause(
+        "PIPE RRA", "effective within 60-90 days of closing without review "
+        "(registration_trigger = closing)")] = 0
+    closing_effective_deadline_reviewed_days: Annotated[Days, Clause(
+        "PIPE RRA", "90-120 with review (days from closing when the Commission reviews the "
+        "statement; registration_trigger = closing)")] = 0
+    keep_effective_until: Annotated[Literal["years", "rule144_unlimited"], Clause(
+        "PIPE RRA", "keep effective until sold or Rule 144 without volume limits "
+        "(rule144_unlimited; years: keep_effective_years, as §2(b), §2(e))")] = "years"
+
+    # --- Demand terms of the NVCA model (absent from the 2003 agreement; NVCA IRA) ------
+    demand_min_percent: Annotated[float, Field(ge=0.0, le=100.0, strict=True), Clause(
+        "NVCA IRA", "a request ... that the Company file a Form S-1 registration statement "
+        "with respect to at least [40%] of the Registrable Securities then outstanding "
+        "(minimum size, percent of the Registrable Shares; 0 = none)")] = 0.0
+    demand_used_min_included_percent: Annotated[float, Field(ge=0.0, le=100.0, strict=True),
+                                                Clause(
+        "NVCA IRA", "a demand is not used up if under 50% of requested shares are included "
+        "(percent of the requested shares a statement must include to use up the demand; "
+        "§1(c): 'covering all shares ... specified' = 100)")] = 100.0
+    s3_demands_per_12_months: Annotated[Count, Clause(
+        "NVCA IRA", "up to 2 short-form (S-3) demands per 12 months (file within 45 days) "
+        "(0 = none; only when the Company is eligible for Form S-3)")] = 0
+    s3_filing_deadline_days: Annotated[Days, Clause(
+        "NVCA IRA", "up to 2 short-form (S-3) demands per 12 months (file within 45 days)")] = 0
+    delay_basis: Annotated[Literal["offering", "board_judgment"], Clause(
+        "NVCA IRA", "company deferral 30-120 days (board_judgment: on the Board's good faith "
+        "judgment that filing now would be materially detrimental, from receipt of the "
+        "request; offering: §1(d), a planned registered offering)")] = "offering"
+    delay_uses_per: Annotated[Literal["agreement", "twelve_months"], Clause(
+        "NVCA IRA", "company deferral ... once in 12 months (twelve_months: delay_uses in "
+        "any 12 months; agreement: in all, §1(d) 'not more than once')")] = "agreement"
+    blackout_before_days: Annotated[Days, Clause(
+        "NVCA IRA", "blackout from 60 days before to 180 days after a company registration "
+        "(days before the Company's good faith estimate of the filing of its own "
+        "registration; 0 = none)")] = 0
+    keep_effective_max_days: Annotated[Days, Clause(
+        "NVCA IRA", "keep effective 120 days (days from the effective date, or until the "
+        "distribution is complete; 0 = no limit beyond keep_effective_years)")] = 0
+
     @property
     def registrable_per_unit(self) -> int:
         """Registrable Shares per Unit (§7): Common + conversion shares + warrant shares."""
@@ -228,11 +285,20 @@ class Terms:
                 + self.warrants_per_unit * self.common_per_warrant)
 
 
-#: Presets shipped with the package: name -> overrides of the defaults.
-PRESETS: dict[str, dict[str, Any]] = {
-    "bestnet-2003": {},
-}
+#: Shipped presets (``sim/law/presets/<name>.terms.toml``, each citing its sources in
+#: comments), in the order they are listed.
+PRESET_NAMES = ("bestnet-2003", "pipe-typical", "nvca-2020")
 DEFAULT_PRESET = "bestnet-2003"
+
+
+def _read_presets() -> dict[str, dict[str, Any]]:
+    files = resources.files("sim.law.presets")
+    return {name: tomllib.loads(files.joinpath(f"{name}.terms.toml").read_text("utf-8"))
+            for name in PRESET_NAMES}
+
+
+#: Presets shipped with the package: name -> overrides of the defaults.
+PRESETS: dict[str, dict[str, Any]] = _read_presets()
 
 
 def clause_of(name: str) -> Clause:

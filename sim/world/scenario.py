@@ -56,6 +56,9 @@ class InvestorSpec:
     units: Annotated[int, Field(gt=0, strict=True)]
     group: Ident | None = None
     notice_method: NoticeMethod = "certified_mail"
+    #: An affiliate of the Company (Rule 144(a)(1)): its sales stay volume-limited after
+    #: two years (Rule 144(k) is for non-affiliates).
+    affiliate: Annotated[bool, Field(strict=True)] = False
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -169,6 +172,11 @@ class CompanyBehaviour:
     delay_invoke_prob: Prob
     delay_hold_days: Dist
     cooldown_invoke_prob: Prob = 1.0
+    #: Eligible to register resales on Form S-3 (NVCA IRA short-form demands).
+    s3_eligible: Annotated[bool, Field(strict=True)] = False
+    #: Annual cost to the Company of money raised later than planned: what holding its
+    #: own offering back costs (``offerings.hold_back_prob``).
+    cost_of_capital: Annotated[float, Field(ge=0.0, le=1.0, strict=True)] = 0.0
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -184,6 +192,9 @@ class Offerings:
     pull_if_price_drop: Prob
     distribution_days: Dist
     company_shares: Dist
+    #: Chance the Company holds its own offering back while a demand registration it did
+    #: not delay is pending (§1(c), §1(d)), rather than sell beside the resale.
+    hold_back_prob: Prob = 0.0
     #: §1(c) ``cooldown_scope = resale_form``: whether each type's registration form
     #: permits secondary resale (the preset cites the forms).
     form_permits_resale: dict[OfferingType, Annotated[bool, Field(strict=True)]]
