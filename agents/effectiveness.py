@@ -15,6 +15,7 @@ from agents import claims
 from agents.deal import Deal
 from sim.engine import events as ev
 from sim.engine.calendar import Order
+from sim.engine.periods import merge_periods, sell_out_day, usable_days
 from sim.engine.registration import DemandRegistration
 from sim.engine.streams import Layout, Purpose, Stream
 from sim.law.rules import expenses, procedures, securities
@@ -49,42 +50,6 @@ def poisson_count(mean: float, u: float, cap: int) -> int:
         p *= mean / k
         cum += p
     return k
-
-
-def merge_periods(periods: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """Sort and merge overlapping ``[start, end)`` periods."""
-    merged: list[list[int]] = []
-    for start, end in sorted(periods):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return tuple((a, b) for a, b in merged)
-
-
-def usable_days(start: int, end: int, suspensions: Sequence[tuple[int, int]]) -> int:
-    """Days in ``[start, end)`` outside every suspension (merged periods)."""
-    total = max(0, end - start)
-    for a, b in suspensions:
-        lo, hi = max(a, start), min(b, end)
-        if hi > lo:
-            total -= hi - lo
-    return total
-
-
-def sell_out_day(start: int, needed: int, suspensions: Sequence[tuple[int, int]]) -> int:
-    """The first day by which a seller needing ``needed`` usable days from ``start`` is
-    done: ``usable_days(start, result, suspensions) == needed`` (merged periods)."""
-    day, remaining = start, needed
-    for a, b in suspensions:
-        if b <= day:
-            continue
-        if a > day:
-            if remaining <= a - day:
-                return day + remaining
-            remaining -= a - day
-        day = b
-    return day + remaining
 
 
 def keep_effective(company: Registrant, reg: DemandRegistration) -> None:
@@ -167,6 +132,9 @@ def keep_effective(company: Registrant, reg: DemandRegistration) -> None:
             shares_registered=sum(reg.registered.values()),
             shares_sold=sum(x.shares_sold for x in sales.values()), sold_out=tuple(sold_out),
             sold_by=tuple((name, x.shares_sold) for name, x in sales.items()),
+            # Each seller sells linearly in usable days from the effective day until this
+            # day (its sell-out, or the end of the period): the days of its sales.
+            selling_until=tuple((name, min(done[name], end)) for name in sales),
             suspension_days=sum(min(b, end) - a for a, b in periods if a < end)))
         resale_sold(company, reg, at_price, sales)
 

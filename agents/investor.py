@@ -74,6 +74,7 @@ class Investor(mesa.Agent):
         self.name = spec.id
         self.units = spec.units
         self.group = spec.group
+        self.affiliate = spec.affiliate            # of the Company (Rule 144)
         self.notice_method = spec.notice_method
         self.registrable = securities.registrable_shares(spec.units, model.terms)
         self.stream = model.streams.stream(INVESTOR.stream_name(spec))

@@ -271,3 +271,104 @@ def test_perfect_timing_from_the_closing_nearly_reaches_the_bound():
     paths = _gbm(sigma, 0.0, 4_000, ex[-1].day, seed=58)
     timed = sum(t.shares * (paths[:, :t.day + 1].max(axis=1) - paths[:, t.day]) for t in ex)
     assert 0.9 * exit_bound(sigma, ex) < timed.mean() / shares < exit_bound(sigma, ex)
+
+
+# --- From the event log (sim.read.value.deal_value) ------------------------------------
+
+from sim.engine import events as ev                     # noqa: E402
+from sim.engine.events import Event, EventLog           # noqa: E402
+from sim.law.terms import Terms, load_terms             # noqa: E402
+from sim.read.value import deal_value, month_sales       # noqa: E402
+
+
+def test_month_sales_are_linear_in_usable_days_by_month_of_the_path():
+    """1,000 shares sold from day 10 to day 70: 20, 30 and 10 usable days in the path's
+    months 0, 1 and 2 -> 333, 500, 167; a suspension from day 25 to 35 takes 5 days
+    out of month 0 and 5 out of month 1 (whose sales then start on day 35)."""
+    assert month_sales(1000, 10, 70, (), 30) == [(10, 333), (30, 500), (60, 167)]
+    assert month_sales(1000, 10, 70, ((25, 35),), 30) == [(10, 300), (35, 500), (60, 200)]
+    assert month_sales(1000, 10, 10, (), 30) == [(10, 1000)]        # no usable day
+    assert month_sales(0, 10, 70, (), 30) == []
+
+
+def _log(*events: tuple) -> EventLog:
+    return EventLog(Event(*e) for e in events).freeze()
+
+
+def _closed(holdings):
+    return (0, ev.DEAL_CLOSED, "company", "recitals", dict(
+        holdings=tuple(holdings.items()), closing_date="2003-03-30"))
+
+
+def _path(prices, rate=0.0, affiliates=()):
+    return (800, ev.PRICE_PATH, "market", "scenario", dict(
+        month_days=30, prices=tuple(prices), discount_rate=rate, rule144_limit=192_573,
+        holding_years=1, unlimited_years=2, volume_months=3, affiliates=affiliates))
+
+
+def test_deal_value_on_a_falling_price_is_the_fall_the_registration_avoided():
+    """inv01 holds 600 Units (3,600 shares at 6 per Unit; $180 at $0.30). Its resale
+    statement is effective on day 50 and it sells everything that month (until day 55)
+    at $0.10; without it, Rule 144 sells all 3,600 shares on March 30, 2004 (day 366,
+    under the 1% limit) at the month-12 price of $0.04. Undiscounted: 3,600 x
+    ($0.10 - $0.04) = $216, 120% of the $180 investment."""
+    prices = [0.10] * 12 + [0.04] * 20
+    log = _log(_closed({"inv01": 3600}),
+               (55, ev.EFFECTIVENESS_ENDED, "company", "§2(e)", dict(
+                   cycle=0, effective_day=50, sold_by=(("inv01", 3600),),
+                   selling_until=(("inv01", 55),))),
+               _path(prices))
+    v = deal_value(log, Terms())
+    assert v.investment_usd == pytest.approx(180.0)
+    assert v.shares_sold == 3600
+    assert v.registered_usd == pytest.approx(360.0)
+    assert v.rule144_usd == pytest.approx(144.0)
+    assert v.value_usd == pytest.approx(216.0)
+    assert v.fraction == pytest.approx(1.2)
+    assert v.by_investor["inv01"].value_usd == pytest.approx(216.0)
+    assert exit_schedule(SC, 3600) == (Tranche(366, 3600),)
+
+
+def test_deal_value_discounts_and_counts_offering_sales_not_other_holders():
+    """A flat $0.10 path at 10% a year: inv01 sells 1,000 shares in a Company offering on
+    day 100 (its SELLING_COSTS_PAID), an Other Holder's sale is not the Investors'. The
+    value is the time value: 1,000 x $0.10 x (1.1**(-100/365) - 1.1**(-731/365))."""
+    log = _log(_closed({"inv01": 6000}),
+               (100, ev.SELLING_COSTS_PAID, "inv01", "§4", dict(
+                   registration="offering-0", shares=1000, gross_usd=100.0, cost_usd=7.0,
+                   item="underwriting_discount")),
+               (100, ev.SELLING_COSTS_PAID, "oh01", "§4", dict(
+                   registration="offering-0", shares=5000, gross_usd=500.0, cost_usd=35.0,
+                   item="underwriting_discount")),
+               _path([0.10] * 30, rate=0.10))
+    v = deal_value(log, Terms())
+    assert v.shares_sold == 1000 and set(v.by_investor) == {"inv01"}
+    # 1,000 shares fit under the 1% limit: Rule 144 sells them on day 366.
+    expected = 1000 * 0.10 * (1.1 ** (-100 / 365) - 1.1 ** (-366 / 365))
+    assert v.value_usd == pytest.approx(expected)
+
+
+def test_deal_value_needs_the_price_path():
+    with pytest.raises(ValueError, match="PRICE_PATH"):
+        deal_value(_log(_closed({"inv01": 6})), Terms())
+
+
+@pytest.mark.parametrize("sigma", [0.3, 0.6, 1.0])
+def test_simulated_value_of_the_right_sits_below_longstaff(sigma):
+    """Issue 12: the mean realised value of the registrations over 400 simulated deals of
+    the agreement as written, as a fraction of the shares' value at the closing price,
+    sits below Longstaff's bound for the Rule 144 exit (two years) at the scenario's
+    volatility -- with room for three standard errors of the mean."""
+    from sim.deal.model import DealModel
+    sc = scenario_from_dict({"market": {"annual_volatility": sigma}})
+    model = DealModel(load_terms(), sc, seed=12)
+    values, worth = [], []
+    for deal in range(400):
+        v = deal_value(model.run(deal), model.terms)
+        values.append(v.value_usd)
+        worth.append(v.shares_sold * sc.market.price0)
+    values, worth = np.array(values), np.array(worth)
+    mean = values.mean() / worth.mean()
+    se = values.std() / np.sqrt(len(values)) / worth.mean()
+    bound = longstaff_bound(sigma, 2.0)
+    assert mean + 3 * se < bound, (mean, se, bound)

@@ -37,6 +37,7 @@ from sim.engine.registration import DemandRegistration
 from sim.engine.streams import NORMAL, Layout, Purpose, RandomStreams, StreamSpec
 from sim.law.rules import securities
 from sim.law.terms import Terms
+from sim.world import rule144
 from sim.world.scenario import Scenario
 from sim.world.script import Script
 
@@ -134,6 +135,17 @@ class DealModel(mesa.Model):
         self.closing_iso = scenario.closing_date.isoformat()
         self.warrant_expiry_day = securities.warrant_expiry_day(0, terms,
                                                                 scenario.closing_date)
+        # The price path is logged as far as any Investor's Rule 144 exit reaches: the
+        # value of a registration compares its sales with that exit (sim/read/value.py).
+        self.exit_day = max((rule144.exit_schedule(
+            scenario, i.registrable, affiliate=i.affiliate)[-1].day
+            for i in self.investors if i.registrable), default=0)
+        facts = scenario.rule144
+        self._path_facts = dict(
+            discount_rate=scenario.market.discount_rate,
+            rule144_limit=rule144.exit_limit(scenario), holding_years=facts.holding_years,
+            unlimited_years=facts.unlimited_years, volume_months=facts.volume_months,
+            affiliates=tuple(i.name for i in self.investors if i.affiliate))
 
     def investor(self, name: str) -> Investor:
         """The Investor with id ``name``."""
@@ -156,6 +168,7 @@ class DealModel(mesa.Model):
         self._prices: list[float] = [self.world.market.price0]   # price0 * exp(log price)
         self._start()
         self.calendar.run()
+        self._log_price_path()
         self.log.record(self.calendar.now, ev.DEAL_ENDED, "calendar", "§2(e)", dict(
             demands_used=self.company.demands_used))
         return self.log.freeze()
@@ -185,6 +198,16 @@ class DealModel(mesa.Model):
         for adj in sc.share_adjustments:
             self.calendar.at(adj.day, Order.ACTION, lambda _, adj=adj: self._adjust_shares(adj))
         self.investor_group.schedule_demand(base_day=0, second=False)
+
+    def _log_price_path(self) -> None:
+        """Log the month-by-month price path, with the market and Rule 144 facts the
+        value of a registration is measured by (scenario, not negotiated)."""
+        last = max(self.calendar.now, self.exit_day)
+        self.price_at(last)                          # extend the path that far
+        months = last // DAYS_PER_MONTH + 1 if last > 0 else 1
+        self.log.record(self.calendar.now, ev.PRICE_PATH, "market", "scenario", dict(
+            month_days=DAYS_PER_MONTH, prices=tuple(self._prices[:months]),
+            **self._path_facts))
 
     def _adjust_shares(self, adj) -> None:
         """§7: "Registrable Shares" include "any other shares of capital stock of the

@@ -100,6 +100,15 @@ claims                             misstatement claims asserted (§5(c))
 loss_company_usd                   claim losses borne by the Company (§5)
 loss_investors_usd                 ... by Investors (§5(b), §5(d))
 loss_others_usd                    ... by others (underwriters, Other Holders)
+investment_usd                     what the Investors paid: Units x the Unit price (recitals)
+shares_sold_registered             Investors' shares sold under a registration (resale
+                                   statements and Company offerings)
+proceeds_registered_usd            ... their proceeds at the price path, discounted to the
+                                   closing at the scenario's rate
+proceeds_rule144_usd               ... the same shares on each Investor's Rule 144 exit
+value_to_investors_usd             the realised value of the registrations: the difference
+                                   (its mean over deals is the value of the right)
+value_to_investors_pct             ... as a percentage of the investment
 =================================  =====================================================
 """
 
@@ -108,7 +117,9 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from sim.engine import events as ev
+from sim.engine.events import EventLog
 from sim.read.audit import FINDING_COLUMNS, Finding, audit
+from sim.read.value import deal_value
 from sim.law.terms import Terms
 
 #: The outcome columns and their storage types (see :mod:`sim.read.table`): ``i16``/``i32``/
@@ -138,6 +149,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("company_expenses_usd", "f64"), ("seller_costs_usd", "f64"), ("claims", "i16"),
     ("loss_company_usd", "f64"), ("loss_investors_usd", "f64"),
     ("loss_others_usd", "f64"),
+    # The value of the registrations to the Investors (sim.read.value.deal_value).
+    ("investment_usd", "f64"), ("shares_sold_registered", "i64"),
+    ("proceeds_registered_usd", "f64"), ("proceeds_rule144_usd", "f64"),
+    ("value_to_investors_usd", "f64"), ("value_to_investors_pct", "f32"),
     # The audit's findings (sim.read.audit.FINDING_COLUMNS, same order): flags and counts.
     ("demands_refused_wrongly", "i16"), ("company_notice_late", "bool"),
     ("requests_dropped", "i16"), ("late_requests_included", "i16"),
@@ -209,6 +224,25 @@ def breach_columns(findings: Iterable[Finding]) -> dict[str, Any]:
     for c in _FLAGS:
         counts[c] = counts[c] > 0
     return counts
+
+
+def value_columns(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
+    """The value columns: :func:`sim.read.value.deal_value` (zeros for a log without a
+    price path: nothing was sold)."""
+    log = log if isinstance(log, EventLog) else EventLog(log)
+    if not len(log) or log.events[-1].kind != ev.DEAL_ENDED:
+        v = None
+    else:
+        v = deal_value(log, terms)
+    if v is None:
+        return {"investment_usd": 0.0, "shares_sold_registered": 0,
+                "proceeds_registered_usd": 0.0, "proceeds_rule144_usd": 0.0,
+                "value_to_investors_usd": 0.0, "value_to_investors_pct": 0.0}
+    return {"investment_usd": round(v.investment_usd, 2), "shares_sold_registered": v.shares_sold,
+            "proceeds_registered_usd": round(v.registered_usd, 2),
+            "proceeds_rule144_usd": round(v.rule144_usd, 2),
+            "value_to_investors_usd": round(v.value_usd, 2),
+            "value_to_investors_pct": 100.0 * v.fraction}
 
 
 def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
@@ -387,6 +421,7 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
         "loss_company_usd": round(loss_company, 2), "loss_investors_usd": round(loss_inv, 2),
         "loss_others_usd": round(loss_other, 2),
     }
+    row.update(value_columns(log, terms))
     row.update(breach_columns(audit(log, terms)))     # the last columns, in order
     return row
 

@@ -18,10 +18,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from typing import Iterable, Sequence
 
+from sim.engine import events as ev
+from sim.engine.events import EventLog
+from sim.engine.periods import usable_days
+from sim.law.terms import Terms
 from sim.world.rule144 import (DAYS_PER_YEAR, PricePath, Tranche, discount_factor,
-                               discounted_proceeds, exit_schedule)
+                               discounted_proceeds, exit_schedule, sale_days, schedule)
 from sim.world.scenario import Scenario
 
 
@@ -132,3 +138,186 @@ def exit_bound(sigma: float, exit: Sequence[Tranche], start_day: int = 0) -> flo
         return 0.0
     return sum(t.shares * longstaff_bound(sigma, max(t.day - start_day, 0) / DAYS_PER_YEAR)
                for t in exit) / total
+
+
+# --- From the event log ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DealValue:
+    """The value of the registrations of one deal to the Investors, from its log.
+
+    Attributes:
+        investment_usd: What the Investors paid: Units x the Unit price (recitals).
+        registered_usd: Discounted proceeds of every share sold under a registration
+            (resale statements and Company offerings), at the path's prices.
+        rule144_usd: Discounted proceeds of the same shares on each Investor's Rule 144
+            exit.
+        value_usd: ``registered_usd - rule144_usd``: the realised value of the
+            registrations.
+        shares_sold: Shares sold under a registration.
+        by_investor: Each selling Investor's :class:`RealisedValue` (its ``exit`` left
+            empty: :func:`sim.world.rule144.exit_schedule` gives it).
+    """
+
+    investment_usd: float
+    registered_usd: float
+    rule144_usd: float
+    value_usd: float
+    shares_sold: int
+    by_investor: dict[str, RealisedValue]
+
+    @property
+    def fraction(self) -> float:
+        """``value_usd`` as a fraction of the investment."""
+        return self.value_usd / self.investment_usd if self.investment_usd else 0.0
+
+
+def month_sales(shares: int, start: int, until: int, suspensions: Sequence[tuple[int, int]],
+                month_days: int) -> list[tuple[int, int]]:
+    """``shares`` sold linearly in usable days (outside ``suspensions``) over
+    ``[start, until)``, gathered by month of the price path: ``(first day of sales in the
+    month, shares)`` pairs summing to ``shares`` (all on ``start`` if no day is usable).
+    """
+    total = usable_days(start, until, suspensions)
+    if shares <= 0:
+        return []
+    if total <= 0:
+        return [(start, shares)]
+    out, done, used = [], 0, 0
+    day = start
+    while day < until:
+        month_end = min(until, (day // month_days + 1) * month_days)
+        used += usable_days(day, month_end, suspensions)
+        cum = shares * used // total
+        if cum > done:
+            first = next_usable_day(day, suspensions)
+            out.append((first, cum - done))
+            done = cum
+        day = month_end
+    return out
+
+
+def next_usable_day(day: int, suspensions: Sequence[tuple[int, int]]) -> int:
+    """``day``, or the end of the suspension it falls in (merged periods)."""
+    for a, b in suspensions:
+        if a <= day < b:
+            return b
+    return day
+
+
+def deal_value(log: EventLog, terms: Terms) -> DealValue:
+    """The realised value of a deal's registrations to the Investors (see the module
+    docstring), read from the log alone: the sales (``EFFECTIVENESS_ENDED`` with its
+    ``SALES_SUSPENDED`` periods; an Investor's ``SELLING_COSTS_PAID`` in a Company
+    offering), the price path and the Rule 144 facts (``PRICE_PATH``), splits
+    (``SHARES_ADJUSTED``). Shares are valued at the path's price per share then; each
+    Investor's Rule 144 exit sells the same number of shares from the closing (warrant
+    shares included: their holding period is taken from the closing too).
+
+    A resale seller's shares are spread over the path's months in proportion to its
+    usable days in each (as :func:`month_sales`, without rounding to whole shares), each
+    month's at the price of that month, discounted from its first usable day.
+    """
+    closed, path = None, None
+    offered: list[tuple[str, int, int]] = []              # (investor, day, shares)
+    suspended: dict[object, list[tuple[int, int]]] = {}
+    ended, factors = [], []
+    for e in log:
+        k = e.kind
+        if k == ev.SALES_SUSPENDED:
+            suspended.setdefault(e.details["cycle"], []).append((e.day, e.details["until"]))
+        elif k == ev.EFFECTIVENESS_ENDED:
+            ended.append(e.details)
+        elif k == ev.SELLING_COSTS_PAID:
+            d = e.details
+            if e.actor != "investors" and d["shares"] and not str(
+                    d["registration"]).startswith("demand-"):
+                offered.append((e.actor, e.day, d["shares"]))
+        elif k == ev.PRICE_PATH:
+            path = e.details
+        elif k == ev.SHARES_ADJUSTED:
+            factors.append((e.day, e.details["factor"]))
+        elif k == ev.DEAL_CLOSED:
+            closed = e.details
+    if closed is None or path is None:
+        raise ValueError("deal_value: the log has no DEAL_CLOSED or no PRICE_PATH")
+    holdings = dict(closed["holdings"])
+    month_days, prices = path["month_days"], path["prices"]
+    rate = path["discount_rate"]
+    last_month = len(prices) - 1
+    per_year = math.log1p(rate) / DAYS_PER_YEAR
+
+    def pv(day: int) -> float:             # a share sold on ``day``, at the closing
+        p = prices[min(day // month_days if day > 0 else 0, last_month)]
+        if factors:
+            factor = 1.0
+            for since, f in factors:
+                if since <= day:
+                    factor = f
+            p /= factor
+        return p * math.exp(-per_year * day)
+
+    shares_by: dict[str, int] = {}
+    registered_by: dict[str, float] = {}
+    for name, day, n in offered:
+        if name in holdings:                # not an Other Holder selling in an offering
+            shares_by[name] = shares_by.get(name, 0) + n
+            registered_by[name] = registered_by.get(name, 0.0) + n * pv(day)
+    for d in ended:
+        periods = sorted(suspended.get(d["cycle"], ()))
+        until = dict(d.get("selling_until", ()))
+        start = d["effective_day"]
+        months: list[tuple[int, int, float]] = []     # (month end, usable days, pv)
+        for name, n in d["sold_by"]:
+            if name not in holdings or not n:
+                continue
+            stop = until.get(name, start)
+            day, used, worth = start, 0, 0.0
+            for end_m, days_m, pv_m in months:        # months already laid out
+                if end_m > stop:
+                    break
+                used += days_m
+                worth += days_m * pv_m
+                day = end_m
+            while day < stop:
+                end_m = min(stop, (day // month_days + 1) * month_days)
+                days_m = usable_days(day, end_m, periods)
+                pv_m = pv(next_usable_day(day, periods))
+                if end_m == (day // month_days + 1) * month_days and (
+                        not months or months[-1][0] == day):
+                    months.append((end_m, days_m, pv_m))
+                used += days_m
+                worth += days_m * pv_m
+                day = end_m
+            value = n * worth / used if used else n * pv(start)
+            shares_by[name] = shares_by.get(name, 0) + n
+            registered_by[name] = registered_by.get(name, 0.0) + value
+    closing = date.fromisoformat(closed["closing_date"])
+    limit = path["rule144_limit"]
+    affiliates = path["affiliates"]
+    per_unit = terms.registrable_per_unit
+    values, registered_total, rule144_total = {}, 0.0, 0.0
+    for name, n in shares_by.items():
+        affiliate = name in affiliates
+        days, unlimited = _exit_days(closing, path["holding_years"], path["unlimited_years"],
+                                     path["volume_months"], affiliate,
+                                     -(-n // limit) + 1 if affiliate and limit else 64)
+        rule144 = sum(t.shares * pv(t.day) for t in schedule(n, limit, days, unlimited))
+        investment = holdings[name] // per_unit * terms.unit_price_usd
+        value = registered_by[name] - rule144
+        values[name] = RealisedValue(registered_by[name], rule144, value,
+                                     value / investment if investment else 0.0, ())
+        registered_total += registered_by[name]
+        rule144_total += rule144
+    investment_total = sum(n // per_unit for n in holdings.values()) * terms.unit_price_usd
+    return DealValue(investment_total, registered_total, rule144_total,
+                     registered_total - rule144_total, sum(shares_by.values()), values)
+
+
+@lru_cache(maxsize=64)
+def _exit_days(closing: date, holding_years: int, unlimited_years: int, volume_months: int,
+               affiliate: bool, count: int) -> tuple[list[int], int | None]:
+    days, unlimited = sale_days(closing, holding_years=holding_years,
+                                unlimited_years=unlimited_years, volume_months=volume_months,
+                                affiliate=affiliate, count=count if affiliate else 64)
+    return days, unlimited

@@ -148,15 +148,22 @@ def schedule(shares: int, limit: int, days: Sequence[int],
     return tuple(out)
 
 
+def exit_limit(scenario: Scenario) -> int:
+    """Rule 144(e)(1)'s limit per ``volume_months`` for one seller in ``scenario``: its
+    outstanding Common (``capital.outstanding_common``) and trading volume."""
+    facts = scenario.rule144
+    return volume_limit(scenario.capital.outstanding_common,
+                        scenario.market.avg_weekly_volume,
+                        fraction_outstanding=facts.volume_fraction_outstanding,
+                        weekly_volume_counts=facts.weekly_volume_counts)
+
+
 def exit_schedule(scenario: Scenario, shares: int, *, acquired_day: int = 0,
                   affiliate: bool = False) -> tuple[Tranche, ...]:
     """The Rule 144 exit of ``shares`` in ``scenario``: its facts, its outstanding
     Common (``capital.outstanding_common``) and trading volume."""
     facts = scenario.rule144
-    limit = volume_limit(scenario.capital.outstanding_common,
-                         scenario.market.avg_weekly_volume,
-                         fraction_outstanding=facts.volume_fraction_outstanding,
-                         weekly_volume_counts=facts.weekly_volume_counts)
+    limit = exit_limit(scenario)
     count = 64
     if affiliate:
         if limit == 0:
@@ -196,5 +203,5 @@ def discounted_proceeds(tranches: Sequence[Tranche], price: PricePath,
 
 
 __all__ = ["DAYS_PER_YEAR", "PricePath", "Tranche", "average_weekly_volume", "discount_factor",
-           "discounted_proceeds", "exit_schedule", "price_function", "sale_days", "schedule",
+           "discounted_proceeds", "exit_limit", "exit_schedule", "price_function", "sale_days", "schedule",
            "volume_limit"]
