@@ -38,7 +38,7 @@ def test_preset_carries_the_2003_rule_144_facts():
     assert f.weekly_volume_counts is False          # OTC Bulletin Board: the 1% only
     assert SC.capital.outstanding_common == OUTSTANDING
     assert SC.market.avg_weekly_volume == 100_000
-    assert SC.market.discount_rate == pytest.approx(0.012)
+    assert SC.market.discount_rate == pytest.approx(0.10)
 
 
 def test_scenario_without_the_new_facts_keeps_the_rule_s_defaults():
@@ -149,15 +149,15 @@ def test_registration_selling_on_the_rule_144_days_is_worth_nothing():
 
 
 def test_selling_all_at_day_50_on_a_flat_price_is_worth_the_time_value():
-    """Flat $0.10, 1.2% a year: selling 1,000,000 shares on day 50 instead of the Rule 144
-    exit gains only the discounting of the later days."""
+    """Flat $0.10, the scenario's 10% a year: selling 1,000,000 shares on day 50 instead
+    of the Rule 144 exit gains only the discounting of the later days."""
     sales = [Sale(1_000_000, 50, 0.10)]
     v = value_of_registration(sales, SC, _flat(0.10), investment_usd=100_000)
     ex = exit_schedule(SC, 1_000_000)
-    expected = 0.10 * sum(t.shares * (discount_factor(50, 0.012) - discount_factor(t.day, 0.012))
+    expected = 0.10 * sum(t.shares * (discount_factor(50, 0.10) - discount_factor(t.day, 0.10))
                           for t in ex)
     assert v.value_usd == pytest.approx(expected)
-    assert 0 < v.value_usd < 2_000                  # about 1.6% of $100,000
+    assert 12_000 < v.value_usd < 12_500            # about 12.2% of $100,000
     assert v.fraction == pytest.approx(v.value_usd / 100_000)
     # Without discounting, selling earlier at the same price is worth nothing.
     v0 = realised_value(sales, ex, _flat(0.10), rate=0.0, investment_usd=100_000)
