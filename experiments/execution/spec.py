@@ -18,6 +18,9 @@ A spec is a TOML file::
     [variants.slow-review]
     label = "slow SEC review"            # optional display name
     scenario = { review = { review_prob = 0.9 } }   # optional scenario overrides
+    [variants.nvca]
+    terms = "nvca-2020"                  # optional: another preset or terms file as a
+                                         # whole (term overrides apply on top of it)
 
     [design]                             # optional: a design over parameters
     method = "lhs"                       # grid | lhs | sobol
@@ -162,6 +165,9 @@ class Variant:
     label: str
     terms: dict[str, Any]
     scenario: dict[str, Any]
+    #: Its own whole terms (a preset or file named by ``terms = "..."``), the base's
+    #: terms if None; ``terms`` overrides them.
+    own_terms: dict[str, Any] | None = None
 
 
 @plain_dataclass(frozen=True)
@@ -247,12 +253,23 @@ def _resolve_input(value: str, spec_dir: Path, presets) -> str:
     return str(p if p.is_absolute() else spec_dir / p)
 
 
-def _split_variant(source: str, name: str, table: Any) -> Variant:
+def _split_variant(source: str, name: str, table: Any, spec_dir: Path = Path(".")) -> Variant:
     if not isinstance(table, dict):
         raise ConfigError(source, f"variants.{name}", "must be a table of term overrides")
     table = dict(table)
     label = table.pop("label", name)
     scenario = table.pop("scenario", {})
+    own = table.pop("terms", None)
+    own_terms = None
+    if own is not None:
+        if not isinstance(own, str):
+            raise ConfigError(source, f"variants.{name}.terms", "must be a terms preset ("
+                              + ", ".join(PRESETS) + ") or a terms file")
+        try:
+            own_terms = as_dict(load_terms(_resolve_input(own, spec_dir, PRESETS)))
+        except ConfigError as exc:
+            raise ConfigError(exc.source, exc.key,
+                              f"{exc.problem} (variants.{name}.terms of {source})") from None
     if not isinstance(label, str):
         raise ConfigError(source, f"variants.{name}.label", "must be a string")
     if not isinstance(scenario, dict):
@@ -261,9 +278,9 @@ def _split_variant(source: str, name: str, table: Any) -> Variant:
     unknown = [k for k in table if k not in term_names()]
     if unknown:
         raise ConfigError(source, f"variants.{name}.{unknown[0]}",
-                          "unknown term; allowed: label, scenario, or a term: "
-                          + ", ".join(term_names()))
-    return Variant(name, label, table, scenario)
+                          "unknown term; allowed: label, scenario, terms (a preset or "
+                          "file), or a term: " + ", ".join(term_names()))
+    return Variant(name, label, table, scenario, own_terms)
 
 
 def _nested(path: list[str], value: Any) -> dict[str, Any]:
@@ -327,7 +344,8 @@ def _design_points(source: str, design: Design | None, seed: int, base_terms: di
 
 def _cell(source: str, point_index: int, point: dict[str, Any], variant: Variant,
           base_terms: dict, base_scenario: dict) -> Cell:
-    terms = {**base_terms, **variant.terms}
+    terms = {**(base_terms if variant.own_terms is None else variant.own_terms),
+             **variant.terms}
     scenario = deep_merge(base_scenario, variant.scenario)
     for path, value in point.items():
         section, _, rest = path.partition(".")
@@ -354,8 +372,11 @@ def spec_from_dict(table: dict[str, Any], source: str, spec_dir: Path = Path("."
     variants = [Variant(BASE, "as written" if top.base.terms == "bestnet-2003" else BASE, {},
                         {})]
     for name, vt in top.variants.items():
-        v = _split_variant(source, name, vt)
+        v = _split_variant(source, name, vt, spec_dir)
         if name == BASE:
+            if v.own_terms is not None:
+                raise ConfigError(source, "variants.base.terms",
+                                  "the base's terms are [base] terms")
             variants[0] = Variant(BASE, v.label if "label" in vt else variants[0].label,
                                   v.terms, v.scenario)
         else:

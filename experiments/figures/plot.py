@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from matplotlib.figure import Figure
 
 from experiments.analysis.saved import Saved, load_saved
-from experiments.figures import design, exposure
+from experiments.figures import design, exposure, money
 from experiments.figures.common import Made, where_text
 from experiments.figures import outcomes
 from experiments.figures.outcomes import ecdf_figure, forest_figure, probability_figure
@@ -23,7 +23,7 @@ from experiments.figures.style import WIDTH, save
 #: Every table column a figure or the report reads (the design figures and the headline
 #: numbers read headline outcomes, all among the outcome figures' columns): a folder is
 #: loaded with these only, so a million-deal table is not held whole.
-READS = tuple(dict.fromkeys(outcomes.READS + exposure.READS))
+READS = tuple(dict.fromkeys(outcomes.READS + exposure.READS + money.READS))
 
 
 def figures_for(saved: Saved, point: int = 0) -> list[Made]:
@@ -36,6 +36,14 @@ def iter_figures(saved: Saved, point: int = 0) -> Iterator[Made]:
     that saves each and lets it go holds one figure's data at a time)."""
     where = where_text(saved, point)
     specs: list[tuple[str, str, Callable[[], Figure | None], str]] = [
+        ("who-gains-what", "Who gains what",
+         lambda: money.who_gains_figure(saved, point),
+         "Mean per deal over all deals: the Investors' value of the registrations (their "
+         "sales under a registration against their Rule 144 exit, discounted to the "
+         "closing at the scenario's rate) and damages received; what the Company pays. "
+         "Diamonds: each party's net with a Student t 95% interval."
+         + ("" if len(saved.variants) == 1 else " Paired differences between variants are "
+            "in the table of headline outcomes.") + where),
         ("ecdf-days-to-effective", "Time to effectiveness",
          lambda: ecdf_figure(saved, point),
          "Deals with a Demand Notice effective by each day (never effective: the curve "

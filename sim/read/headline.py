@@ -24,7 +24,7 @@ class Outcome:
         statistic: ``median``, ``quantile`` (with ``q``), ``p`` or ``mean``.
         clause: The clause the outcome concerns.
         label: Short human label.
-        unit: ``days``, ``probability`` or ``USD``.
+        unit: ``days``, ``probability``, ``USD`` or ``% of investment``.
         q: The quantile, for ``quantile``.
         demand_only: Only deals with a Demand Notice have a value.
     """
@@ -49,6 +49,13 @@ def _usd(name: str, column: str, clause: str, label: str) -> Outcome:
 
 #: Headline outcomes by name, in display order.
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
+    _usd("value_to_investors", "value_to_investors_usd", "§1, §3",
+         "value of the registrations to the Investors"),
+    Outcome("value_to_investors_pct", "value_to_investors_pct", "mean", "§1, §3",
+            "value to the Investors, % of investment", "% of investment",
+            demand_only=False),
+    Outcome("days_closing_to_effective", "effective_day", "median", "§1(a)",
+            "median days closing -> effective", "days", demand_only=False),
     Outcome("days_to_effective", "days_demand_to_effective", "median", "§1(a)",
             "median days Demand Notice -> effective", "days"),
     Outcome("days_to_effective_p90", "days_demand_to_effective", "quantile", "§1(a)",
@@ -70,6 +77,8 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     _p("piggybacked", "piggyback_requests", "§3(a)", "an Investor piggy-backed"),
     _p("cut_back", "cutbacks", "§3(c)", "an underwriter cut Investors back"),
     _usd("company_expenses", "company_expenses_usd", "§4", "Company Registration Expenses"),
+    _usd("rights_expenses", "rights_expenses_usd", "§4",
+         "Registration Expenses of the Investors' registrations"),
     _usd("seller_costs", "seller_costs_usd", "§4", "sellers' discounts and commissions"),
     _usd("loss_company", "loss_company_usd", "§5", "claim losses, Company"),
     _usd("loss_investors", "loss_investors_usd", "§5", "claim losses, Investors"),

@@ -95,6 +95,9 @@ cutbacks                           underwriter cutbacks applied (§3(c), §1(b))
 cutback_fraction                   share of Investors' requested shares cut, over all cutbacks
 largest_cutback_fraction           the largest share cut from one Investor in one cutback
 company_expenses_usd               Registration Expenses paid by the Company (§4)
+rights_expenses_usd                ... for the Investors' own registrations (demand or
+                                   mandatory resale statements: what the registration
+                                   rights cost; its offerings it would register anyway)
 seller_costs_usd                   underwriting discounts and commissions paid by sellers (§4)
 claims                             misstatement claims asserted (§5(c))
 loss_company_usd                   claim losses borne by the Company (§5)
@@ -146,7 +149,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("piggyback_shares_requested", "i64"), ("piggyback_shares_included", "i64"),
     ("offerings_withdrawn", "i16"), ("underwriting_terms_refused", "i16"),
     ("cutbacks", "i16"), ("cutback_fraction", "f32"), ("largest_cutback_fraction", "f32"),
-    ("company_expenses_usd", "f64"), ("seller_costs_usd", "f64"), ("claims", "i16"),
+    ("company_expenses_usd", "f64"), ("rights_expenses_usd", "f64"),
+    ("seller_costs_usd", "f64"), ("claims", "i16"),
     ("loss_company_usd", "f64"), ("loss_investors_usd", "f64"),
     ("loss_others_usd", "f64"),
     # The value of the registrations to the Investors (sim.read.value.deal_value).
@@ -277,6 +281,7 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
     rn = pb_req = pb_rej = pb_shares = pb_incl = withdrawn = refused = cuts = 0
     cut_req = cut_alloc = 0
     largest_cut = company_usd = seller_usd = loss_company = loss_inv = loss_other = 0.0
+    rights_usd = 0.0
     n_claims = 0
     investors = set()
     log = list(log)
@@ -292,6 +297,8 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
         # early in the chain; the branches are exclusive, so their order is only speed.
         elif k == _REGISTRATION_EXPENSES_PAID:
             company_usd += d["total_usd"]
+            if d["registration"].startswith("demand-"):
+                rights_usd += d["total_usd"]
         elif k == _SELLING_COSTS_PAID:
             seller_usd += d["cost_usd"]
         elif k == _DEMAND_SENT:
@@ -417,6 +424,7 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
         "offerings_withdrawn": withdrawn, "underwriting_terms_refused": refused,
         "cutbacks": cuts, "cutback_fraction": 1 - cut_alloc / cut_req if cut_req else 0.0,
         "largest_cutback_fraction": largest_cut, "company_expenses_usd": round(company_usd, 2),
+        "rights_expenses_usd": round(rights_usd, 2),
         "seller_costs_usd": round(seller_usd, 2), "claims": n_claims,
         "loss_company_usd": round(loss_company, 2), "loss_investors_usd": round(loss_inv, 2),
         "loss_others_usd": round(loss_other, 2),
