@@ -205,3 +205,9 @@ def test_demand_used_up_by_half_of_the_requested_shares(covered, used):
 def test_the_2003_agreement_needs_all_the_shares():
     assert not limits.effective_statement_satisfies_demand(100, 99, False, False, BESTNET)
     assert limits.effective_statement_satisfies_demand(100, 100, False, False, BESTNET)
+
+
+def test_blackout_ends_180_days_after_the_company_registration():
+    """Effective day 90: the Company acts again from day 271; withdrawn day 40: from 40."""
+    assert delay.blackout_end(90, True, NVCA) == 271
+    assert delay.blackout_end(40, False, NVCA) == 40

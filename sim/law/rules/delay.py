@@ -139,3 +139,14 @@ def in_blackout(receipt_day: int, plan_day: int, estimated_file_day: int,
     if resolved_day is not None and resolved_day <= receipt_day:
         return False
     return receipt_day >= estimated_file_day - before
+
+
+@rule("NVCA IRA", "ending on a date that is one hundred eighty (180) days after the effective "
+                  "date of, a Company-initiated registration")
+def blackout_end(resolved_day: int, effective: bool, terms: Terms) -> int:
+    """NVCA IRA: the blackout ends "on a date that is one hundred eighty (180) days after
+    the effective date of" the Company's registration: the Company must act again from
+    the day after, effective date + ``cooldown_days`` + 1 (as :func:`limits.cooldown_end`
+    counts "within 180 days after"). A registration withdrawn before it is effective has
+    no effective date: the blackout ends on the withdrawal (the engine's reading)."""
+    return first_day_after(resolved_day, terms.cooldown_days) if effective else resolved_day
