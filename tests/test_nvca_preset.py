@@ -54,7 +54,7 @@ def test_window_without_floor_runs_60_days_from_receipt():
     t, log = play({"demand": {"day": 3}})
     w = log.first(ev.FILING_WINDOW_SET)
     assert (w.details["demand_received_day"], w.details["floor"], w.details["deadline"]) == (
-        5, 10, 65)
+        5, 5, 65)
     assert log.first(ev.STATEMENT_FILED).day == 28
     rec = log.first(ev.DEMAND_RECEIVED)
     assert rec.details["form"] == "long-form"

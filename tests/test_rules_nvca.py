@@ -48,12 +48,13 @@ def test_the_2003_agreement_has_no_minimum_size():
 # --- 2. The window with no floor ------------------------------------------------------
 
 def test_demand_received_day_5_is_filed_by_day_65_with_no_floor():
-    """"files within 60 days" (no floor): received day 5 -> deadline day 65; the floor is
-    the Company Notice's receipt itself (0 days), day 8."""
+    """"files within 60 days" (no floor): received day 5 -> deadline day 65; a floor of 0
+    days is none, so the window opens on the receipt, day 5, whenever the Company Notice
+    (day 8) arrives."""
     w = demand.filing_window(5, 8, NVCA)
-    assert (w.floor, w.deadline) == (8, 65)
+    assert (w.floor, w.deadline) == (5, 65)
     assert not w.empty
-    assert demand.planned_filing_day(w, NVCA) == 8
+    assert demand.planned_filing_day(w, NVCA) == 5
 
 
 def test_s3_demand_received_day_5_is_filed_by_day_50():

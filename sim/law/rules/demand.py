@@ -107,12 +107,15 @@ def filing_window(demand_received_day: int, notice_anchor_day: int | None,
     Without another Investor to notify there is no floor. Both limits run from a
     *receipt*, so from the day the notice arrived, whatever its method (§8(a)).
 
+    A floor of 0 days is no floor (NVCA IRA: "files within 60 days", nothing before):
+    the window opens on the Demand Notice's receipt.
+
     An S-3 demand (``s3``, NVCA IRA, :func:`sim.law.rules.limits.is_s3_demand`) runs
     to ``s3_filing_deadline_days`` instead ("file within 45 days").
     """
     days = terms.s3_filing_deadline_days if s3 else terms.filing_deadline_days
     deadline = last_day_no_more_than(demand_received_day, days)
-    floor = (demand_received_day if notice_anchor_day is None
+    floor = (demand_received_day if notice_anchor_day is None or terms.filing_floor_days == 0
              else first_day_not_less_than(notice_anchor_day, terms.filing_floor_days))
     return FilingWindow(floor, deadline)
 
