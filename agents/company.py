@@ -456,7 +456,8 @@ class Company(mesa.Agent):
         """Effective dates of the statements that start a §1(c) cooldown."""
         m = self.model
         terms = m.terms
-        own = {o.id for o in m.offerings if o.investors_may_include}
+        own = ({o.id for o in m.offerings if o.investors_may_include}
+               if terms.cooldown_scope == "company_registrations" else ())
         return [day for day, registrable, form, sid in self.statements
                 if limits.counts_for_cooldown(registrable, form, terms, sid in own)]
 

@@ -625,6 +625,8 @@ def _audit_nvca_demand(evs: list[ev.Event], terms: Terms, out: list[Finding],
     """NVCA IRA: recompute whether the cycle's demand was an S-3 demand (from the
     logged eligibility and the S-3 demands accepted before it) and whether a refusal for
     the minimum size was right. Returns whether it is an S-3 demand."""
+    if terms.s3_demands_per_12_months == 0 and terms.demand_min_percent == 0:
+        return False
     received = next((e for e in evs if e.kind == ev.DEMAND_RECEIVED), None)
     if received is None or "registrable_shares" not in received.details:
         return False
