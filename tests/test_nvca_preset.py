@@ -262,3 +262,23 @@ def test_audit_uses_the_50_percent_bar():
     t, log = play(script)
     strict = dataclasses.replace(t, demand_used_min_included_percent=100.0)
     assert "demand_counted_unsatisfied" in [f.kind for f in breaches(log, strict)]
+
+
+def test_third_demand_in_12_months_is_long_form():
+    """Eligible for S-3: demands sent days 10 and 30 are S-3 demands, each withdrawn solely
+    for information made known after the request (not used up, §1(c)); the third, sent
+    day 50, finds the 2 S-3 demands of 12 months used: long-form, 60 days to file."""
+    def cycle(day):
+        return {"day": day, "by": ["inv01", "inv02", "inv05"],
+                "withdrawal": {"day": day + 10, "cause": "information",
+                               "information_day": day + 5}}
+    sc = scenario_from_dict({"company": {"s3_eligible": True}})
+    t, log = play({"demand": None, "demands": [cycle(10), cycle(30),
+                                               {"day": 50, "by": ["inv01", "inv02", "inv05"]}]},
+                  scenario=sc)
+    forms = [(e.day, e.details["form"]) for e in log.of_kind(ev.DEMAND_RECEIVED)]
+    assert forms == [(12, "S-3"), (32, "S-3"), (52, "long-form")]
+    assert log.first(ev.FILING_WINDOW_SET, cycle=2).details["deadline"] == 52 + 60
+    sat = log.first(ev.DEMAND_SATISFIED, cycle=2)
+    assert sat.details["counts"] is True and sat.details["demands_used"] == 1
+    assert not breaches(log, t)
