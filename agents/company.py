@@ -66,6 +66,8 @@ class Company(mesa.Agent):
         # §1(c): (effective day, registers Registrable Shares (§7), form permits resale, id)
         self.statements: list[tuple[int, bool, bool, str]] = []
         self.active: set[int] = set()                       # demand cycles under way
+        self.s3_receipts: list[int] = []      # NVCA IRA: receipt days of S-3 demands
+        self.deferral_days: list[int] = []    # NVCA IRA: days deferrals were invoked
         self.capital.reset()
 
     # --- Events of the business (§1(c), §1(d)) -----------------------------------------
@@ -102,18 +104,24 @@ class Company(mesa.Agent):
         today = reg.received_day = m.calendar.now
         by_name = m.investors_by_name
         units = sum(by_name[i].units for i in reg.initiating)
-        m.log.record(today, ev.DEMAND_RECEIVED, self.name, "§1(a)", dict(
+        details = dict(
             cycle=reg.cycle, second=reg.second, initiating=reg.initiating, units=units,
             total_units=m.total_units, shares=sum(reg.requested.values()),
             sent_day=reg.demand_sent_day, method=reg.demand_method,
-            given_day=notices.given_day(reg.demand_sent_day, today, m.terms, reg.demand_method)))
+            given_day=notices.given_day(reg.demand_sent_day, today, m.terms, reg.demand_method))
+        nvca = m.terms.s3_demands_per_12_months > 0 or m.terms.demand_min_percent > 0
+        if nvca:
+            self._demand_form(reg, details)
+        m.log.record(today, ev.DEMAND_RECEIVED, self.name, "§1(a)", details)
         if not demand_rules.is_initiating_majority(units, m.total_units, m.terms):
             self._release_requests(reg)
             m.log.record(today, ev.DEMAND_REFUSED, self.name, "§1(a)", dict(
                 cycle=reg.cycle, reason="initiating investors do not hold a majority of the Units",
                 units=units, total_units=m.total_units))
             return
-        if not limits.demand_available(self.demands_used, reg.second, m.terms):
+        if nvca and not self._nvca_demand_accepted(reg, details):
+            return
+        if not reg.s3 and not limits.demand_available(self.demands_used, reg.second, m.terms):
             self._release_requests(reg)
             m.log.record(today, ev.DEMAND_REFUSED, self.name, "§1(c)", dict(
                 cycle=reg.cycle, reason="demand registration already used",
@@ -122,6 +130,36 @@ class Company(mesa.Agent):
         self.active.add(reg.cycle)
         m.investor_group.schedule_withdrawals(reg)
         m.calendar.process(self.demand_registration(reg))
+
+    # --- NVCA IRA: the demand's form and minimum size ----------------------------------
+    def _demand_form(self, reg: DemandRegistration, details: dict) -> None:
+        """NVCA IRA: an S-3 demand if the Company is eligible and the 12-month allowance
+        is not used up (:func:`limits.is_s3_demand`), else long-form; the facts the audit
+        recomputes both from go into DEMAND_RECEIVED's ``details``."""
+        m, today = self.model, self.model.calendar.now
+        eligible = m.world.company.s3_eligible
+        reg.s3 = not reg.second and limits.is_s3_demand(
+            eligible, self.s3_receipts, today, m.world.closing_date, m.terms)
+        holdings = m.holdings
+        details.update(form="S-3" if reg.s3 else "long-form", s3_eligible=eligible,
+                       registrable_shares=sum(holdings.held(i.name) for i in m.investors))
+
+    def _nvca_demand_accepted(self, reg: DemandRegistration, details: dict) -> bool:
+        """NVCA IRA: a long-form demand below the minimum size is refused and does not
+        count (:func:`demand_rules.meets_minimum_size`); an accepted S-3 demand takes
+        one of the 12-month S-3 allowance."""
+        m, today = self.model, self.model.calendar.now
+        if (not reg.s3 and not reg.second and not demand_rules.meets_minimum_size(
+                details["shares"], details["registrable_shares"], m.terms)):
+            self._release_requests(reg)
+            m.log.record(today, ev.DEMAND_REFUSED, self.name, "NVCA IRA", dict(
+                cycle=reg.cycle, reason="demand below the minimum size",
+                shares=details["shares"], registrable_shares=details["registrable_shares"],
+                min_percent=m.terms.demand_min_percent))
+            return False
+        if reg.s3:
+            self.s3_receipts.append(today)
+        return True
 
     def _release_requests(self, reg: DemandRegistration) -> None:
         """The registration will not be filed: its requested shares are free again (a
@@ -143,6 +181,9 @@ class Company(mesa.Agent):
         # The delay runs on its own clock (it ends when its offering allows, §1(d)),
         # whatever the filing work is waiting for meanwhile.
         delay = cal.process(self.hold_delay(reg, delay_basis)) if delay_basis else None
+        if delay is None and (terms.blackout_before_days > 0
+                              or terms.delay_basis == "board_judgment"):
+            delay = self.nvca_deferral(reg)
         prep_done = rd + pol.prep_days(self.stream, cycle)
 
         # Company Notice (§1(a)): each Investor learns of it on arrival; its joinder window
@@ -184,7 +225,7 @@ class Company(mesa.Agent):
 
         # Filing window (§1(a)): known once the anchoring receipt has happened.
         anchor = demand_rules.notice_receipt_anchor(tuple(reg.notice_receipts.values()), terms)
-        window = demand_rules.filing_window(rd, anchor, terms)
+        window = demand_rules.filing_window(rd, anchor, terms, reg.s3)
         reg.floor, reg.deadline = window
         yield cal.until(anchor if anchor is not None else given, Order.CLOSE)
         if reg.withdrawn:
@@ -317,7 +358,8 @@ class Company(mesa.Agent):
     def _delay_basis(self, reg: DemandRegistration):
         """The offering or activity that gives a §1(d) delay right now, if any is used."""
         m, terms = self.model, self.model.terms
-        if not delay_rules.delay_right_left(self.delays_used, terms):
+        if terms.delay_basis != "offering" or not delay_rules.delay_right_left(
+                self.delays_used, terms):
             return None
         rd = reg.received_day
         basis = next((o for o in m.offerings if delay_rules.offering_supports_delay(
@@ -361,11 +403,63 @@ class Company(mesa.Agent):
             cycle=reg.cycle, basis_day=start, cap_day=cap, offering=getattr(basis, "id", None),
             offering_effective=getattr(basis, "effective", None)))
 
+    # --- NVCA IRA deferrals: the Board's judgment, the blackout -----------------------
+    def nvca_deferral(self, reg: DemandRegistration):
+        """NVCA IRA: defer the demand in a blackout before the Company's own offering
+        (:func:`delay_rules.in_blackout`; the Company uses it as it uses its cooldown
+        right, the same draw), else on the Board's judgment (``delay_basis =
+        board_judgment``, once per ``delay_uses_per``; the §1(d) slots of the company
+        stream decide whether and how long). Returns the deferral's process, or None."""
+        m, terms, pol = self.model, self.model.terms, self.model.policy
+        rd, today = reg.received_day, self.model.calendar.now
+        plan = next((o for o in m.offerings if o.investors_may_include
+                     and delay_rules.in_blackout(rd, o.plan_day, o.file_day,
+                                                 o.resolved_day, terms)), None)
+        if plan is not None and pol.invokes_cooldown(self.stream, reg.cycle):
+            m.log.record(today, ev.DEMAND_DEFERRED, self.name, "NVCA IRA", dict(
+                cycle=reg.cycle, basis="blackout", until=None, offering=plan.id,
+                estimated_file_day=plan.file_day))
+            return m.calendar.process(self._hold_blackout(reg, plan))
+        if (terms.delay_basis != "board_judgment" or not delay_rules.deferral_right_left(
+                rd, self.deferral_days, m.world.closing_date, terms)
+                or not pol.invoke_delay(self.stream, reg.cycle)):
+            return None
+        end = min(rd + pol.delay_hold(self.stream, reg.cycle),
+                  delay_rules.board_deferral_end_latest(rd, terms))
+        self.deferral_days.append(rd)
+        m.log.record(today, ev.DEMAND_DEFERRED, self.name, "NVCA IRA", dict(
+            cycle=reg.cycle, basis="board_judgment", until=end, offering=None,
+            estimated_file_day=None))
+        return m.calendar.process(self._hold_deferral(reg, end, "board_judgment", None))
+
+    def _hold_blackout(self, reg: DemandRegistration, plan) -> Generator:
+        """The blackout holds until 180 days after the offering's effective date
+        (:func:`delay_rules.blackout_end`), or until it is withdrawn."""
+        if plan.resolved_day is None:
+            yield plan.resolved
+        end = delay_rules.blackout_end(plan.resolved_day, plan.effective, self.model.terms)
+        yield from self._hold_deferral(reg, end, "blackout", plan)
+
+    def _hold_deferral(self, reg: DemandRegistration, end: int, basis: str,
+                       plan) -> Generator:
+        m, cal = self.model, self.model.calendar
+        yield cal.until(end, Order.ACTION)
+        if reg.withdrawn:
+            return
+        reg.delay_end = cal.now
+        m.log.record(cal.now, ev.DEFERRAL_ENDED, self.name, "NVCA IRA", dict(
+            cycle=reg.cycle, basis=basis, days=cal.now - reg.received_day,
+            offering=getattr(plan, "id", None),
+            offering_effective=getattr(plan, "effective", None)))
+
     def cooldown_days(self) -> list[int]:
         """Effective dates of the statements that start a §1(c) cooldown."""
-        terms = self.model.terms
-        return [day for day, registrable, form, _ in self.statements
-                if limits.counts_for_cooldown(registrable, form, terms)]
+        m = self.model
+        terms = m.terms
+        own = ({o.id for o in m.offerings if o.investors_may_include}
+               if terms.cooldown_scope == "company_registrations" else ())
+        return [day for day, registrable, form, sid in self.statements
+                if limits.counts_for_cooldown(registrable, form, terms, sid in own)]
 
     # --- Filing and effectiveness ----------------------------------------------------
     def file(self, reg: DemandRegistration, ready_without_info: int, drafted_day: int) -> None:
@@ -389,6 +483,8 @@ class Company(mesa.Agent):
             other_holder_shares=sum(reg.other_requested.values()), floor=reg.floor,
             deadline=reg.deadline, excused_deadline=deadline, drafted_day=drafted_day,
             capital_headroom=self.capital.headroom, underwritten=underwritten))
+        if m.terms.s3_demands_per_12_months > 0:
+            m.log.events[-1].details["form"] = "S-3" if reg.s3 else "long-form"
         fault = information.filing_delay_fault(today, deadline, ready_without_info,
                                                reg.info_done_day, reg.info_late)
         if fault is not None:
@@ -433,12 +529,13 @@ class Company(mesa.Agent):
                                                           terms)))
         specified, covered = sum(reg.requested.values()), sum(reg.registered.values())
         satisfied = limits.effective_statement_satisfies_demand(
-            specified, covered, reg.underwritten, reg.filed_underwritten)
+            specified, covered, reg.underwritten, reg.filed_underwritten, terms)
         if satisfied:
-            if not reg.second:
+            counts = not reg.second and not reg.s3    # an S-3 demand has its own allowance
+            if counts:
                 self.demands_used += 1
             log.record(today, ev.DEMAND_SATISFIED, self.name, "§1(c)", dict(
-                cycle=reg.cycle, how="effective", counts=not reg.second,
+                cycle=reg.cycle, how="effective", counts=counts,
                 demands_used=self.demands_used))
         else:
             log.record(today, ev.DEMAND_NOT_SATISFIED, self.name, "§1(c)", dict(
@@ -453,7 +550,7 @@ class Company(mesa.Agent):
                                         + sum(reg.other_requested.values()), withdrawn=False)
         effectiveness.keep_effective(self, reg)
         self.capital.after_effective(reg)
-        if not satisfied and not reg.second:   # §1(c): the demand right is not used up
+        if not satisfied and not reg.second and not reg.s3:   # §1(c): not used up
             m.investor_group.schedule_demand(base_day=today, second=False)
 
     def withdraw_at_investors_request(self, reg: DemandRegistration, causes: tuple[str, ...],
@@ -469,7 +566,7 @@ class Company(mesa.Agent):
         else:                                 # a withdrawn statement registers nothing
             self.capital.release(reg)
         used = limits.withdrawal_uses_demand(causes, made_known_day, reg.demand_sent_day)
-        if used and not reg.second:
+        if used and not reg.second and not reg.s3:
             self.demands_used += 1
         m.log.record(today, ev.STATEMENT_WITHDRAWN, "investors", "§1(c)", dict(
             cycle=reg.cycle, filed=reg.filed_day >= 0, at_investors_request=True,

@@ -70,8 +70,10 @@ def company_notice_receipt(ctx: Context) -> Verdict | None:
     """§1(a): "in no event less than 30 days from receipt of the Company Notice" -- the
     Company Notice goes to "each other Investor"; whose receipt starts the 30 days is not
     said. The readings differ when the recipients receive it on different days."""
-    lat = ctx.latency(ctx.company_method)
     t = ctx.terms
+    if t.filing_floor_days == 0:          # no floor (NVCA IRA): nobody's receipt starts one
+        return None
+    lat = ctx.latency(ctx.company_method)
     cond = ("the other Investors receive the Company Notice on different days, so the first "
             f"and the last receipt give different floors; its latency spans {lat.low}..{lat}")
     if ctx.recipients_possible and lat.high > lat.low:
@@ -304,8 +306,11 @@ def cooldown_scope(ctx: Context) -> Verdict | None:
     Statement" -- any statement of the Company, the §7 defined term (a statement that
     "permits the secondary resale ... of the Units and the Registrable Shares"), or that
     definition read as a form test (a form that permits secondary resale)? The readings
-    differ for statements that do not cover the Registrable Shares."""
+    differ for statements that do not cover the Registrable Shares. Terms with the NVCA
+    words ("a Company-initiated registration", ``company_registrations``) close the gap."""
     t, s = ctx.terms, ctx.scenario
+    if t.cooldown_scope == "company_registrations":
+        return None
     readings = ("any_statement", "defined_term", "resale_form")
     prior = []
     for p in s.prior_statements:
@@ -371,9 +376,12 @@ def delay_cap_vs_cooldown(ctx: Context) -> Verdict | None:
     effective date of such offering", "not more than once"; §1(c): it "shall not be required
     to effect any registration within 180 days after the effective date of any other
     Registration Statement". The offering behind the delay is such a statement, so when
-    ``cooldown_days > delay_max_days`` the cooldown overtakes the delay's cap."""
+    ``cooldown_days > delay_max_days`` the cooldown overtakes the delay's cap. A deferral on
+    the Board's judgment (NVCA IRA ``delay_basis = board_judgment``) has no offering
+    behind it: the chain does not arise."""
     t, s = ctx.terms, ctx.scenario
-    if t.delay_uses == 0 or t.cooldown_days <= t.delay_max_days:
+    if (t.delay_uses == 0 or t.cooldown_days <= t.delay_max_days
+            or t.delay_basis != "offering"):
         return None
     if not ctx.offerings_investors_may_join:
         return None
@@ -385,7 +393,10 @@ def delay_cap_vs_cooldown(ctx: Context) -> Verdict | None:
              "defined_term": "it counts for the cooldown when the Investors' shares are in it "
                              "(cooldown_scope = defined_term)",
              "resale_form": "it counts for the cooldown when its form permits secondary "
-                            "resale (cooldown_scope = resale_form)"}[t.cooldown_scope]
+                            "resale (cooldown_scope = resale_form)",
+             "company_registrations": "it is a Company-initiated registration "
+                                      "(cooldown_scope = company_registrations)"
+             }[t.cooldown_scope]
     free = first_day_after(eff, t.cooldown_days)
     held = "the filing" if t.cooldown_effect == "file" else "effectiveness"
     return Verdict(
@@ -410,8 +421,11 @@ def delay_cap_vs_cooldown(ctx: Context) -> Verdict | None:
 def such_other_material_activity(ctx: Context) -> Verdict | None:
     """§1(d): the delay may last "120 days from the effective date of such offering or 120
     days from the date of commencement of such other material activity" -- no other
-    material activity is mentioned before: the words have no antecedent."""
+    material activity is mentioned before: the words have no antecedent. A deferral on the
+    Board's judgment (NVCA IRA) needs no activity: the words do not arise."""
     t, e = ctx.terms, ctx.scenario.events
+    if t.delay_basis != "offering":
+        return None
     cond = (f"material activity commenced fewer than delay_max_days = {t.delay_max_days} days "
             "before a Demand Notice's receipt, the Company having its delay right left "
             f"(possible when events.other_activity_prob > 0, here {e.other_activity_prob:g})")

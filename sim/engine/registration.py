@@ -44,6 +44,7 @@ class DemandRegistration:
     underwritten: bool = False                   # method specified by the requesting holders
     filed_underwritten: bool = False             # method of the statement as filed
     sales: dict[str, int] = field(default_factory=dict)   # shares each seller sells (§2)
+    s3: bool = False                             # an S-3 (short-form) demand (NVCA IRA)
 
     @property
     def key(self) -> str:

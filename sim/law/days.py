@@ -22,6 +22,10 @@ call them, so every clause counts alike.
 
 from __future__ import annotations
 
+from datetime import date
+
+from sim.core.dates import day_after_years
+
 
 def last_day_within(start: int, days: int) -> int:
     """Last day of "within ``days`` days after ``start``": ``start + days``."""
@@ -46,3 +50,10 @@ def last_day_no_more_than(start: int, days: int) -> int:
 def first_day_not_less_than(start: int, days: int) -> int:
     """First allowed day of "not less than ``days`` days from ``start``": ``start + days``."""
     return start + days
+
+
+def in_twelve_months_after(prior_day: int, day: int, closing: date) -> bool:
+    """Day ``day`` falls in the 12 calendar months that begin on deal day ``prior_day``
+    (``prior_day`` <= ``day`` < the same date a year later, sim/core/dates.py): "in any
+    12 months" counts the events of the 12 months before ``day``, ``day`` included."""
+    return prior_day <= day < day_after_years(prior_day, 1, closing)

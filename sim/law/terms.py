@@ -131,10 +131,13 @@ class Terms:
     cooldown_days: Annotated[Days, Clause(
         "§1(c)", "shall not be required to effect any registration within 180 days after "
         "the effective date of any other Registration Statement")] = 180
-    cooldown_scope: Annotated[Literal["any_statement", "defined_term", "resale_form"], Clause(
+    cooldown_scope: Annotated[Literal[
+        "any_statement", "defined_term", "resale_form", "company_registrations"], Clause(
         "§1(c)", "switch: 'any other Registration Statement' read as any statement, as the "
         "§7 defined term (permits resale of the Registrable Shares), or as a form test (a "
-        "form that permits secondary resale)")] = "any_statement"
+        "form that permits secondary resale); company_registrations: NVCA IRA '180 days "
+        "after the effective date of a Company-initiated registration' (the Company's "
+        "own offerings only)")] = "any_statement"
     cooldown_effect: Annotated[Literal["file", "effective"], Clause(
         "§1(c)", "switch: 'shall not be required to effect any registration within 180 days' "
         "-- need not file, or need not become effective, inside the cooldown")] = "file"
@@ -163,11 +166,14 @@ class Terms:
         "§3(a)", "received within twenty (20) days after the date on which the "
         "Registration Notice is given")] = 20
     cutback_rule: Annotated[Literal[
-        "pro_rata_holdings", "pro_rata_requested", "investors_first", "floor_percent"], Clause(
+        "pro_rata_holdings", "pro_rata_requested", "investors_first", "floor_percent",
+        "investors_first_floor"], Clause(
         "§3(c)", "allocated in proportion, as nearly as practicable to the amounts of "
         "registrable securities held by such holders")] = "pro_rata_holdings"
     cutback_floor_percent: Annotated[float, Field(ge=0.0, le=100.0, strict=True), Clause(
-        "§3(c)", "switch for `floor_percent`: minimum share of the offering for Investors")] = 0.0
+        "§3(c)", "switch for `floor_percent` (percent of the room the Company's shares "
+        "leave) and `investors_first_floor` (NVCA IRA: percent of the whole offering): "
+        "minimum share of the offering for Investors")] = 0.0
 
     # --- Indemnification and contribution (§5) ----------------------------------------
     contribution_basis: Annotated[Literal["relative_benefits", "relative_fault"], Clause(

@@ -23,7 +23,7 @@ outcome row and the audit share one definition of each breach.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
@@ -79,6 +79,7 @@ _SHARE_KINDS = frozenset({ev.DEAL_CLOSED, ev.STATEMENT_FILED, ev.STATEMENT_WITHD
 _READ_KINDS = _REGISTRATION_KINDS | _SHARE_KINDS | frozenset({
     ev.OFFERING_PLANNED, ev.OFFERING_WITHDRAWN, ev.OTHER_ACTIVITY_COMMENCED,
     ev.STATEMENT_EFFECTIVE, ev.DEMAND_RECEIVED, ev.DELAY_INVOKED})
+# (DEMAND_DEFERRED and DEFERRAL_ENDED carry a cycle: read with the cycle's events.)
 
 
 @dataclass(frozen=True)
@@ -163,10 +164,15 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     _audit_company_registrations(registrations, terms, out)
     _audit_conservation(shares, out)
     demands_used = 0
+    nvca = _NvcaState()
     for cycle in sorted(by_cycle):
-        demands_used = _audit_cycle(by_cycle[cycle], terms, out, offerings, statements,
-                                    activity_day, total_units, demands_used, seq,
-                                    closing=closing, adjust=_adjuster(events, adjustments))
+        s3 = _audit_nvca_demand(by_cycle[cycle], terms, out, nvca, closing)
+        used = _audit_cycle(by_cycle[cycle], terms, out, offerings, statements,
+                            activity_day, total_units, demands_used, seq,
+                            closing=closing, adjust=_adjuster(events, adjustments), s3=s3,
+                            nvca=nvca)
+        if not s3:              # an S-3 demand has its own allowance (NVCA IRA)
+            demands_used = used
     out.sort(key=lambda f: f.day)
     return out
 
@@ -175,7 +181,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                  offerings: dict[str, dict], statements: list[tuple[int, bool, bool, str]],
                  activity_day: int | None, total_units: int | None, demands_used: int,
                  seq: dict[int, int], closing: date | None = None,
-                 adjust=None) -> int:
+                 adjust=None, s3: bool = False, nvca: "_NvcaState | None" = None) -> int:
     kinds: dict[str, list[ev.Event]] = defaultdict(list)   # by kind, in log order: one
     for e in evs:                                          # pass, not one per question
         kinds[e.kind].append(e)
@@ -190,14 +196,19 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
             out.append(Finding(refused.day, "breach", "demand_refused", "§1(a)",
                                f"demand by holders of {units:,} of {total_units:,} Units "
                                "refused, though they hold a majority"))
-        if refused.clause == "§1(c)" and limits.demand_available(
-                demands_used, sent.details["second"], terms):
+        if refused.clause == "§1(c)" and (s3 or limits.demand_available(
+                demands_used, sent.details["second"], terms)):
             out.append(Finding(refused.day, "breach", "demand_refused", "§1(c)",
                                f"demand refused as used, but {demands_used} of "
                                f"{terms.demand_registrations} used"))
     if received is None:
         return demands_used
     rd = received.day
+    deferral_end = None                       # NVCA IRA: the Board's judgment, a blackout
+    if ev.DEMAND_DEFERRED in first:
+        deferral_end = _audit_deferral(first, rd, seq[id(received)], offerings,
+                                       nvca if nvca is not None else _NvcaState(),
+                                       closing, terms, out)
     given_ev = first.get(ev.COMPANY_NOTICE_GIVEN)
     if given_ev is not None and demand_rules.company_notice_late(rd, given_ev.day, terms):
         out.append(Finding(given_ev.day, "breach", "company_notice_late", "§1(a)",
@@ -232,7 +243,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     anchor = demand_rules.notice_receipt_anchor(tuple(receipts.values()), terms)
     if given is None:
         return demands_used
-    window = demand_rules.filing_window(rd, anchor, terms)
+    window = demand_rules.filing_window(rd, anchor, terms, s3)
     if window.empty and not (withdrawn is not None and withdrawn.day <= anchor):
         out.append(Finding(anchor, "empty_window", "window_empty", "§1(a)",
                            f"Company Notice received day {anchor}, {anchor - rd} days after "
@@ -260,10 +271,13 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                                    f"delay ended day {end_ev.day}; the request had to resume "
                                    f"by day {latest}"))
             suspension_end = min(end_ev.day, latest) if latest is not None else end_ev.day
+    if deferral_end is not None:
+        suspension_end = max(suspension_end or deferral_end, deferral_end)
     # §1(c) cooldown: the statements in scope (one rule, the engine's), the holds logged,
     # and what switch cooldown_effect lets a hold excuse.
-    scoped = [day for day, registrable, form, _ in statements
-              if limits.counts_for_cooldown(registrable, form, terms)]
+    scoped = [day for day, registrable, form, sid in statements
+              if limits.counts_for_cooldown(registrable, form, terms,
+                                            offerings.get(sid, {}).get("include", False))]
     file_effect = terms.cooldown_effect == "file"
     for e in evs:
         if e.kind == ev.COOLDOWN_APPLIED:
@@ -333,7 +347,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
         if ended.day < due:
             out.append(Finding(ended.day, "breach", "effectiveness_ended_early", "§2(e)",
                                f"statement kept effective to day {ended.day}, due to day {due}"))
-    satisfied = _audit_satisfaction(evs, first, out, adjust)
+    satisfied = _audit_satisfaction(evs, first, out, adjust, terms)
     return demands_used + (0 if eff.details["second"] or not satisfied else 1)
 
 
@@ -447,7 +461,7 @@ def _adjuster(events: list[ev.Event], adjustments: list[tuple[int, float]]):
 
 
 def _audit_satisfaction(evs: list[ev.Event], first: dict[str, ev.Event],
-                        out: list[Finding], adjust=None) -> bool:
+                        out: list[Finding], adjust=None, terms: Terms | None = None) -> bool:
     """§1(c): recompute from the log whether the effective statement used the demand up
     (all shares specified in the Demand Notice and the requests included, by the method
     the requesting holders specified), and hold the Company's record to it."""
@@ -465,7 +479,7 @@ def _audit_satisfaction(evs: list[ev.Event], first: dict[str, ev.Event],
                            f"the requesting holders asked for "
                            f"{'an underwritten' if asked else 'a non-underwritten'} sale"))
     satisfied = limits.effective_statement_satisfies_demand(
-        specified, eff.details["shares"], asked, used)
+        specified, eff.details["shares"], asked, used, terms)
     if ev.DEMAND_SATISFIED in first and not satisfied:
         out.append(Finding(eff.day, "breach", "demand_counted_unsatisfied", "§1(c)",
                            f"demand counted as satisfied, but the statement covers "
@@ -593,3 +607,84 @@ def _delay_basis(delay: ev.Event, rd: int, rd_seq: int, offerings: dict[str, dic
     if delay_rules.activity_supports_delay(rd, activity_day, terms):
         return True, delay_rules.delay_end_latest(activity_day, terms)
     return False, None
+
+
+# --- NVCA IRA: the demand's form and minimum size, deferrals ---------------------------
+
+@dataclass
+class _NvcaState:
+    """What the NVCA checks carry from cycle to cycle: the receipt days of the S-3
+    demands accepted, and the days deferrals on the Board's judgment were invoked."""
+
+    s3_receipts: list[int] = field(default_factory=list)
+    deferrals: list[int] = field(default_factory=list)
+
+
+def _audit_nvca_demand(evs: list[ev.Event], terms: Terms, out: list[Finding],
+                       state: _NvcaState, closing: date | None) -> bool:
+    """NVCA IRA: recompute whether the cycle's demand was an S-3 demand (from the
+    logged eligibility and the S-3 demands accepted before it) and whether a refusal for
+    the minimum size was right. Returns whether it is an S-3 demand."""
+    if terms.s3_demands_per_12_months == 0 and terms.demand_min_percent == 0:
+        return False
+    received = next((e for e in evs if e.kind == ev.DEMAND_RECEIVED), None)
+    if received is None or "registrable_shares" not in received.details:
+        return False
+    d = received.details
+    refused = next((e for e in evs if e.kind == ev.DEMAND_REFUSED), None)
+    s3 = (not d["second"] and closing is not None and limits.is_s3_demand(
+        d["s3_eligible"], state.s3_receipts, received.day, closing, terms))
+    if refused is not None and refused.clause == "NVCA IRA" and (
+            s3 or demand_rules.meets_minimum_size(d["shares"], d["registrable_shares"], terms)):
+        out.append(Finding(refused.day, "breach", "demand_refused", "NVCA IRA",
+                           f"demand for {d['shares']:,} of {d['registrable_shares']:,} "
+                           f"Registrable Shares refused as below the minimum size "
+                           f"({terms.demand_min_percent}%)"
+                           + (", though it was an S-3 demand" if s3 else "")))
+    if s3 and (refused is None or refused.clause == "NVCA IRA"):
+        state.s3_receipts.append(received.day)
+    return s3
+
+
+def _audit_deferral(first: dict[str, ev.Event], rd: int, rd_seq: int,
+                    offerings: dict[str, dict], state: _NvcaState, closing: date | None,
+                    terms: Terms, out: list[Finding]) -> int | None:
+    """NVCA IRA: a deferral on the Board's judgment must be within the 12-month
+    allowance and end by the cap; a blackout needs a Company offering planned with its
+    estimated filing within ``blackout_before_days`` of the receipt and unresolved then.
+    Returns the day the deferral excuses the filing deadline to (None: no excuse)."""
+    deferred, ended = first[ev.DEMAND_DEFERRED], first.get(ev.DEFERRAL_ENDED)
+    basis = deferred.details["basis"]
+    if basis == "board_judgment":
+        ok = closing is not None and delay_rules.deferral_right_left(
+            rd, state.deferrals, closing, terms)
+        state.deferrals.append(rd)
+        if not ok:
+            out.append(Finding(deferred.day, "breach", "delay_reused", "NVCA IRA",
+                               f"deferral invoked with {terms.delay_uses} already used in "
+                               f"the {terms.delay_uses_per} period"))
+            return None
+        latest = delay_rules.board_deferral_end_latest(rd, terms)
+        if ended is not None and ended.day > latest:
+            out.append(Finding(ended.day, "breach", "delay_past_cap", "NVCA IRA",
+                               f"deferral ended day {ended.day}; the request had to resume "
+                               f"by day {latest}"))
+        return min(ended.day, latest) if ended is not None else None
+    o = offerings.get(deferred.details["offering"], {})
+    resolved = o.get("resolved")
+    known = resolved if resolved is not None and o["seq"] < rd_seq else None
+    if "plan_day" not in o or not o["include"] or not delay_rules.in_blackout(
+            rd, o["plan_day"], o["file_day"], known, terms):
+        out.append(Finding(deferred.day, "breach", "delay_without_basis", "NVCA IRA",
+                           "demand deferred for a blackout with no Company offering "
+                           f"estimated to be filed within {terms.blackout_before_days} "
+                           "days"))
+        return None
+    if resolved is None:
+        return None
+    latest = delay_rules.blackout_end(resolved, o.get("effective", False), terms)
+    if ended is not None and ended.day > latest:
+        out.append(Finding(ended.day, "breach", "delay_past_cap", "NVCA IRA",
+                           f"blackout deferral ended day {ended.day}; the blackout ended "
+                           f"day {latest}"))
+    return latest

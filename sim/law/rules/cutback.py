@@ -132,6 +132,41 @@ def _exact_pro_rata(amount: Share, units: Sequence[_Unit], weight: Weight,
     return out
 
 
+def _floor_shares(limit: int, terms: Terms) -> int:
+    """NVCA IRA: ``cutback_floor_percent``% of the offering (the underwriters' limit on
+    all its shares), rounded up ("never below"); exact decimal arithmetic via repr()."""
+    return math.ceil(Fraction(repr(terms.cutback_floor_percent)) * limit / 100)
+
+
+def _investors_first_floor(limit: int, available: int, sellers: Sequence[Seller],
+                           requested: dict[str, int], terms: Terms) -> dict[str, int]:
+    """NVCA IRA: "in no event shall ... the number of Registrable Securities included in
+    the offering be reduced unless all other securities (other than securities to be
+    sold by the Company) are first entirely excluded from the offering, [or] ... below
+    [25]% of the total number of securities included in such offering".
+
+    The Investors' room is what the Company's shares leave (``available``), but never
+    less than the floor (:func:`_floor_shares`, which may take room from the Company's
+    own shares) nor more than they asked; it is divided pro rata to holdings (a group as
+    one holder). Other Holders share what the Investors leave of ``available``, pro rata
+    to holdings: they are cut first, to nothing before an Investor loses a share.
+    Rounded as :func:`allocate_cutback` rounds, the Investors' total kept whole.
+    """
+    units = _units(sellers)
+    inv_request = sum(s.requested for s in sellers if s.investor)
+    other_request = sum(s.requested for s in sellers if not s.investor)
+    room = min(inv_request, max(available, min(limit, _floor_shares(limit, terms))))
+    other_room = min(other_request, max(0, available - room))
+    if room == inv_request and other_room == other_request:
+        return dict(requested)
+    exact = _exact_pro_rata(room, [u for u in units if u.investor], _HOLDINGS, requested)
+    exact.update(_exact_pro_rata(other_room, [u for u in units if not u.investor],
+                                 _HOLDINGS, requested))
+    got: dict[str, int] = {}
+    _round(_tree(units, True), room + other_room, exact, got)
+    return {s.id: got[s.id] for s in sellers}
+
+
 # A rounding tree: a leaf is a seller id, a node the list of its children.
 Tree = str | list["Tree"]
 
@@ -213,7 +248,10 @@ def allocate_cutback(limit: int, sellers: Sequence[Seller], terms: Terms,
     to holdings, Other Holders share what is left); ``floor_percent`` (Investors together
     first receive ``cutback_floor_percent``% of the available shares, rounded up, or
     their whole request if smaller, pro rata to holdings; the rest is divided pro rata to
-    holdings among everyone's unmet requests).
+    holdings among everyone's unmet requests); ``investors_first_floor`` (NVCA IRA, see
+    :func:`_investors_first_floor`: Other Holders cut first, the Investors pro rata to
+    holdings, the Investors together never below ``cutback_floor_percent``% of the
+    offering, even at the expense of the Company's own shares).
 
     Args:
         limit: The underwriters' marketing limit on all shares in the offering.
@@ -230,6 +268,8 @@ def allocate_cutback(limit: int, sellers: Sequence[Seller], terms: Terms,
     ids = _checked_ids(sellers, limit, company_shares)
     available = max(0, limit - company_shares)
     requested = {s.id: s.requested for s in sellers}
+    if terms.cutback_rule == "investors_first_floor":
+        return _investors_first_floor(limit, available, sellers, requested, terms)
     if sum(requested.values()) <= available:
         return requested
     units = _units(sellers)

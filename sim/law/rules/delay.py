@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Iterable
+
 from sim.law.rules._registry import rule
-from sim.law.days import first_day_after, is_within, last_day_no_more_than
+from sim.law.days import (first_day_after, in_twelve_months_after, is_within,
+                          last_day_no_more_than)
 from sim.law.terms import Terms
 
 
@@ -80,3 +84,69 @@ def excused_deadline(deadline: int, suspension_end: int | None) -> int:
     Company must then file by the later of the deadline and the end of the suspension
     (the engine's reading: the text does not restate the deadline)."""
     return deadline if suspension_end is None else max(deadline, suspension_end)
+
+
+@rule("NVCA IRA", "company deferral 30-120 days, once in 12 months")
+def deferral_right_left(day: int, prior_days: Iterable[int], closing: date,
+                        terms: Terms) -> bool:
+    """NVCA IRA: the Company may defer "not more than once in any twelve (12) month
+    period" (``delay_uses`` per ``delay_uses_per``).
+
+    ``twelve_months``: fewer than ``delay_uses`` deferrals (or §1(d) delays) invoked in
+    the 12 calendar months before ``day`` (sim/core/dates.py: a deferral on day p counts
+    until the same date a year later); ``agreement``: fewer in all (§1(d) "not more
+    than once"). ``prior_days``: the days earlier deferrals were invoked.
+    """
+    prior = tuple(prior_days)
+    if terms.delay_uses_per == "agreement":
+        return len(prior) < terms.delay_uses
+    return sum(1 for p in prior if in_twelve_months_after(p, day, closing)) < terms.delay_uses
+
+
+@rule("NVCA IRA", "defer taking action with respect to such filing for a period of not more "
+                  "than [120] days after receipt of the request")
+def board_deferral_end_latest(receipt_day: int, terms: Terms) -> int:
+    """NVCA IRA: on the Board's good faith judgment that a filing now "would be materially
+    detrimental to the Company", the Company may "defer taking action with respect to
+    such filing for a period of not more than [120] days after receipt of the request"
+    (``delay_basis = board_judgment``, ``delay_max_days``): no offering needs to stand
+    behind it. The deferral may run through day receipt + 120 (the cap day, "not more
+    than N days after"); the Company acts again from the next day at the latest."""
+    return first_day_after(receipt_day, terms.delay_max_days)
+
+
+@rule("NVCA IRA", "blackout from 60 days before ... a company registration: during the period "
+                  "that is sixty (60) days before the Company's good faith estimate of the "
+                  "date of filing of ... a Company-initiated registration")
+def in_blackout(receipt_day: int, plan_day: int, estimated_file_day: int,
+                resolved_day: int | None, terms: Terms) -> bool:
+    """NVCA IRA: the Company is not obligated to effect a demand "during the period that
+    is sixty (60) days before the Company's good faith estimate of the date of filing
+    of, and ending on a date that is one hundred eighty (180) days after the effective
+    date of, a Company-initiated registration".
+
+    The blackout's first part: a demand received on a day from ``estimated_file_day -
+    blackout_before_days`` on, while the Company's own offering (planned on or before
+    the receipt: a good faith estimate needs a plan) is not yet effective or withdrawn
+    (``resolved_day`` None or after the receipt). Its second part, 180 days after the
+    offering's effective date, is the §1(c) cooldown with ``cooldown_scope =
+    company_registrations`` (:func:`sim.law.rules.limits.cooldown_end`). A withdrawn
+    offering ends the blackout on its withdrawal. 0 days = no blackout.
+    """
+    before = terms.blackout_before_days
+    if before <= 0 or plan_day > receipt_day:
+        return False
+    if resolved_day is not None and resolved_day <= receipt_day:
+        return False
+    return receipt_day >= estimated_file_day - before
+
+
+@rule("NVCA IRA", "ending on a date that is one hundred eighty (180) days after the effective "
+                  "date of, a Company-initiated registration")
+def blackout_end(resolved_day: int, effective: bool, terms: Terms) -> int:
+    """NVCA IRA: the blackout ends "on a date that is one hundred eighty (180) days after
+    the effective date of" the Company's registration: the Company must act again from
+    the day after, effective date + ``cooldown_days`` + 1 (as :func:`limits.cooldown_end`
+    counts "within 180 days after"). A registration withdrawn before it is effective has
+    no effective date: the blackout ends on the withdrawal (the engine's reading)."""
+    return first_day_after(resolved_day, terms.cooldown_days) if effective else resolved_day

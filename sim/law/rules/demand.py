@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import NamedTuple, Sequence
 
 from sim.law.rules._registry import rule
@@ -97,7 +98,7 @@ class FilingWindow(NamedTuple):
 @rule("§1(a)", "in no event less than 30 days from receipt of the Company Notice and no more "
                "than 45 days from receipt by the Company of the Demand Notice")
 def filing_window(demand_received_day: int, notice_anchor_day: int | None,
-                  terms: Terms) -> FilingWindow:
+                  terms: Terms, s3: bool = False) -> FilingWindow:
     """§1(a): file "in no event less than 30 days from receipt of the Company Notice and no
     more than 45 days from receipt by the Company of the Demand Notice".
 
@@ -105,9 +106,16 @@ def filing_window(demand_received_day: int, notice_anchor_day: int | None,
     ``filing_deadline_days - filing_floor_days`` (15) days after the Demand Notice.
     Without another Investor to notify there is no floor. Both limits run from a
     *receipt*, so from the day the notice arrived, whatever its method (§8(a)).
+
+    A floor of 0 days is no floor (NVCA IRA: "files within 60 days", nothing before):
+    the window opens on the Demand Notice's receipt.
+
+    An S-3 demand (``s3``, NVCA IRA, :func:`sim.law.rules.limits.is_s3_demand`) runs
+    to ``s3_filing_deadline_days`` instead ("file within 45 days").
     """
-    deadline = last_day_no_more_than(demand_received_day, terms.filing_deadline_days)
-    floor = (demand_received_day if notice_anchor_day is None
+    days = terms.s3_filing_deadline_days if s3 else terms.filing_deadline_days
+    deadline = last_day_no_more_than(demand_received_day, days)
+    floor = (demand_received_day if notice_anchor_day is None or terms.filing_floor_days == 0
              else first_day_not_less_than(notice_anchor_day, terms.filing_floor_days))
     return FilingWindow(floor, deadline)
 
@@ -167,3 +175,21 @@ def second_demand_allowed(unregistered_capital_shares: int, second_demands_made:
     """§1(a): after a capital shortfall "a majority ... may request a second Demand
     Registration with respect to such unregistered Registrable Shares" (once)."""
     return terms.second_demand and unregistered_capital_shares > 0 and second_demands_made == 0
+
+
+@rule("NVCA IRA", "a request ... that the Company file a Form S-1 registration statement with "
+                  "respect to at least [40%] of the Registrable Securities then outstanding")
+def meets_minimum_size(requested_shares: int, registrable_shares: int, terms: Terms) -> bool:
+    """NVCA IRA: a long-form demand is "a request ... that the Company file a Form S-1
+    registration statement with respect to at least [40%] of the Registrable Securities
+    then outstanding" (``demand_min_percent``; 0 = no minimum, the 2003 agreement).
+
+    ``requested_shares``: the Registrable Shares the Initiating Investors ask to register
+    in the Demand Notice; ``registrable_shares``: all Registrable Shares held on its
+    receipt. "At least" includes the percentage itself (exact arithmetic: 40% of 1,000
+    is 400, not a float just above it).
+    """
+    pct = terms.demand_min_percent
+    if pct <= 0:
+        return True
+    return requested_shares * 100 >= Fraction(repr(pct)) * registrable_shares

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from fractions import Fraction
 from typing import Collection, Iterable
 
 from sim.law.rules._registry import rule
-from sim.law.days import first_day_after, is_within
+from sim.law.days import first_day_after, in_twelve_months_after, is_within
 from sim.law.terms import Terms
 
 
@@ -69,7 +71,7 @@ def registers_registrable(investor_shares: int) -> bool:
 
 @rule("§1(c)", "any other Registration Statement of the Company (scope of the cooldown)")
 def counts_for_cooldown(permits_resale_of_registrable: bool, form_permits_resale: bool,
-                        terms: Terms) -> bool:
+                        terms: Terms, company_initiated: bool = False) -> bool:
     """§1(c): "within 180 days after the effective date of any other Registration
     Statement of the Company"; §7: "'Registration Statement' shall mean any registration
     statement of the Company ... on any form (to be selected by the Company) for which the
@@ -85,15 +87,22 @@ def counts_for_cooldown(permits_resale_of_registrable: bool, form_permits_resale
     * ``resale_form``: the definition read as a form test: any statement on a form that
       permits secondary resale (the scenario's fact for the offering's type, or for a
       prior statement), whosever shares it registers.
+    * ``company_registrations`` (NVCA IRA): only a Company-initiated registration, the
+      Company's own offering ("ending on a date that is 180 days after the effective
+      date of a Company-initiated registration"); neither a demand statement nor a
+      statement that registered others' shares before the deal counts.
 
     Args:
         permits_resale_of_registrable: It registers Investors' Registrable Shares.
         form_permits_resale: Its form permits secondary resale.
         terms: The terms (the switch).
+        company_initiated: It is the Company's own offering (an ``offering-<k>``).
     """
     scope = terms.cooldown_scope
     if scope == "any_statement":
         return True
+    if scope == "company_registrations":
+        return company_initiated
     return permits_resale_of_registrable if scope == "defined_term" else form_permits_resale
 
 
@@ -140,7 +149,8 @@ def cooldown_release_day(day: int, effective_days: Iterable[int], terms: Terms) 
                "become effective")
 def effective_statement_satisfies_demand(shares_specified: int, shares_covered: int,
                                          method_specified_underwritten: bool,
-                                         method_used_underwritten: bool) -> bool:
+                                         method_used_underwritten: bool,
+                                         terms: Terms | None = None) -> bool:
     """§1(c): the one demand registration is "deemed satisfied only when a registration
     statement covering all shares of Investor stock specified in notices received as
     aforesaid, for sale in accordance with the method of disposition specified by the
@@ -157,6 +167,40 @@ def effective_statement_satisfies_demand(shares_specified: int, shares_covered: 
         shares_covered: Investor shares the effective statement registers.
         method_specified_underwritten: The requesting holders asked for an underwritten sale.
         method_used_underwritten: The statement is for an underwritten sale.
+        terms: The terms (None: the agreement as written).
+
+    The NVCA model lowers the bar (``demand_used_min_included_percent``; 100 = "all
+    shares", as written): "a demand is not used up if under 50% of requested shares are
+    included"; a statement including at least that percent of the shares specified uses
+    it up.
     """
-    return (shares_covered >= shares_specified
-            and method_specified_underwritten == method_used_underwritten)
+    pct = 100.0 if terms is None else terms.demand_used_min_included_percent
+    enough = (shares_covered >= shares_specified if pct >= 100.0
+              else shares_covered * 100 >= Fraction(repr(pct)) * shares_specified)
+    return enough and method_specified_underwritten == method_used_underwritten
+
+
+def twelve_month_count(prior_days: Iterable[int], day: int, closing: date) -> int:
+    """How many of ``prior_days`` fall in the 12 calendar months before ``day`` (a
+    prior day counts while ``day`` is less than a year after it)."""
+    return sum(1 for p in prior_days if in_twelve_months_after(p, day, closing))
+
+
+@rule("NVCA IRA", "up to 2 short-form (S-3) demands per 12 months (file within 45 days)")
+def is_s3_demand(s3_eligible: bool, prior_s3_receipt_days: Iterable[int], receipt_day: int,
+                 closing: date, terms: Terms) -> bool:
+    """NVCA IRA: "If at any time ... the Company is eligible to use a Form S-3 ... and
+    the Company receives a request ... that the Company file a Form S-3": up to
+    ``s3_demands_per_12_months`` short-form demands in any 12 months, each to be filed
+    within ``s3_filing_deadline_days``.
+
+    A demand received while the Company is eligible for Form S-3 (the scenario's
+    ``company.s3_eligible``) and fewer than the allowance of S-3 demands were received
+    (and accepted) in the 12 calendar months before its receipt is an S-3 demand: it
+    counts against the S-3 allowance, not against ``demand_registrations`` (long-form).
+    Otherwise it is a long-form demand. 0 = no S-3 demands (the 2003 agreement).
+    """
+    n = terms.s3_demands_per_12_months
+    if not s3_eligible or n <= 0:
+        return False
+    return twelve_month_count(prior_s3_receipt_days, receipt_day, closing) < n
