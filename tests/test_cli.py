@@ -157,12 +157,38 @@ def test_terms_diff_shows_only_changed_terms(tmp_path):
     b.write_text("filing_deadline_days = 60\n", encoding="utf-8")
     result = invoke("terms", "diff", "bestnet-2003", b)
     assert result.exit_code == 0, result.output
-    rows = [ln for ln in result.output.splitlines() if "filing_deadline_days" in ln]
+    lines = result.output.splitlines()
+    rows = [ln for ln in lines if "filing_deadline_days" in ln]
     assert len(rows) == 1
-    assert rows[0].split() == ["filing_deadline_days", "§1(a)", "45", "60"]
+    assert rows[0].split() == ["filing_deadline_days", "45", "->", "60"]
+    # Under its clause's heading, with the words it encodes on the next line.
+    at = lines.index(rows[0])
+    assert lines[at - 1] == "§1(a)"
+    assert "no more than 45 days from receipt by the Company of the Demand Notice" in lines[at + 1]
     unchanged = [n for n in term_names() if n != "filing_deadline_days"]
     assert not [n for n in unchanged if n in result.output]
     assert "no differences" not in result.output
+
+
+def test_terms_diff_of_the_market_presets_is_clause_by_clause():
+    """Issue 12: `regsim terms diff bestnet-2003 nvca-2020` groups the differences under
+    each clause, in the agreement's order, the market's own terms last under their
+    source, each with its words."""
+    result = invoke("terms", "diff", "bestnet-2003", "nvca-2020")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("bestnet-2003 -> nvca-2020: ") and "terms differ" in lines[0]
+    heads = [ln for ln in lines if ln and not ln.startswith(" ") and "->" not in ln]
+    assert heads == ["§1(a)", "§1(b)", "§1(c)", "§3(c)",
+                     "NVCA IRA  (a market term: not in the 2003 agreement)"]
+    flat = [ln.split() for ln in lines]
+    assert ["filing_deadline_days", "45", "->", "60"] in flat
+    assert ["demand_min_percent", "0.0", "->", "40.0"] in flat
+    assert ["blackout_before_days", "0", "->", "60"] in flat
+    pipe = invoke("terms", "diff", "bestnet-2003", "pipe-typical")
+    assert ["registration_trigger", '"demand"', "->", '"closing"'] in [
+        ln.split() for ln in pipe.output.splitlines()]
+    assert "PIPE RRA  (a market term: not in the 2003 agreement)" in pipe.output
 
 
 def test_terms_diff_identical_says_no_differences(tmp_path):

@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import textwrap
 from pathlib import Path
 
 import click
 
 from sim.core.config import ConfigError, as_dict
-from sim.law.terms import clause_of, diff_terms, load_terms, term_names
+from sim.law.terms import SOURCES, clause_of, diff_by_clause, load_terms, term_names
 
 
 def _one_line_errors(fn):
@@ -61,16 +62,26 @@ def terms_show(file: str | None) -> None:
 @click.argument("b")
 @_one_line_errors
 def terms_diff(a: str, b: str) -> None:
-    """Print the terms that differ between A and B, with their clauses."""
+    """Print the terms that differ between A and B (presets or files), clause by clause,
+    each with the words it encodes."""
     ta, tb = load_terms(a), load_terms(b)
-    rows = diff_terms(ta, tb)
-    if not rows:
+    groups = diff_by_clause(ta, tb)
+    if not groups:
         click.echo("no differences")
         return
-    click.echo(f"{'term':<28} {'clause':<14} {a:>20} {b:>20}")
-    for name, va, vb in rows:
-        click.echo(f"{name:<28} {clause_of(name).section:<14} {json.dumps(va):>20} "
-                   f"{json.dumps(vb):>20}")
+    n = sum(len(rows) for _, rows in groups)
+    click.echo(f"{a} -> {b}: {n} term{'s' if n != 1 else ''} differ, in "
+               f"{len(groups)} clause{'s' if len(groups) != 1 else ''}")
+    width = max(len(name) for _, rows in groups for name, *_ in rows)
+    vwidth = max(len(json.dumps(va)) for _, rows in groups for _, va, *_ in rows)
+    for section, rows in groups:
+        click.echo("")
+        click.echo(section + ("  (a market term: not in the 2003 agreement)"
+                              if section in SOURCES else ""))
+        for name, va, vb, words in rows:
+            click.echo(f"  {name:<{width}}  {json.dumps(va):>{vwidth}} -> {json.dumps(vb)}")
+            click.echo(textwrap.fill(words, 96, initial_indent=" " * 4,
+                                     subsequent_indent=" " * 4))
 
 
 @main.group()

@@ -347,3 +347,13 @@ def diff_terms(a: Terms, b: Terms) -> list[tuple[str, Any, Any]]:
     """Fields whose values differ between two terms, in declaration order."""
     return [(n, getattr(a, n), getattr(b, n)) for n in term_names()
             if getattr(a, n) != getattr(b, n)]
+
+
+def diff_by_clause(a: Terms, b: Terms) -> list[tuple[str, list[tuple[str, Any, Any, str]]]]:
+    """:func:`diff_terms` grouped by the clause each term cites, clauses in the order the
+    terms are declared: ``[(section, [(term, value in a, value in b, words)])]``."""
+    groups: dict[str, list[tuple[str, Any, Any, str]]] = {}
+    for name, va, vb in diff_terms(a, b):
+        c = clause_of(name)
+        groups.setdefault(c.section, []).append((name, va, vb, c.words))
+    return list(groups.items())

@@ -85,5 +85,6 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
 )}
 
 #: The outcomes a spec reports when it names none.
-DEFAULT_OUTCOMES = ("days_to_effective", "days_to_effective_p90", "filing_deadline_missed",
-                    "window_empty", "target_missed", "delay_used", "company_expenses")
+DEFAULT_OUTCOMES = ("value_to_investors", "rights_expenses", "days_to_effective",
+                    "days_to_effective_p90", "filing_deadline_missed", "window_empty",
+                    "target_missed", "delay_used", "company_expenses")
