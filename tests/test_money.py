@@ -1,0 +1,131 @@
+"""The money of the registration right across term sheets (issue 12): specs whose
+variants are whole presets, the figure "who gains what" and its numbers, and the money
+columns of the outcome table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from experiments.analysis.saved import load_saved
+from experiments.execution.spec import load_spec
+from experiments.figures.money import COMPONENTS, money_rows, who_gains_figure
+from experiments.figures.plot import figures_for
+from sim.cli.main import main
+from sim.core.config import ConfigError
+from sim.law.terms import load_terms
+
+SPECS = Path(__file__).resolve().parents[1] / "experiments" / "specs"
+
+SHEETS = """
+name = "sheets"
+seed = 5
+replications = 120
+task_size = 60
+outcomes = ["value_to_investors", "rights_expenses", "days_closing_to_effective"]
+[variants.pipe]
+label = "PIPE"
+terms = "pipe-typical"
+[variants.nvca]
+terms = "nvca-2020"
+filing_deadline_days = 50
+"""
+
+
+def _spec(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "s.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_a_variant_may_be_another_preset_with_overrides(tmp_path):
+    """``terms = "nvca-2020"`` in a variant plays the NVCA preset whole; a term beside
+    it overrides the preset; the base stays the agreement as written."""
+    exp = load_spec(_spec(tmp_path, SHEETS))
+    cells = {c.variant: c.terms for c in exp.cells}
+    assert cells["base"] == load_terms("bestnet-2003")
+    assert cells["pipe"] == load_terms("pipe-typical")
+    nvca = load_terms("nvca-2020")
+    assert cells["nvca"].blackout_before_days == nvca.blackout_before_days == 60
+    assert cells["nvca"].filing_deadline_days == 50 != nvca.filing_deadline_days
+
+
+@pytest.mark.parametrize("value, says", [
+    ('"nvca-2021"', "not a preset"),
+    ("3", "must be a terms preset"),
+])
+def test_a_bad_variant_preset_is_one_line(tmp_path, value, says):
+    body = SHEETS.replace('terms = "nvca-2020"', f"terms = {value}")
+    with pytest.raises(ConfigError) as err:
+        load_spec(_spec(tmp_path, body))
+    line = str(err.value)
+    assert "\n" not in line and says in line and "variants.nvca.terms" in line
+
+
+def test_the_shipped_term_sheets_spec_compares_the_three_presets():
+    exp = load_spec(SPECS / "term-sheets.toml")
+    assert [v.name for v in exp.variants] == ["base", "pipe-typical", "nvca-2020"]
+    cells = {c.variant: c.terms for c in exp.cells}
+    for name in ("pipe-typical", "nvca-2020"):
+        assert cells[name] == load_terms(name)
+    assert exp.outcomes[0] == "value_to_investors"
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sheets")
+    out = tmp / "res"
+    r = CliRunner().invoke(main, ["compare", str(_spec(tmp, SHEETS)), "--out", str(out),
+                                  "--workers", "0"])
+    assert r.exit_code == 0, r.output
+    assert "value of the registrations to the Investors" in r.output
+    return load_saved(out)
+
+
+def test_money_rows_net_is_the_sum_of_each_party_s_components(sheets):
+    rows = money_rows(sheets)
+    frames = sheets.frames(0)
+    for v, df in frames.items():
+        for party in ("Investors", "Company"):
+            r = rows[(rows["variant"] == v) & (rows["party"] == party)]
+            parts = r[r["column"] != "net"]
+            net = r[r["column"] == "net"].iloc[0]
+            assert net["value"] == pytest.approx(parts["value"].sum(), rel=1e-9, abs=1e-6)
+            assert net["low"] <= net["value"] <= net["high"]
+            # Each component is the signed mean of its column over the deals.
+            for _, c in parts.iterrows():
+                sign = next(s for p, col, s, _, _ in COMPONENTS
+                            if p == party and col == c["column"])
+                col = df[c["column"]].astype(float).fillna(0.0).to_numpy()
+                assert c["value"] == pytest.approx(sign * col.mean(), rel=1e-9, abs=1e-6)
+    # The Investors gain, the Company pays: signs as drawn.
+    inv = rows[(rows["party"] == "Investors") & (rows["column"] == "value_to_investors_usd")]
+    assert (inv["value"] > 0).any()
+    comp = rows[(rows["party"] == "Company") & (rows["column"] != "net")]
+    assert (comp["value"] <= 0).all()
+
+
+def test_who_gains_what_is_the_first_figure_one_panel_per_party(sheets):
+    made = figures_for(sheets)
+    assert made[0].name == "who-gains-what"
+    fig = who_gains_figure(sheets)
+    panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in panels] == ["Investors", "Company"]
+    assert [t.get_text() for t in panels[0].get_yticklabels()] == [
+        "as written", "PIPE", "nvca"]
+    legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    assert "value of the registrations" in legend and "net, 95% CI" in legend
+
+
+def test_mandatory_registration_spends_nothing_on_demands_but_registers(sheets):
+    """The PIPE term sheet has no demand: no deal has a Demand Notice, every deal's
+    statement is the mandatory one, so the median days from the closing to
+    effectiveness is the whole measure of time (and it exists)."""
+    df = sheets.frames(0)["pipe"]
+    assert df["demand_day"].isna().all()
+    assert df["effective_day"].notna().mean() > 0.9
+    assert np.nanmedian(df["effective_day"].astype(float)) < np.nanmedian(
+        sheets.frames(0)["base"]["effective_day"].astype(float))
