@@ -31,6 +31,8 @@ def fmt(value: float, unit: str, signed: bool = False) -> str:
         return f"{sign}{value:.1%}" if not signed else f"{sign}{value * 100:.2f} pts"
     if unit == "USD":
         return f"{sign}${value:,.0f}" if value >= 0 else f"-${-value:,.0f}"
+    if unit == "% of investment":
+        return f"{sign}{value:.1f} pts" if signed else f"{sign}{value:.1f}%"
     return f"{sign}{value:.0f}" if float(value).is_integer() else f"{sign}{value:.1f}"
 
 
@@ -42,6 +44,8 @@ def _pairing(row: pd.Series) -> str:
     if row["differing"] == 0:
         return "no deal differs"
     n = row["narrowing"]
+    if math.isnan(n):                 # e.g. a median that is "never" in both
+        return "n/a"
     return "∞ narrower" if math.isinf(n) else f"{n:.1f}x narrower"
 
 
