@@ -44,6 +44,8 @@ class DemandRegistration:
     underwritten: bool = False                   # method specified by the requesting holders
     filed_underwritten: bool = False             # method of the statement as filed
     sales: dict[str, int] = field(default_factory=dict)   # shares each seller sells (§2)
+    mandatory: bool = False                      # PIPE RRA: required at the closing, no demand
+    reviewed: bool | None = None                 # the Commission reviewed the statement
 
     @property
     def key(self) -> str:
