@@ -46,8 +46,9 @@ def after_effective(model: Deal, reg: DemandRegistration) -> None:
     effective day."""
     if not _active(model):
         return
-    deadline = resale.effectiveness_deadline_day(reg.filed_day, bool(reg.reviewed),
-                                                 model.terms, reg.received_day)
+    deadline = resale.effectiveness_deadline_day(
+        reg.filed_day, bool(reg.reviewed), model.terms,
+        reg.received_day if reg.mandatory else None)
     days = rules.effectiveness_failure_days(deadline, reg.effective_day, reg.effective_day,
                                             model.terms)
     _pay(model, reg, "effectiveness", days, reg.effective_day)

@@ -49,10 +49,12 @@ def test_file_within_30_days_of_closing():
 def test_effective_within_90_days_without_review_120_with_review():
     assert closing_effective_deadline_day(0, False, PIPE) == 90
     assert closing_effective_deadline_day(0, True, PIPE) == 120
-    # The damages' effectiveness deadline: the closing's under pipe-typical ...
-    assert effectiveness_deadline_day(40, True, PIPE) == 120
-    # ... the §1(a) 120-day target from filing under a demand.
-    assert effectiveness_deadline_day(40, True, BESTNET) == 160
+    # The damages' effectiveness deadline: the closing's for the mandatory registration
+    assert effectiveness_deadline_day(40, True, PIPE, required_day=0) == 120
+    assert effectiveness_deadline_day(40, False, PIPE, required_day=0) == 90
+    # ... the §1(a) 120-day target from filing for a demand (e.g. a second demand).
+    assert effectiveness_deadline_day(40, True, PIPE) == 160
+    assert effectiveness_deadline_day(40, False, BESTNET) == 160
 
 
 def test_keep_effective_until_rule144k_not_one_year():

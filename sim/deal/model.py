@@ -174,7 +174,10 @@ class DealModel(mesa.Model):
                 (p.id, p.effective_day, p.permits_resale, p.form_permits_resale)
                 for p in sc.prior_statements),
             # PIPE RRA keep_effective_until = rule144_unlimited: the §2(e) period's end.
-            **({} if self.rule144_day is None else {"rule144_day": self.rule144_day})))
+            **({} if self.rule144_day is None else {"rule144_day": self.rule144_day}),
+            # PIPE RRA damages are paid pro rata to each Investor's purchase price (Units).
+            **({} if not terms.damages_rate_percent_per_30_days else {
+                "units_by_investor": tuple((i.name, i.units) for i in self.investors)})))
         self.company.capital.check()
         self.company.statements += [(p.effective_day, p.permits_resale, p.form_permits_resale,
                                      p.id) for p in sc.prior_statements]

@@ -100,6 +100,16 @@ claims                             misstatement claims asserted (§5(c))
 loss_company_usd                   claim losses borne by the Company (§5)
 loss_investors_usd                 ... by Investors (§5(b), §5(d))
 loss_others_usd                    ... by others (underwriters, Other Holders)
+damages_usd                        liquidated damages paid, with interest (PIPE RRA)
+damages_filing_usd                 ... for filing failures (without interest)
+damages_effectiveness_usd          ... for effectiveness failures (without interest)
+damages_maintenance_usd            ... for suspensions beyond the grace days
+damages_interest_usd               interest on damages paid after they were due
+offerings_held_back                Company offerings held back while a registration of the
+                                   Investors was pending (§1(c), §1(d))
+hold_back_days                     days they were held back
+hold_back_cost_usd                 their cost: value x cost of capital x days / 365
+damages_not_as_agreed              damages paid other than the terms give (PIPE RRA), count
 =================================  =====================================================
 """
 
@@ -138,6 +148,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("company_expenses_usd", "f64"), ("seller_costs_usd", "f64"), ("claims", "i16"),
     ("loss_company_usd", "f64"), ("loss_investors_usd", "f64"),
     ("loss_others_usd", "f64"),
+    # Liquidated damages (PIPE RRA) and the Company's offerings held back (§1(d)):
+    # :func:`damages_columns`.
+    ("damages_usd", "f64"), ("damages_filing_usd", "f64"),
+    ("damages_effectiveness_usd", "f64"), ("damages_maintenance_usd", "f64"),
+    ("damages_interest_usd", "f64"), ("offerings_held_back", "i16"),
+    ("hold_back_days", "i32"), ("hold_back_cost_usd", "f64"),
     # The audit's findings (sim.read.audit.FINDING_COLUMNS, same order): flags and counts.
     ("demands_refused_wrongly", "i16"), ("company_notice_late", "bool"),
     ("requests_dropped", "i16"), ("late_requests_included", "i16"),
@@ -151,7 +167,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("allocations_not_as_agreed", "i16"), ("expenses_not_paid_by_company", "i16"),
     ("investors_over_holdings", "i16"), ("demand_method_not_as_requested", "bool"),
     ("demand_counted_unsatisfied", "bool"), ("effectiveness_held_past_cooldown", "bool"),
-    ("effective_in_cooldown", "bool"),
+    ("effective_in_cooldown", "bool"), ("damages_not_as_agreed", "i16"),
 )
 COLUMN_NAMES = tuple(c for c, _ in COLUMNS)
 
@@ -209,6 +225,38 @@ def breach_columns(findings: Iterable[Finding]) -> dict[str, Any]:
     for c in _FLAGS:
         counts[c] = counts[c] > 0
     return counts
+
+
+_DAMAGES_KINDS = frozenset({ev.DAMAGES_PAID, ev.OFFERING_HELD_BACK, ev.OFFERING_RELEASED})
+
+
+def damages_columns(log: Iterable[ev.Event]) -> dict[str, Any]:
+    """Liquidated damages paid (PIPE RRA: DAMAGES_PAID, by failure, interest apart; in
+    total with interest) and the Company's own offerings held back for a pending
+    registration of the Investors (OFFERING_HELD_BACK / OFFERING_RELEASED): count, days
+    held, cost of capital."""
+    by = dict.fromkeys(("filing", "effectiveness", "maintenance"), 0.0)
+    interest = cost = 0.0
+    held = held_days = 0
+    for e in log:
+        k = e.kind
+        if k not in _DAMAGES_KINDS:
+            continue
+        d = e.details
+        if k == ev.DAMAGES_PAID:
+            by[d["failure"]] += d["amount_usd"]
+            interest += d["interest_usd"]
+        elif k == ev.OFFERING_HELD_BACK:
+            held += 1
+        else:
+            held_days += d["held_days"]
+            cost += d["cost_usd"]
+    return {"damages_usd": round(sum(by.values()) + interest, 2),
+            "damages_filing_usd": round(by["filing"], 2),
+            "damages_effectiveness_usd": round(by["effectiveness"], 2),
+            "damages_maintenance_usd": round(by["maintenance"], 2),
+            "damages_interest_usd": round(interest, 2), "offerings_held_back": held,
+            "hold_back_days": held_days, "hold_back_cost_usd": round(cost, 2)}
 
 
 def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
@@ -387,6 +435,7 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
         "loss_company_usd": round(loss_company, 2), "loss_investors_usd": round(loss_inv, 2),
         "loss_others_usd": round(loss_other, 2),
     }
+    row.update(damages_columns(log))
     row.update(breach_columns(audit(log, terms)))     # the last columns, in order
     return row
 

@@ -58,14 +58,15 @@ def closing_effective_deadline_day(closing_day: int, reviewed: bool, terms: Term
 @rule("PIPE RRA", "liquidated damages ... per 30 days late: a statement not effective by its "
                   "effectiveness deadline")
 def effectiveness_deadline_day(filed_day: int, reviewed: bool, terms: Terms,
-                               closing_day: int = 0) -> int:
+                               required_day: int | None = None) -> int:
     """PIPE RRA: the effectiveness deadline whose failure runs liquidated damages ("a
-    statement not effective by its effectiveness deadline"): under a mandatory
-    registration :func:`closing_effective_deadline_day`; under a demand (§1(a)) the
-    120-day target, "no later than 120 days from filing"
+    statement not effective by its effectiveness deadline"): for a mandatory
+    registration required on ``required_day`` (the closing)
+    :func:`closing_effective_deadline_day`; for a demand registration (``None``) the
+    §1(a) target, "no later than 120 days from filing"
     (:func:`sim.law.rules.demand.effectiveness_target_day`)."""
-    if registration_required(terms):
-        return closing_effective_deadline_day(closing_day, reviewed, terms)
+    if required_day is not None:
+        return closing_effective_deadline_day(required_day, reviewed, terms)
     return demand_rules.effectiveness_target_day(filed_day, terms)
 
 
