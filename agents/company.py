@@ -69,6 +69,7 @@ class Company(mesa.Agent):
         self.active: set[int] = set()                       # demand cycles under way
         # PIPE RRA: (failure, days, payment day) of the damages paid (agents.damages)
         self.damages_failures: list[tuple[str, tuple[int, ...], int]] = []
+        self._settle_waiters: dict[int, object] = {}         # cycle -> signal (offerings)
         self.capital.reset()
 
     # --- Events of the business (§1(c), §1(d)) -----------------------------------------
@@ -458,6 +459,7 @@ class Company(mesa.Agent):
         self.statements.append((today, limits.registers_registrable(covered), True,
                                 reg.key))
         self.active.discard(reg.cycle)
+        self._settle(reg)
         costs.pay_registration_expenses(m, f"demand-{reg.cycle}", sum(reg.registered.values())
                                         + sum(reg.other_requested.values()), withdrawn=False)
         damages.after_effective(m, reg)
@@ -465,6 +467,19 @@ class Company(mesa.Agent):
         self.capital.after_effective(reg)
         if not satisfied and not reg.second:   # §1(c): the demand right is not used up
             m.investor_group.schedule_demand(base_day=today, second=False)
+
+    def settled(self, reg: DemandRegistration):
+        """A signal that succeeds when ``reg`` is effective or withdrawn (an offering held
+        back for it waits on it, agents.offerings.hold_back)."""
+        sig = self._settle_waiters.get(reg.cycle)
+        if sig is None:
+            sig = self._settle_waiters[reg.cycle] = self.model.calendar.signal()
+        return sig
+
+    def _settle(self, reg: DemandRegistration) -> None:
+        sig = self._settle_waiters.pop(reg.cycle, None)
+        if sig is not None and not sig.triggered:
+            sig.succeed()
 
     # --- Mandatory resale registration (PIPE RRA) -----------------------------------
     def require_registration(self) -> None:
@@ -530,6 +545,7 @@ class Company(mesa.Agent):
             shares=shares))
         self.statements.append((today, limits.registers_registrable(shares), True, reg.key))
         self.active.discard(reg.cycle)
+        self._settle(reg)
         costs.pay_registration_expenses(m, reg.key, shares, withdrawn=False)
         damages.after_effective(m, reg)
         effectiveness.keep_effective(self, reg)
@@ -557,6 +573,7 @@ class Company(mesa.Agent):
             price=round(m.price_at(today), 6),
             demand_used=used))
         self.active.discard(reg.cycle)
+        self._settle(reg)
         if reg.filed_day >= 0:
             costs.pay_registration_expenses(m, f"demand-{reg.cycle}", sum(
                 reg.registered.values()) + sum(reg.other_requested.values()), withdrawn=True)

@@ -224,3 +224,45 @@ def test_random_pipe_deals_damages_capped_and_paid_to_the_investors(
                                                       "effectiveness_ended_early")]
     row = outcomes(log, t)
     assert row["damages_usd"] == pytest.approx(amount + row["damages_interest_usd"], abs=0.02)
+
+
+# --- The Company's own offering held back (§1(c), §1(d)) --------------------------------
+def _held_back_play(terms, scenario, prob=1.0, **company):
+    """The demand path of tests/conftest.py (demand received day 12, filed day 47,
+    effective day 57) and a public offering of 1,000,000 Company shares planned day 5,
+    to file day 30 and be effective day 90; the price stays $0.10."""
+    from conftest import DEMAND_PATH
+    sc = dataclasses.replace(scenario, offerings=dataclasses.replace(
+        scenario.offerings, hold_back_prob=prob))
+    script = deep_merge(DEMAND_PATH, {"company": {"invoke_delay": False, **company},
+                                      "offerings": [{"type": "public", "plan_day": 5,
+                                                     "file_day": 30, "effective_day": 90,
+                                                     "company_shares": 1_000_000}]})
+    t = dataclasses.replace(terms, cooldown_scope="defined_term")
+    return t, run_deal(t, sc, seed=0, script=build(Script, script, "s"))
+
+
+def test_offering_held_back_until_the_demand_statement_is_effective(terms, scenario):
+    """Held day 30 to day 57 (27 days): $100,000 x 15% x 27/365 = $1,109.59; filed day 57,
+    effective 27 days later than planned (day 117)."""
+    t, log = _held_back_play(terms, scenario)
+    held, released = log.first(ev.OFFERING_HELD_BACK), log.first(ev.OFFERING_RELEASED)
+    assert (held.day, held.details["cycle"], held.details["value_usd"]) == (30, 0, 100_000.0)
+    assert (released.day, released.details["held_days"]) == (57, 27)
+    assert released.details["cost_usd"] == pytest.approx(100_000 * 0.15 * 27 / 365, abs=0.01)
+    assert log.first(ev.OFFERING_FILED).day == 57
+    assert log.first(ev.OFFERING_EFFECTIVE).day == 117
+    row = outcomes(log, t)
+    assert (row["offerings_held_back"], row["hold_back_days"]) == (1, 27)
+    assert row["hold_back_cost_usd"] == pytest.approx(1109.59)
+
+
+def test_no_hold_back_when_unlikely_or_the_demand_was_delayed_for_it(terms, scenario):
+    _, log = _held_back_play(terms, scenario, prob=0.0)
+    assert not log.of_kind(ev.OFFERING_HELD_BACK)
+    assert log.first(ev.OFFERING_FILED).day == 30
+    # §1(d): the Company delayed the demand for this offering: it files as planned.
+    _, log = _held_back_play(terms, scenario, invoke_delay=True)
+    assert log.first(ev.DELAY_INVOKED).details["offering"] == "offering-1"
+    assert not log.of_kind(ev.OFFERING_HELD_BACK)
+    assert log.first(ev.OFFERING_FILED).day == 30
