@@ -266,3 +266,11 @@ def test_no_hold_back_when_unlikely_or_the_demand_was_delayed_for_it(terms, scen
     assert log.first(ev.DELAY_INVOKED).details["offering"] == "offering-1"
     assert not log.of_kind(ev.OFFERING_HELD_BACK)
     assert log.first(ev.OFFERING_FILED).day == 30
+
+
+def test_outcome_row_counts_from_the_closing_for_a_mandatory_registration(scenario):
+    t, log = play(scenario)
+    row = outcomes(log, t)
+    assert (row["demand_day"], row["demand_received_day"], row["filing_day"],
+            row["effective_day"], row["days_demand_to_effective"]) == (0, 0, 20, 30, 30)
+    assert row["demands_made"] == 0

@@ -16,8 +16,9 @@ counts findings. They are the last columns of the table.
 column                             meaning
 =================================  =====================================================
 deal                               deal index within the run
-demand_day                         first Demand Notice sent
-demand_received_day                ... received by the Company (§8(a))
+demand_day                         first Demand Notice sent (a mandatory registration, PIPE
+                                   RRA: the day it is required, the closing)
+demand_received_day                ... received by the Company (§8(a)) (mandatory: the same)
 filing_day                         first demand statement filed
 effective_day                      first demand statement effective
 days_demand_to_filing              filing_day - demand_day
@@ -184,7 +185,7 @@ _COUNTED = frozenset({
     ev.REGISTRATION_NOTICE_GIVEN, ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED,
     ev.OFFERING_EFFECTIVE, ev.OFFERING_WITHDRAWN, ev.UNDERWRITING_TERMS_REFUSED,
     ev.CUTBACK_APPLIED, ev.REGISTRATION_EXPENSES_PAID, ev.SELLING_COSTS_PAID,
-    ev.CLAIM_ASSERTED, ev.LOSS_ALLOCATED,
+    ev.CLAIM_ASSERTED, ev.LOSS_ALLOCATED, ev.REGISTRATION_REQUIRED,
 })
 # Kinds as module constants: one pass over ~50 events per deal is hot enough that the
 # ``ev.`` attribute lookups in every comparison of the dispatch chain showed up.
@@ -317,6 +318,8 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
         elif k == _DEMAND_RECEIVED:
             if received_day is None:
                 received_day = day
+        elif k == ev.REGISTRATION_REQUIRED:      # PIPE RRA: required at the closing, in
+            demand_day = received_day = day      # the place of the (first) demand
         elif k == _COMPANY_NOTICE_GIVEN:
             if days_to_notice is None:
                 days_to_notice = d["days_after_demand"]
