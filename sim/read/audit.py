@@ -82,7 +82,7 @@ _SHARE_KINDS = frozenset({ev.DEAL_CLOSED, ev.STATEMENT_FILED, ev.STATEMENT_WITHD
 # inside the outcome row: the rest of the log is skipped after one set lookup).
 _READ_KINDS = _REGISTRATION_KINDS | _SHARE_KINDS | frozenset({
     ev.OFFERING_PLANNED, ev.OFFERING_WITHDRAWN, ev.OTHER_ACTIVITY_COMMENCED,
-    ev.STATEMENT_EFFECTIVE, ev.DEMAND_RECEIVED, ev.DELAY_INVOKED})
+    ev.STATEMENT_EFFECTIVE, ev.DEMAND_RECEIVED, ev.DELAY_INVOKED, ev.DAMAGES_PAID})
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     closing = None
     rule144_day = None
     facts: dict[int, dict] = {}     # PIPE RRA damages: each registration's raw facts
+    paid: list[ev.Event] = []       # ... and the payments logged
     delays = []
     adjustments: list[tuple[int, float]] = []        # (log position, ratio) of §7 splits
     read = _READ_KINDS
@@ -162,6 +163,8 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
             delays.append(e)
         elif k == ev.SHARES_ADJUSTED:
             adjustments.append((i, d["ratio"]))
+        elif k == ev.DAMAGES_PAID:
+            paid.append(e)
 
     if len(delays) > terms.delay_uses:
         out.append(Finding(delays[terms.delay_uses].day, "breach", "delay_reused", "§1(d)",
@@ -180,7 +183,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
                                     activity_day, total_units, demands_used, seq,
                                     closing=closing, adjust=adjust,
                                     rule144_day=rule144_day, facts=facts)
-    _audit_damages(events, terms, out, closing, facts)
+    _audit_damages(events, paid, terms, out, closing, facts)
     out.sort(key=lambda f: f.day)
     return out
 
@@ -423,12 +426,11 @@ def _damage_facts(kinds: dict[str, list[ev.Event]], filed: ev.Event, deadline: i
                                   for e in kinds[ev.SALES_SUSPENDED]))
 
 
-def _audit_damages(events: list[ev.Event], terms: Terms, out: list[Finding],
-                   closing: date | None, facts: dict[int, dict]) -> None:
+def _audit_damages(events: list[ev.Event], paid: list[ev.Event], terms: Terms,
+                   out: list[Finding], closing: date | None, facts: dict[int, dict]) -> None:
     """PIPE RRA: the liquidated damages paid (DAMAGES_PAID) are those the terms give for
     the filing, effectiveness and maintenance failures of the log's raw facts, paid to
     the Investors pro rata to their purchase price (:mod:`sim.law.rules.resale`)."""
-    paid = [e for e in events if e.kind == ev.DAMAGES_PAID]
     if not paid and terms.damages_rate_percent_per_30_days == 0:
         return
     closed = next((e for e in events if e.kind == ev.DEAL_CLOSED), None)
