@@ -57,6 +57,7 @@ def review(model: Deal, reg: DemandRegistration) -> Generator:
 
     reviewed = fixed.reviewed if fixed.reviewed is not None else s.chance(
         r.review_prob, REVIEW.slot("reviewed", reg.cycle))
+    reg.reviewed = reviewed
     company_delay = 0
     if not reviewed:
         yield cal.until(cal.now + pick(fixed.no_review_days, r.no_review_days,

@@ -20,7 +20,8 @@ from agents.deal import Deal
 from agents.investor import INVESTOR, Investor
 from sim.law.rules import delay as delay_rules
 from sim.law.rules import demand as demand_rules
-from sim.law.rules import cutback, information, limits, notices
+from sim.law.rules import cutback, information, limits, notices, resale
+from agents import damages
 
 # The Company's own choices, per demand cycle (cycle c from slot 8c; cycles past the
 # first continue in overflow). Slots 4-6 are retired (material information, the demand
@@ -68,6 +69,9 @@ class Company(mesa.Agent):
         self.active: set[int] = set()                       # demand cycles under way
         self.s3_receipts: list[int] = []      # NVCA IRA: receipt days of S-3 demands
         self.deferral_days: list[int] = []    # NVCA IRA: days deferrals were invoked
+        # PIPE RRA: (failure, days, payment day) of the damages paid (agents.damages)
+        self.damages_failures: list[tuple[str, tuple[int, ...], int]] = []
+        self._settle_waiters: dict[int, object] = {}         # cycle -> signal (offerings)
         self.capital.reset()
 
     # --- Events of the business (§1(c), §1(d)) -----------------------------------------
@@ -474,7 +478,8 @@ class Company(mesa.Agent):
         suspension_end = max((d for d in (reg.delay_end, reg.cooldown_end) if d is not None),
                              default=None)
         deadline = delay_rules.excused_deadline(reg.deadline, suspension_end)
-        m.log.record(today, ev.STATEMENT_FILED, self.name, "§1(a)", dict(
+        m.log.record(today, ev.STATEMENT_FILED, self.name,
+                     "PIPE RRA" if reg.mandatory else "§1(a)", dict(
             cycle=reg.cycle, second=reg.second, sellers=tuple(registered),
             registered=tuple(registered.items()),
             shares_requested=sum(reg.requested.values()),
@@ -488,7 +493,8 @@ class Company(mesa.Agent):
         fault = information.filing_delay_fault(today, deadline, ready_without_info,
                                                reg.info_done_day, reg.info_late)
         if fault is not None:
-            clause = "§6" if fault == "investor" else "§1(a)"
+            clause = "§6" if fault == "investor" else (
+                "PIPE RRA" if reg.mandatory else "§1(a)")
             m.log.record(today, ev.FILING_DEADLINE_MISSED, self.name, clause, dict(
                 cycle=reg.cycle, days_late=today - deadline, deadline=deadline, fault=fault,
                 window_empty=reg.floor > reg.deadline))
@@ -497,6 +503,7 @@ class Company(mesa.Agent):
                 cycle=reg.cycle, days_early=reg.floor - today, floor=reg.floor))
         if unregistered:
             self.capital.schedule_increase(reg)
+        damages.after_filing(m, reg, deadline, fault)
 
     def _cut_back_demand(self, reg: DemandRegistration, registered: dict[str, int]) -> None:
         """An underwritten demand registration: the `demand_cutback` switch decides (§1(b))."""
@@ -518,6 +525,9 @@ class Company(mesa.Agent):
         """The statement is effective: check the target, satisfy the demand (§1(a), §1(c))."""
         m, terms, log = self.model, self.model.terms, self.model.log
         today = reg.effective_day = m.calendar.now
+        if reg.mandatory:
+            self._mandatory_effective(reg)
+            return
         target = demand_rules.effectiveness_target_day(reg.filed_day, terms)
         log.record(today, ev.STATEMENT_EFFECTIVE, self.name, "§1(a)", dict(
             cycle=reg.cycle, second=reg.second, days_from_filing=today - reg.filed_day,
@@ -546,12 +556,97 @@ class Company(mesa.Agent):
         self.statements.append((today, limits.registers_registrable(covered), True,
                                 reg.key))
         self.active.discard(reg.cycle)
+        self._settle(reg)
         costs.pay_registration_expenses(m, f"demand-{reg.cycle}", sum(reg.registered.values())
                                         + sum(reg.other_requested.values()), withdrawn=False)
+        damages.after_effective(m, reg)
         effectiveness.keep_effective(self, reg)
         self.capital.after_effective(reg)
         if not satisfied and not reg.second and not reg.s3:   # §1(c): not used up
             m.investor_group.schedule_demand(base_day=today, second=False)
+
+    def settled(self, reg: DemandRegistration):
+        """A signal that succeeds when ``reg`` is effective or withdrawn (an offering held
+        back for it waits on it, agents.offerings.hold_back)."""
+        sig = self._settle_waiters.get(reg.cycle)
+        if sig is None:
+            sig = self._settle_waiters[reg.cycle] = self.model.calendar.signal()
+        return sig
+
+    def _settle(self, reg: DemandRegistration) -> None:
+        sig = self._settle_waiters.pop(reg.cycle, None)
+        if sig is not None and not sig.triggered:
+            sig.succeed()
+
+    # --- Mandatory resale registration (PIPE RRA) -----------------------------------
+    def require_registration(self) -> None:
+        """PIPE RRA: "PIPE resale registration: file within 30 days of closing" -- at the
+        closing the Company must register all Registrable Shares for resale: no Demand
+        Notice, no Company Notice, no joinder window, no floor. The registration takes
+        the next demand cycle's number (its draws: prep days, §6 answers, review,
+        suspensions)."""
+        m, terms = self.model, self.model.terms
+        group = m.investor_group
+        cycle = group.cycles
+        group.cycles += 1
+        today = m.calendar.now
+        requested = {}
+        for inv in m.investors:
+            shares = m.holdings.commit(inv.name, f"demand-{cycle}", inv.registrable)
+            if shares:
+                requested[inv.name] = shares
+        reg = DemandRegistration(cycle=cycle, second=False, initiating=tuple(requested),
+                                 requested=requested, demand_sent_day=today, mandatory=True)
+        reg.received_day, reg.floor = today, today
+        reg.deadline = resale.closing_filing_deadline_day(today, terms)
+        m.registrations.append(reg)
+        m.log.record(today, ev.REGISTRATION_REQUIRED, self.name, "PIPE RRA", dict(
+            cycle=cycle, shares=sum(requested.values()), filing_deadline=reg.deadline,
+            effective_deadline=resale.closing_effective_deadline_day(today, False, terms),
+            effective_deadline_reviewed=resale.closing_effective_deadline_day(
+                today, True, terms)))
+        self.active.add(cycle)
+        m.calendar.process(self.mandatory_registration(reg))
+
+    def mandatory_registration(self, reg: DemandRegistration) -> Generator:
+        """SimPy process of the mandatory registration: drafting from the closing, §6
+        requests to every Investor, filing, review, effectiveness (PIPE RRA)."""
+        m, cal = self.model, self.model.calendar
+        prep_done = reg.received_day + m.policy.prep_days(self.stream, reg.cycle)
+        sellers = tuple(reg.requested)
+        m.log.record(cal.now, ev.INFO_REQUESTED, self.name, "§6", dict(
+            cycle=reg.cycle, investors=sellers, due_days=self.info_due_days))
+        for name in sellers:
+            self.request_info(reg, m.investors_by_name[name])
+        reg.scope_closed = True
+        yield cal.until(prep_done, Order.ACTION)
+        ready_without_info = cal.now
+        if reg.info_pending:
+            yield reg.info_waiter
+        self.file(reg, ready_without_info, prep_done)
+        company_delay = yield from review(m, reg)
+        if company_delay is None or reg.withdrawn:
+            return
+        self.become_effective(reg, company_delay)
+
+    def _mandatory_effective(self, reg: DemandRegistration) -> None:
+        """The mandatory statement is effective (PIPE RRA): no demand is used; damages
+        for a late filing or effectiveness; the statement is kept effective (§2)."""
+        m = self.model
+        today = reg.effective_day
+        shares = sum(reg.registered.values())
+        m.log.record(today, ev.STATEMENT_EFFECTIVE, self.name, "PIPE RRA", dict(
+            cycle=reg.cycle, second=False, days_from_filing=today - reg.filed_day,
+            target_day=resale.effectiveness_deadline_day(reg.filed_day, bool(reg.reviewed),
+                                                         m.terms, reg.received_day),
+            shares=shares))
+        self.statements.append((today, limits.registers_registrable(shares), True, reg.key))
+        self.active.discard(reg.cycle)
+        self._settle(reg)
+        costs.pay_registration_expenses(m, reg.key, shares, withdrawn=False)
+        damages.after_effective(m, reg)
+        effectiveness.keep_effective(self, reg)
+        self.capital.after_effective(reg)
 
     def withdraw_at_investors_request(self, reg: DemandRegistration, causes: tuple[str, ...],
                                       made_known_day: int | None) -> bool:
@@ -575,6 +670,7 @@ class Company(mesa.Agent):
             price=round(m.price_at(today), 6),
             demand_used=used))
         self.active.discard(reg.cycle)
+        self._settle(reg)
         if reg.filed_day >= 0:
             costs.pay_registration_expenses(m, f"demand-{reg.cycle}", sum(
                 reg.registered.values()) + sum(reg.other_requested.values()), withdrawn=True)

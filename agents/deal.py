@@ -52,6 +52,7 @@ class Deal(Protocol):
     registrable_total: int
     share_factor: float
     warrant_expiry_day: int
+    rule144_day: int | None         # PIPE RRA keep_effective_until: Rule 144(k) day
     activity_day: int | None
     offerings: list[Any]            # agents.offerings.OfferingPlan
     registrations: list[DemandRegistration]

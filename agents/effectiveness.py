@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Protocol, Sequence
 
-from agents import claims
+from agents import claims, damages
 from agents.deal import Deal
 from sim.engine import events as ev
 from sim.engine.calendar import Order
@@ -63,7 +63,8 @@ def keep_effective(company: Registrant, reg: DemandRegistration) -> None:
     """
     m, cal, terms = company.model, company.model.calendar, company.model.terms
     start = cal.now
-    year_end = procedures.effectiveness_end_day(start, None, terms, m.world.closing_date)
+    year_end = procedures.effectiveness_end_day(start, None, terms, m.world.closing_date,
+                                                m.rule144_day)
     keep = year_end - start
     fixed = m.policy.script.events.suspensions
     if fixed is not None:
@@ -95,7 +96,7 @@ def keep_effective(company: Registrant, reg: DemandRegistration) -> None:
     all_sold = None if held_back else (max(done.values()) if done else start)
     end = procedures.effectiveness_end_day(start, all_sold if all_sold is not None
                                            and all_sold <= year_end else None, terms,
-                                           m.world.closing_date)
+                                           m.world.closing_date, m.rule144_day)
     for a, b in periods:
         if a < end:
             cal.at(a, Order.ACTION, lambda _, a=a, b=b: m.log.record(
@@ -118,7 +119,7 @@ def keep_effective(company: Registrant, reg: DemandRegistration) -> None:
                                                               terms)
         if day <= end and not sale.unsold_out_of_money:
             sold_out.append((inv.name, day))
-    reason = "all_sold" if end < year_end else "one_year"
+    reason = "all_sold" if end < year_end else period_reason(terms, start, year_end)
 
     def period_ends(_event=None) -> None:
         # Valued at the price of the effective date; a split or stock dividend since then
@@ -139,6 +140,16 @@ def keep_effective(company: Registrant, reg: DemandRegistration) -> None:
         resale_sold(company, reg, at_price, sales)
 
     cal.at(end, Order.END, period_ends)
+    damages.schedule_maintenance(m, reg, periods, end)
+
+
+def period_reason(terms, start: int, end: int) -> str:
+    """Why a period not cut short by the sale of all shares ends (EFFECTIVENESS_ENDED
+    ``reason``): ``one_year`` (§2(e)), ``rule144_unlimited`` (PIPE RRA: the Rule 144(k)
+    day), ``max_days`` (NVCA IRA: "keep effective 120 days")."""
+    if terms.keep_effective_max_days and end == start + terms.keep_effective_max_days:
+        return "max_days"
+    return "one_year" if terms.keep_effective_until == "years" else "rule144_unlimited"
 
 
 def record_warrants(model: Deal, registration: str, sales: dict[str, "securities.WarrantSale"],

@@ -59,6 +59,8 @@ class Investors:
         cycle = self.cycles
         if cycle >= MAX_CYCLES:
             return
+        if not second and m.terms.demand_registrations == 0:
+            return      # no demand right (e.g. a mandatory registration instead): no notice
         self.cycles += 1
         fixed = m.policy.script.demand_for(cycle) if m.policy.scripted else None
         if fixed is not None and fixed.day is not None:

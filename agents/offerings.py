@@ -50,7 +50,10 @@ OFFERINGS = Layout("offerings", lambda sc: offering_stream_width(sc.offerings.ma
     review=Purpose(4, dist=lambda sc, _: sc.offerings.review_days),
     distribution=Purpose(5, dist=lambda sc, _: sc.offerings.distribution_days),
     size=Purpose(6),
-    notice=Purpose(7, dist=lambda sc, _: sc.company.notice_delay_days)))
+    notice=Purpose(7, dist=lambda sc, _: sc.company.notice_delay_days)),
+    # Whether the Company holds offering k back for a pending registration of the
+    # Investors (§1(c), §1(d)): far from the blocks, so no slot above moves.
+    far=dict(hold_back=Purpose(0)), far_base=100_000)
 TYPES = ("public", "stock_plan", "rule_145", "convertible_debt")
 
 
@@ -133,9 +136,10 @@ def offering_process(model: Deal, plan: OfferingPlan) -> Generator:
         for holder in model.other_holders:
             holder.consider_offering(plan)
     yield cal.until(plan.file_day, Order.ACTION)
+    held = yield from hold_back(model, plan)
     log.record(cal.now, ev.OFFERING_FILED, "company", "§3(a)", dict(
         offering=plan.id, type=plan.type, investors_may_include=plan.investors_may_include))
-    yield cal.until(plan.decision_day, Order.COMMISSION)
+    yield cal.until(plan.decision_day + held, Order.COMMISSION)
     go = not plan.scripted_withdrawal and (
         not plan.underwritten or model.underwriter.proceeds(plan, cal.now))
     plan.resolved_day = cal.now
@@ -169,6 +173,55 @@ def offering_process(model: Deal, plan: OfferingPlan) -> Generator:
         yield cal.until(cal.now + plan.distribution_days, Order.ACTION)
         log.record(cal.now, ev.OFFERING_DISTRIBUTED, "underwriter", "§2(b)", dict(
             offering=plan.id))
+
+
+#: Offerings that raise money for the Company: the ones it may hold back, at its cost of
+#: capital, while the Investors' resale registration is pending.
+RAISES_CAPITAL = frozenset({"public", "convertible_debt"})
+
+
+def pending_registration(model: Deal, plan: OfferingPlan):
+    """A demand or mandatory registration of the Investors pending now (received or
+    required, not yet effective or withdrawn) that the Company did not hold back for
+    ``plan`` (a §1(d) delay, or an NVCA IRA blackout: that demand waits for this offering,
+    which must not wait for it in turn), or None."""
+    company = model.company
+    if not company.active:
+        return None
+    delayed = {e.details["cycle"] for e in model.log.of_kind(ev.DELAY_INVOKED,
+                                                             ev.DEMAND_DEFERRED)
+               if e.details.get("offering") == plan.id}
+    for reg in model.registrations:
+        if (reg.cycle in company.active and reg.cycle not in delayed and not reg.withdrawn
+                and reg.effective_day < 0):
+            return reg
+    return None
+
+
+def hold_back(model: Deal, plan: OfferingPlan) -> Generator:
+    """§1(c), §1(d): an offering about to file while the Investors' registration is
+    pending (and not delayed for it): the Company holds it back with probability
+    ``offerings.hold_back_prob`` until that statement is effective or withdrawn, at a
+    cost of the offering's value x ``company.cost_of_capital`` x days / 365 (the money
+    comes later). Returns the days held (docs/hold-back.md)."""
+    if plan.type not in RAISES_CAPITAL or model.world.offerings.hold_back_prob == 0:
+        return 0
+    reg = pending_registration(model, plan)
+    if reg is None or not model.offerings_stream.chance(
+            model.world.offerings.hold_back_prob, OFFERINGS.slot("hold_back", plan.index)):
+        return 0
+    cal, log = model.calendar, model.log
+    start = cal.now
+    value = plan.company_shares * model.share_price(start)
+    log.record(start, ev.OFFERING_HELD_BACK, "company", "§1(d)", dict(
+        offering=plan.id, cycle=reg.cycle, shares=plan.company_shares,
+        value_usd=round(value, 2)))
+    yield model.company.settled(reg)
+    held = cal.now - start
+    log.record(cal.now, ev.OFFERING_RELEASED, "company", "§1(d)", dict(
+        offering=plan.id, held_days=held, cost_usd=round(
+            value * model.world.company.cost_of_capital * held / 365, 2)))
+    return held
 
 
 def give_registration_notice(model: Deal, plan: OfferingPlan) -> None:

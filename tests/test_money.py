@@ -120,12 +120,14 @@ def test_who_gains_what_is_the_first_figure_one_panel_per_party(sheets):
     assert "value of the registrations" in legend and "net, 95% CI" in legend
 
 
-def test_mandatory_registration_spends_nothing_on_demands_but_registers(sheets):
-    """The PIPE term sheet has no demand: no deal has a Demand Notice, every deal's
-    statement is the mandatory one, so the median days from the closing to
-    effectiveness is the whole measure of time (and it exists)."""
+def test_mandatory_registration_counts_from_the_closing_and_registers_sooner(sheets):
+    """The PIPE term sheet has no demand: every deal's registration is required at the
+    closing (its "demand" day is day 0), nearly every deal's statement is effective, and
+    sooner than under the agreement as written, which waits for a Demand Notice."""
     df = sheets.frames(0)["pipe"]
-    assert df["demand_day"].isna().all()
+    assert (df["demand_day"] == 0).all()
+    # Demands made are only second demands, for shares short of authorized capital.
+    assert ((df["demands_made"] > 0) <= df["second_demand_made"]).all()
     assert df["effective_day"].notna().mean() > 0.9
     assert np.nanmedian(df["effective_day"].astype(float)) < np.nanmedian(
         sheets.frames(0)["base"]["effective_day"].astype(float))

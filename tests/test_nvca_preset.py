@@ -10,6 +10,8 @@ window closes (notice given day 15 + 20 = day 35).
 
 from __future__ import annotations
 
+import pytest
+
 import dataclasses
 
 from conftest import DEMAND_PATH
@@ -174,6 +176,21 @@ def test_audit_catches_a_second_deferral_in_12_months():
 
 OFFERING = {"type": "public", "plan_day": 0, "file_day": 60, "effective_day": 90,
             "underwritten": False, "distribution_days": 5, "company_shares": 1_000_000}
+
+
+@pytest.mark.parametrize("hold_back_prob", [0.0, 1.0])
+def test_an_offering_the_blackout_waits_for_is_never_held_back_for_that_demand(
+        hold_back_prob):
+    """The demand received day 12 waits in the blackout for the Company's offering; were
+    the Company then to hold that offering back until the demand is effective (§1(c),
+    §1(d) hold-back), each would wait for the other for ever. The offering files on its
+    day 60 whatever the chance of a hold-back, and the demand is filed on day 271."""
+    sc = scenario_from_dict({"offerings": {"hold_back_prob": hold_back_prob}})
+    t, log = play({"offerings": [OFFERING]}, scenario=sc)
+    assert log.first(ev.DEMAND_DEFERRED).details["basis"] == "blackout"
+    assert not log.of_kind(ev.OFFERING_HELD_BACK)
+    assert log.first(ev.OFFERING_FILED).day == 60
+    assert log.first(ev.STATEMENT_FILED).day == 271
 
 
 def test_blackout_before_a_company_offering_then_180_days_after_it():

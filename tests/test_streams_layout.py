@@ -105,8 +105,8 @@ def test_declared_slots_lie_in_the_window_or_a_declared_overflow_region(layout, 
     assert all(layout.start + layout.slot(n, 0) < width for n in layout.purposes) \
         or not layout.block_indices(sc)      # block 0 starts in the window
     if layout.far:
-        reach = max(layout.slot(n, b, k) for b in layout.block_indices(sc)
-                    for n, p in layout.purposes.items() for k in range(p.count))
+        reach = max((layout.slot(n, b, k) for b in layout.block_indices(sc)
+                     for n, p in layout.purposes.items() for k in range(p.count)), default=-1)
         assert layout.far_base > reach
 
 

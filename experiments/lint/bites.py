@@ -290,3 +290,11 @@ def _notice_readings(log: Log, terms: Terms) -> bool:
                 e.day, rn[o][0], rgot[o, e.actor], rn[o][1], terms.piggyback_window_days)):
             return True
     return False
+
+
+@bite("closing-filing-deadline", "the mandatory resale statement was filed after the "
+      "closing's filing deadline (PIPE RRA)")
+def _closing_filing(log: Log, terms: Terms) -> bool:
+    deadline = _per_cycle(log[ev.REGISTRATION_REQUIRED], "filing_deadline")
+    return any(e.day > deadline[e.details["cycle"]] for e in log[ev.STATEMENT_FILED]
+               if e.details["cycle"] in deadline)

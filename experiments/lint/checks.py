@@ -533,3 +533,37 @@ def notices_effective(ctx: Context) -> Verdict | None:
                        f"the Company's notices by {method} are given {when}.", cond)
     return Verdict("info", "When a notice is given is open, but the Company's notices of this "
                    "scenario arrive the day they are sent (or start no window).", cond)
+
+
+# --- PIPE RRA mandatory resale registration -----------------------------------------------
+@check("closing-filing-deadline", "chain", ("PIPE RRA", "§6"),
+       "file within 30 days of closing (45 in some)", ())
+def closing_filing_deadline(ctx: Context) -> Verdict | None:
+    """PIPE RRA: the mandatory resale statement must be filed "within 30 days of closing"
+    (``closing_filing_deadline_days``), but it cannot be filed before it is drafted
+    (``company.prep_days`` from the closing) and before the Investors' §6 answers are in
+    (the Company's request, their answer, its way back). Reported when that can take
+    longer than the deadline: liquidated damages then run (filing failure). Only under
+    ``registration_trigger = "closing"``."""
+    t, s = ctx.terms, ctx.scenario
+    if t.registration_trigger != "closing":
+        return None
+    prep = ctx.days(s.company.prep_days, "company.prep_days")
+    answer = ctx.days(s.investor_behaviour.info_response_days,
+                      "investor_behaviour.info_response_days")
+    out = ctx.latency(ctx.company_method)
+    back = [ctx.latency(m) for m in sorted({i.notice_method for i in s.investors})]
+    info_low = out.low + answer.low + min(b.low for b in back)
+    info_high = out.high + answer.high + max(b.high for b in back)
+    deadline = t.closing_filing_deadline_days
+    cond = (f"drafting (up to {prep}) or the §6 answers (request {out.high} + answer "
+            f"{answer.high} + way back up to {max(b.high for b in back)} = {info_high} days) "
+            f"take longer than closing_filing_deadline_days = {deadline}")
+    if max(prep.low, info_low) > deadline:
+        return Verdict("error", "The mandatory statement is filed late in every future: "
+                       "damages for a filing failure always run.", cond)
+    if max(prep.high, info_high) > deadline:
+        return Verdict("warning", "The Company may not be able to file the mandatory resale "
+                       "statement by the closing's deadline: damages for a filing failure "
+                       "run (unless only an Investor's late §6 answer held it).", cond)
+    return None

@@ -35,7 +35,8 @@ from sim.engine.events import EventLog
 from sim.engine.holdings import Holdings
 from sim.engine.registration import DemandRegistration
 from sim.engine.streams import NORMAL, Layout, Purpose, RandomStreams, StreamSpec
-from sim.law.rules import securities
+from sim.core.dates import day_after_years
+from sim.law.rules import resale, securities
 from sim.law.terms import Terms
 from sim.world import rule144
 from sim.world.scenario import Scenario
@@ -146,6 +147,7 @@ class DealModel(mesa.Model):
             rule144_limit=rule144.exit_limit(scenario), holding_years=facts.holding_years,
             unlimited_years=facts.unlimited_years, volume_months=facts.volume_months,
             affiliates=tuple(i.name for i in self.investors if i.affiliate))
+        self.rule144_day = rule144_unlimited_day(terms, scenario)
 
     def investor(self, name: str) -> Investor:
         """The Investor with id ``name``."""
@@ -183,7 +185,12 @@ class DealModel(mesa.Model):
             price=sc.market.price0, closing_date=self.closing_iso,
             warrant_expiry_day=self.warrant_expiry_day, prior_statements=tuple(
                 (p.id, p.effective_day, p.permits_resale, p.form_permits_resale)
-                for p in sc.prior_statements)))
+                for p in sc.prior_statements),
+            # PIPE RRA keep_effective_until = rule144_unlimited: the §2(e) period's end.
+            **({} if self.rule144_day is None else {"rule144_day": self.rule144_day}),
+            # PIPE RRA damages are paid pro rata to each Investor's purchase price (Units).
+            **({} if not terms.damages_rate_percent_per_30_days else {
+                "units_by_investor": tuple((i.name, i.units) for i in self.investors)})))
         self.company.capital.check()
         self.company.statements += [(p.effective_day, p.permits_resale, p.form_permits_resale,
                                      p.id) for p in sc.prior_statements]
@@ -197,6 +204,8 @@ class DealModel(mesa.Model):
                 self.activity_day, ev.OTHER_ACTIVITY_COMMENCED, "company", "§1(d)", {}))
         for adj in sc.share_adjustments:
             self.calendar.at(adj.day, Order.ACTION, lambda _, adj=adj: self._adjust_shares(adj))
+        if resale.registration_required(terms):
+            self.company.require_registration()
         self.investor_group.schedule_demand(base_day=0, second=False)
 
     def _log_price_path(self) -> None:
@@ -281,6 +290,18 @@ class DealModel(mesa.Model):
     def demand_pending(self) -> bool:
         """Whether a demand registration is under way (received, not yet over)."""
         return bool(self.company.active)
+
+
+def rule144_unlimited_day(terms: Terms, scenario: Scenario) -> int | None:
+    """PIPE RRA ``keep_effective_until = "rule144_unlimited"``: the day the Investors may
+    sell all their shares under Rule 144(k), ``rule144.unlimited_years`` from the closing
+    (:mod:`sim.world.rule144`); an affiliate never may, so with an affiliate among them
+    the statement is kept effective to the horizon. None under ``"years"``."""
+    if terms.keep_effective_until != "rule144_unlimited":
+        return None
+    if any(i.affiliate for i in scenario.investors):
+        return scenario.horizon_days
+    return day_after_years(0, scenario.rule144.unlimited_years, scenario.closing_date)
 
 
 def run_deal(terms: Terms, scenario: Scenario, seed: int = 0, deal: int = 0, *,

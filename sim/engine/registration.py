@@ -45,6 +45,8 @@ class DemandRegistration:
     filed_underwritten: bool = False             # method of the statement as filed
     sales: dict[str, int] = field(default_factory=dict)   # shares each seller sells (§2)
     s3: bool = False                             # an S-3 (short-form) demand (NVCA IRA)
+    mandatory: bool = False                      # PIPE RRA: required at the closing, no demand
+    reviewed: bool | None = None                 # the Commission reviewed the statement
 
     @property
     def key(self) -> str:

@@ -32,6 +32,8 @@ from sim.engine import events as ev
 from sim.law.rules import delay as delay_rules
 from sim.law.rules import demand as demand_rules
 from sim.law.rules import cutback, information, limits, notices, piggyback, procedures
+from sim.law.rules import damages as damages_rules
+from sim.law.rules import resale
 from sim.law.terms import Terms
 
 
@@ -46,7 +48,8 @@ FINDING_COLUMNS: dict[str, tuple[str, ...]] = {
     "filing_deadline_missed": ("filing_deadline_missed", "filing_deadline_missed_empty_window"),
     "filing_delayed_by_investor": ("filing_late_investor",),
     "filed_before_floor": ("filed_before_floor", "filed_before_floor_empty_window"),
-    "effectiveness_target_missed": ("target_missed", "target_missed_company"),
+    "effectiveness_target_missed": ("target_missed", "target_missed_company",
+                                    "effective_deadline_missed"),
     "target_miss_breach": ("target_missed_company",),
     "delay_reused": ("delay_reused",),
     "delay_without_basis": ("delay_without_basis",),
@@ -64,6 +67,7 @@ FINDING_COLUMNS: dict[str, tuple[str, ...]] = {
     "demand_counted_unsatisfied": ("demand_counted_unsatisfied",),
     "effectiveness_held_past_cooldown": ("effectiveness_held_past_cooldown",),
     "effective_in_cooldown": ("effective_in_cooldown",),
+    "damages_not_as_agreed": ("damages_not_as_agreed",),
 }
 
 # Events the §3/§4 and the share-conservation checks read (picked out in the main pass).
@@ -78,7 +82,7 @@ _SHARE_KINDS = frozenset({ev.DEAL_CLOSED, ev.STATEMENT_FILED, ev.STATEMENT_WITHD
 # inside the outcome row: the rest of the log is skipped after one set lookup).
 _READ_KINDS = _REGISTRATION_KINDS | _SHARE_KINDS | frozenset({
     ev.OFFERING_PLANNED, ev.OFFERING_WITHDRAWN, ev.OTHER_ACTIVITY_COMMENCED,
-    ev.STATEMENT_EFFECTIVE, ev.DEMAND_RECEIVED, ev.DELAY_INVOKED})
+    ev.STATEMENT_EFFECTIVE, ev.DEMAND_RECEIVED, ev.DELAY_INVOKED, ev.DAMAGES_PAID})
 # (DEMAND_DEFERRED and DEFERRAL_ENDED carry a cycle: read with the cycle's events.)
 
 
@@ -115,6 +119,9 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     activity_day = None
     total_units = None
     closing = None
+    rule144_day = None
+    facts: dict[int, dict] = {}     # PIPE RRA damages: each registration's raw facts
+    paid: list[ev.Event] = []       # ... and the payments logged
     delays = []
     adjustments: list[tuple[int, float]] = []        # (log position, ratio) of §7 splits
     read = _READ_KINDS
@@ -131,6 +138,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
         if k == ev.DEAL_CLOSED:
             total_units = d["units"]
             closing = dates.parse_iso(d.get("closing_date"))
+            rule144_day = d.get("rule144_day")
             statements += [(day, resale, form, sid)
                            for sid, day, resale, form in d["prior_statements"]]
         elif k == ev.OFFERING_PLANNED:
@@ -156,6 +164,8 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
             delays.append(e)
         elif k == ev.SHARES_ADJUSTED:
             adjustments.append((i, d["ratio"]))
+        elif k == ev.DAMAGES_PAID:
+            paid.append(e)
 
     if len(delays) > terms.delay_uses:
         out.append(Finding(delays[terms.delay_uses].day, "breach", "delay_reused", "§1(d)",
@@ -165,14 +175,19 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     _audit_conservation(shares, out)
     demands_used = 0
     nvca = _NvcaState()
+    adjust = _adjuster(events, adjustments)
     for cycle in sorted(by_cycle):
-        s3 = _audit_nvca_demand(by_cycle[cycle], terms, out, nvca, closing)
-        used = _audit_cycle(by_cycle[cycle], terms, out, offerings, statements,
-                            activity_day, total_units, demands_used, seq,
-                            closing=closing, adjust=_adjuster(events, adjustments), s3=s3,
-                            nvca=nvca)
+        evs = by_cycle[cycle]
+        if evs[0].kind == ev.REGISTRATION_REQUIRED:
+            _audit_mandatory(evs, terms, out, closing, adjust, rule144_day, facts)
+            continue
+        s3 = _audit_nvca_demand(evs, terms, out, nvca, closing)
+        used = _audit_cycle(evs, terms, out, offerings, statements, activity_day,
+                            total_units, demands_used, seq, closing=closing, adjust=adjust,
+                            s3=s3, nvca=nvca, rule144_day=rule144_day, facts=facts)
         if not s3:              # an S-3 demand has its own allowance (NVCA IRA)
             demands_used = used
+    _audit_damages(events, paid, terms, out, closing, facts)
     out.sort(key=lambda f: f.day)
     return out
 
@@ -181,7 +196,9 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                  offerings: dict[str, dict], statements: list[tuple[int, bool, bool, str]],
                  activity_day: int | None, total_units: int | None, demands_used: int,
                  seq: dict[int, int], closing: date | None = None,
-                 adjust=None, s3: bool = False, nvca: "_NvcaState | None" = None) -> int:
+                 adjust=None, s3: bool = False, nvca: "_NvcaState | None" = None,
+                 rule144_day: int | None = None,
+                 facts: dict[int, dict] | None = None) -> int:
     kinds: dict[str, list[ev.Event]] = defaultdict(list)   # by kind, in log order: one
     for e in evs:                                          # pass, not one per question
         kinds[e.kind].append(e)
@@ -339,16 +356,154 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
             out.append(Finding(eff.day, "target_missed", "target_missed", "§1(a)",
                                f"effective day {eff.day}, {eff.day - target} days after the "
                                f"{terms.effectiveness_target_days}-day target (best efforts)"))
-    ended = first.get(ev.EFFECTIVENESS_ENDED)
-    # §2(e) counts a calendar year from day 0's date; a log without it cannot be checked.
-    if ended is not None and closing is not None:
-        due = procedures.effectiveness_end_day(eff.day, _all_sold_day(filed, ended, eff, adjust), terms,
-                                               closing)
-        if ended.day < due:
-            out.append(Finding(ended.day, "breach", "effectiveness_ended_early", "§2(e)",
-                               f"statement kept effective to day {ended.day}, due to day {due}"))
+    if facts is not None:
+        facts[eff.details["cycle"]] = _damage_facts(
+            kinds, filed, deadline, fault, eff,
+            demand_rules.effectiveness_target_day(fday, terms))
+    _audit_period(first, filed, eff, terms, out, closing, adjust, rule144_day)
     satisfied = _audit_satisfaction(evs, first, out, adjust, terms)
     return demands_used + (0 if eff.details["second"] or not satisfied else 1)
+
+
+def _audit_period(first: dict[str, ev.Event], filed: ev.Event, eff: ev.Event, terms: Terms,
+                  out: list[Finding], closing: date | None, adjust,
+                  rule144_day: int | None) -> None:
+    """§2(e) (and PIPE RRA, NVCA IRA): the statement kept effective as long as due."""
+    ended = first.get(ev.EFFECTIVENESS_ENDED)
+    # §2(e) counts a calendar year from day 0's date; a log without it cannot be checked.
+    if ended is None or closing is None:
+        return
+    if terms.keep_effective_until == "rule144_unlimited" and rule144_day is None:
+        return                       # a log without the Rule 144(k) day cannot be checked
+    due = procedures.effectiveness_end_day(eff.day, _all_sold_day(filed, ended, eff, adjust),
+                                           terms, closing, rule144_day)
+    if ended.day < due:
+        out.append(Finding(ended.day, "breach", "effectiveness_ended_early", "§2(e)",
+                           f"statement kept effective to day {ended.day}, due to day {due}"))
+
+
+def _audit_mandatory(evs: list[ev.Event], terms: Terms, out: list[Finding],
+                     closing: date | None, adjust, rule144_day: int | None,
+                     facts: dict[int, dict]) -> None:
+    """PIPE RRA: a mandatory resale registration -- filed by the closing's filing
+    deadline (unless a late §6 answer held it), effective by the closing's effectiveness
+    deadline (with or without review), kept effective as long as due."""
+    kinds: dict[str, list[ev.Event]] = defaultdict(list)
+    for e in evs:
+        kinds[e.kind].append(e)
+    first = {k: es[0] for k, es in kinds.items()}
+    required = evs[0]
+    filed = first.get(ev.STATEMENT_FILED)
+    if filed is None:
+        return
+    fday = filed.day
+    deadline = resale.closing_filing_deadline_day(required.day, terms)
+    infos = kinds[ev.INFO_RECEIVED]
+    late = any(information.information_late(e.details["requested_day"], e.day,
+                                            e.details["due_days"]) for e in infos)
+    fault = information.filing_delay_fault(fday, deadline, filed.details["drafted_day"],
+                                           max((e.day for e in infos), default=-1), late)
+    if fault == "investor":
+        out.append(Finding(fday, "investor_fault", "filing_late_investor", "§6",
+                           f"filed day {fday}, {fday - deadline} days after the closing's "
+                           f"deadline day {deadline}, on the day the last (late) §6 answer "
+                           "arrived"))
+    elif fault is not None:
+        out.append(Finding(fday, "breach", "filing_deadline_missed", "PIPE RRA",
+                           f"filed day {fday}, {fday - deadline} days after the closing's "
+                           f"deadline day {deadline}"))
+    eff = first.get(ev.STATEMENT_EFFECTIVE)
+    if eff is None:
+        return
+    decided = first.get(ev.REVIEW_DECIDED)
+    reviewed = bool(decided is not None and decided.details["reviewed"])
+    eff_deadline = resale.effectiveness_deadline_day(fday, reviewed, terms,
+                                                     required_day=required.day)
+    if eff.day > eff_deadline:
+        out.append(Finding(eff.day, "breach", "effective_deadline_missed", "PIPE RRA",
+                           f"effective day {eff.day}, {eff.day - eff_deadline} days after "
+                           f"the closing's deadline day {eff_deadline}"
+                           f"{' (reviewed)' if reviewed else ''}"))
+    facts[required.details["cycle"]] = _damage_facts(kinds, filed, deadline, fault, eff,
+                                                     eff_deadline)
+    _audit_period(first, filed, eff, terms, out, closing, adjust, rule144_day)
+
+
+def _damage_facts(kinds: dict[str, list[ev.Event]], filed: ev.Event, deadline: int,
+                  fault: str | None, eff: ev.Event, eff_deadline: int) -> dict:
+    """The raw facts the damages of one registration are recomputed from."""
+    ended = kinds[ev.EFFECTIVENESS_ENDED]
+    return dict(filed=filed, filing_deadline=deadline, fault=fault, effective=eff,
+                effective_deadline=eff_deadline, ended=ended[0] if ended else None,
+                suspensions=tuple((e.day, e.details["until"])
+                                  for e in kinds[ev.SALES_SUSPENDED]))
+
+
+def _audit_damages(events: list[ev.Event], paid: list[ev.Event], terms: Terms,
+                   out: list[Finding], closing: date | None, facts: dict[int, dict]) -> None:
+    """PIPE RRA: the liquidated damages paid (DAMAGES_PAID) are those the terms give for
+    the filing, effectiveness and maintenance failures of the log's raw facts, paid to
+    the Investors pro rata to their purchase price (:mod:`sim.law.rules.resale`)."""
+    if not paid and terms.damages_rate_percent_per_30_days == 0:
+        return
+    closed = next((e for e in events if e.kind == ev.DEAL_CLOSED), None)
+    if closed is None or closing is None:
+        return
+    position = {id(e): i for i, e in enumerate(events)}
+    triggers = []     # (log position, failure, registration, days, pay day)
+    for cycle, f in facts.items():
+        key = f"demand-{cycle}"
+        filed, eff, ended = f["filed"], f["effective"], f["ended"]
+        days = range(0) if f["fault"] == "investor" else damages_rules.filing_failure_days(
+            f["filing_deadline"], filed.day, filed.day, terms)
+        triggers.append((position[id(filed)], "filing", key, days, filed.day))
+        triggers.append((position[id(eff)], "effectiveness", key,
+                         damages_rules.effectiveness_failure_days(
+                             f["effective_deadline"], eff.day, eff.day, terms), eff.day))
+        if ended is not None:
+            triggers.append((position[id(ended)], "maintenance", key,
+                             damages_rules.maintenance_failure_days(f["suspensions"], terms,
+                                                                    closing), ended.day))
+    triggers.sort(key=lambda t: t[0])
+    price = closed.details["units"] * terms.unit_price_usd
+    installments = resale.damages_installments(
+        [(fail, tuple(days), day) for _, fail, _, days, day in triggers], price, terms)
+    keys = {}                         # the installments' registrations, in the same order
+    fails = [(fail, key, tuple(days), day) for _, fail, key, days, day in triggers]
+    counted: set[int] = set()
+    for fail, key, days, day in fails:
+        new = set(days) - counted
+        counted |= new
+        if new:
+            keys.setdefault(len(keys), key)
+    due = {}
+    for k, inst in enumerate(installments):
+        amount, interest = round(inst.amount_usd, 2), round(inst.interest_usd, 2)
+        if amount + interest > 0:
+            due[(keys[k], inst.failure)] = (amount, interest, inst.pay_day)
+    holdings = dict(closed.details.get("units_by_investor", ()))   # their purchase prices
+    all_held = sum(holdings.values()) or 1
+    for e in paid:
+        d = e.details
+        want = due.pop((d["registration"], d["failure"]), None)
+        got = (d["amount_usd"], d["interest_usd"])
+        payees = d["payees"]
+        total = d["amount_usd"] + d["interest_usd"]
+        if want is None or abs(got[0] - want[0]) > 0.01 or abs(got[1] - want[1]) > 0.01:
+            expected = "none" if want is None else f"${want[0]:,.2f} + ${want[1]:,.2f} interest"
+            out.append(Finding(e.day, "breach", "damages_not_as_agreed", "PIPE RRA",
+                               f"{d['failure']} damages paid ${got[0]:,.2f} + ${got[1]:,.2f} "
+                               f"interest for {d['registration']}; the terms give {expected}"))
+        elif abs(sum(v for _, v in payees) - total) > 0.005 or any(
+                abs(v - total * holdings.get(n, 0) / all_held) > 0.01 * len(payees)
+                for n, v in payees):     # cents: the last payee takes the rounding
+            out.append(Finding(e.day, "breach", "damages_not_as_agreed", "PIPE RRA",
+                               f"{d['failure']} damages of ${total:,.2f} not paid to the "
+                               "Investors pro rata to their purchase price"))
+    for (key, fail), (amount, interest, day) in due.items():
+        out.append(Finding(day, "breach", "damages_not_as_agreed", "PIPE RRA",
+                           f"{fail} damages of ${amount:,.2f} + ${interest:,.2f} interest "
+                           f"for {key} not paid"))
 
 
 def _audit_effectiveness_hold(first: dict[str, ev.Event], eff: ev.Event, scoped: list[int],

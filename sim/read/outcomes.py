@@ -16,8 +16,9 @@ counts findings. They are the last columns of the table.
 column                             meaning
 =================================  =====================================================
 deal                               deal index within the run
-demand_day                         first Demand Notice sent
-demand_received_day                ... received by the Company (§8(a))
+demand_day                         first Demand Notice sent (a mandatory registration, PIPE
+                                   RRA: the day it is required, the closing)
+demand_received_day                ... received by the Company (§8(a)) (mandatory: the same)
 filing_day                         first demand statement filed
 effective_day                      first demand statement effective
 days_demand_to_filing              filing_day - demand_day
@@ -112,6 +113,19 @@ proceeds_rule144_usd               ... the same shares on each Investor's Rule 1
 value_to_investors_usd             the realised value of the registrations: the difference
                                    (its mean over deals is the value of the right)
 value_to_investors_pct             ... as a percentage of the investment
+damages_usd                        liquidated damages paid, with interest (PIPE RRA)
+damages_filing_usd                 ... for filing failures (without interest)
+damages_effectiveness_usd          ... for effectiveness failures (without interest)
+damages_maintenance_usd            ... for suspensions beyond the grace days
+damages_interest_usd               interest on damages paid after they were due
+offerings_held_back                Company offerings held back while a registration of the
+                                   Investors was pending (§1(c), §1(d))
+hold_back_days                     days they were held back
+hold_back_cost_usd                 their cost: value x cost of capital x days / 365
+company_cost_usd                   what the registration rights cost the Company: the
+                                   expenses of the Investors' registrations, damages,
+                                   its claim losses, its offerings held back
+damages_not_as_agreed              damages paid other than the terms give (PIPE RRA), count
 =================================  =====================================================
 """
 
@@ -157,6 +171,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("investment_usd", "f64"), ("shares_sold_registered", "i64"),
     ("proceeds_registered_usd", "f64"), ("proceeds_rule144_usd", "f64"),
     ("value_to_investors_usd", "f64"), ("value_to_investors_pct", "f32"),
+    # Liquidated damages (PIPE RRA) and the Company's offerings held back (§1(d)):
+    # :func:`damages_columns`.
+    ("damages_usd", "f64"), ("damages_filing_usd", "f64"),
+    ("damages_effectiveness_usd", "f64"), ("damages_maintenance_usd", "f64"),
+    ("damages_interest_usd", "f64"), ("offerings_held_back", "i16"),
+    ("hold_back_days", "i32"), ("hold_back_cost_usd", "f64"),
+    # What the registration rights cost the Company, all told.
+    ("company_cost_usd", "f64"),
     # The audit's findings (sim.read.audit.FINDING_COLUMNS, same order): flags and counts.
     ("demands_refused_wrongly", "i16"), ("company_notice_late", "bool"),
     ("requests_dropped", "i16"), ("late_requests_included", "i16"),
@@ -170,7 +192,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("allocations_not_as_agreed", "i16"), ("expenses_not_paid_by_company", "i16"),
     ("investors_over_holdings", "i16"), ("demand_method_not_as_requested", "bool"),
     ("demand_counted_unsatisfied", "bool"), ("effectiveness_held_past_cooldown", "bool"),
-    ("effective_in_cooldown", "bool"),
+    ("effective_in_cooldown", "bool"), ("damages_not_as_agreed", "i16"),
 )
 COLUMN_NAMES = tuple(c for c, _ in COLUMNS)
 
@@ -187,7 +209,7 @@ _COUNTED = frozenset({
     ev.REGISTRATION_NOTICE_GIVEN, ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED,
     ev.OFFERING_EFFECTIVE, ev.OFFERING_WITHDRAWN, ev.UNDERWRITING_TERMS_REFUSED,
     ev.CUTBACK_APPLIED, ev.REGISTRATION_EXPENSES_PAID, ev.SELLING_COSTS_PAID,
-    ev.CLAIM_ASSERTED, ev.LOSS_ALLOCATED,
+    ev.CLAIM_ASSERTED, ev.LOSS_ALLOCATED, ev.REGISTRATION_REQUIRED,
 })
 # Kinds as module constants: one pass over ~50 events per deal is hot enough that the
 # ``ev.`` attribute lookups in every comparison of the dispatch chain showed up.
@@ -247,6 +269,36 @@ def value_columns(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
             "proceeds_rule144_usd": round(v.rule144_usd, 2),
             "value_to_investors_usd": round(v.value_usd, 2),
             "value_to_investors_pct": 100.0 * v.fraction}
+_DAMAGES_KINDS = frozenset({ev.DAMAGES_PAID, ev.OFFERING_HELD_BACK, ev.OFFERING_RELEASED})
+
+
+def damages_columns(log: Iterable[ev.Event]) -> dict[str, Any]:
+    """Liquidated damages paid (PIPE RRA: DAMAGES_PAID, by failure, interest apart; in
+    total with interest) and the Company's own offerings held back for a pending
+    registration of the Investors (OFFERING_HELD_BACK / OFFERING_RELEASED): count, days
+    held, cost of capital."""
+    by = dict.fromkeys(("filing", "effectiveness", "maintenance"), 0.0)
+    interest = cost = 0.0
+    held = held_days = 0
+    for e in log:
+        k = e.kind
+        if k not in _DAMAGES_KINDS:
+            continue
+        d = e.details
+        if k == ev.DAMAGES_PAID:
+            by[d["failure"]] += d["amount_usd"]
+            interest += d["interest_usd"]
+        elif k == ev.OFFERING_HELD_BACK:
+            held += 1
+        else:
+            held_days += d["held_days"]
+            cost += d["cost_usd"]
+    return {"damages_usd": round(sum(by.values()) + interest, 2),
+            "damages_filing_usd": round(by["filing"], 2),
+            "damages_effectiveness_usd": round(by["effectiveness"], 2),
+            "damages_maintenance_usd": round(by["maintenance"], 2),
+            "damages_interest_usd": round(interest, 2), "offerings_held_back": held,
+            "hold_back_days": held_days, "hold_back_cost_usd": round(cost, 2)}
 
 
 def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
@@ -310,6 +362,8 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
         elif k == _DEMAND_RECEIVED:
             if received_day is None:
                 received_day = day
+        elif k == ev.REGISTRATION_REQUIRED:      # PIPE RRA: required at the closing, in
+            demand_day = received_day = day      # the place of the (first) demand
         elif k == _COMPANY_NOTICE_GIVEN:
             if days_to_notice is None:
                 days_to_notice = d["days_after_demand"]
@@ -430,6 +484,9 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
         "loss_others_usd": round(loss_other, 2),
     }
     row.update(value_columns(log, terms))
+    row.update(damages_columns(log))
+    row["company_cost_usd"] = round(row["rights_expenses_usd"] + row["damages_usd"]
+                                    + row["loss_company_usd"] + row["hold_back_cost_usd"], 2)
     row.update(breach_columns(audit(log, terms)))     # the last columns, in order
     return row
 

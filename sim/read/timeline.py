@@ -216,11 +216,16 @@ class _Deadlines:
         self.receipts: dict[int, list[int]] = {}
         self.received: dict[int, int] = {}
         self.delay_basis: str | None = None
+        self.rule144_day: int | None = None       # PIPE RRA: logged in DEAL_CLOSED
 
     def update(self, e: ev.Event) -> None:
         t, d, o = self.terms, e.details, self.open
         c = d.get("cycle", 0)
-        if e.kind == ev.DEMAND_RECEIVED:
+        if e.kind == ev.DEAL_CLOSED:
+            self.rule144_day = d.get("rule144_day")
+        elif e.kind == ev.REGISTRATION_REQUIRED:
+            o[f"filing deadline (demand {c + 1})"] = (d["filing_deadline"], "PIPE RRA")
+        elif e.kind == ev.DEMAND_RECEIVED:
             self.received[c] = e.day
             o[f"Company Notice due (demand {c + 1})"] = (e.day + t.promptly_days, "§1(a)")
             o[f"filing deadline (demand {c + 1})"] = (e.day + t.filing_deadline_days, "§1(a)")
@@ -257,7 +262,8 @@ class _Deadlines:
                 o.pop(k)
             if e.kind == ev.STATEMENT_EFFECTIVE and self.closing is not None:
                 o[f"keep effective until (demand {c + 1})"] = (
-                    procedures.effectiveness_end_day(e.day, None, t, self.closing), "§2(e)")
+                    procedures.effectiveness_end_day(e.day, None, t, self.closing,
+                                                     self.rule144_day), "§2(e)")
         elif e.kind == ev.EFFECTIVENESS_ENDED:
             o.pop(f"keep effective until (demand {c + 1})", None)
         elif e.kind == ev.OFFERING_EFFECTIVE:

@@ -12,7 +12,7 @@ from sim.law.terms import Terms
 @rule("§2(e)", "keep the Registration Statement effective for a period ending on the earlier "
                "of the sale ... of all Units and Registrable Shares ... or one year")
 def effectiveness_end_day(effective_day: int, all_sold_day: int | None, terms: Terms,
-                          closing: date) -> int:
+                          closing: date, rule144_day: int | None = None) -> int:
     """§2(e), §2(b): "keep the Registration Statement effective for a period ending on the
     earlier of the sale by the Selling Investors of all Units and Registrable Shares
     covered by the Registration Statement or one year from the effective date".
@@ -20,8 +20,22 @@ def effectiveness_end_day(effective_day: int, all_sold_day: int | None, terms: T
     "One year" is a calendar year (``terms.keep_effective_years``): from an effective
     date of May 19, 2003 to May 19, 2004, 366 days because the year spans February 29
     (:func:`sim.core.dates.day_after_years`, with ``closing`` as day 0).
+
+    PIPE RRA (``keep_effective_until = "rule144_unlimited"``): "keep effective until sold
+    or Rule 144 without volume limits": instead of the year, the day the shares may be
+    sold under Rule 144(k) (``rule144_day``, a fact of the world: two years from the
+    closing in 2003; never before the effective day). NVCA IRA
+    (``keep_effective_max_days`` > 0): "keep effective 120 days": the period ends at
+    most that many days after the effective date.
     """
-    end = dates.day_after_years(effective_day, terms.keep_effective_years, closing)
+    if terms.keep_effective_until == "rule144_unlimited":
+        if rule144_day is None:
+            raise ValueError("rule144_day: needed when keep_effective_until = rule144_unlimited")
+        end = max(rule144_day, effective_day)
+    else:
+        end = dates.day_after_years(effective_day, terms.keep_effective_years, closing)
+    if terms.keep_effective_max_days:
+        end = min(end, effective_day + terms.keep_effective_max_days)
     return end if all_sold_day is None else min(end, all_sold_day)
 
 
