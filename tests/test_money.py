@@ -131,3 +131,61 @@ def test_mandatory_registration_counts_from_the_closing_and_registers_sooner(she
     assert df["effective_day"].notna().mean() > 0.9
     assert np.nanmedian(df["effective_day"].astype(float)) < np.nanmedian(
         sheets.frames(0)["base"]["effective_day"].astype(float))
+
+
+# --- Hypothesis: money is conserved ----------------------------------------------------
+
+import dataclasses                                               # noqa: E402
+
+from hypothesis import HealthCheck, given, settings              # noqa: E402
+from hypothesis import strategies as st                          # noqa: E402
+
+from sim.deal.model import run_deal                              # noqa: E402
+from sim.engine import events as ev                              # noqa: E402
+from sim.read.outcomes import outcomes                           # noqa: E402
+from sim.world.scenario import load_scenario                     # noqa: E402
+
+SCENARIO = load_scenario()
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(preset=st.sampled_from(["bestnet-2003", "pipe-typical", "nvca-2020"]),
+       rate=st.sampled_from([0.0, 1.0, 2.0]), cap=st.sampled_from([0.0, 5.0, 10.0]),
+       interest=st.sampled_from([0.0, 12.0]), seed=st.integers(0, 2 ** 16),
+       deal=st.integers(0, 500))
+def test_what_one_party_pays_another_appears_on_both_sides(preset, rate, cap, interest,
+                                                           seed, deal):
+    """Liquidated damages: each payment's payees sum to what the Company pays (damages
+    plus interest), every payee is an Investor, the outcome columns hold the same sum on
+    the Company's side, and damages (without interest) never exceed the cap. Claim
+    losses (§5): the parties' shares sum to the loss. Whatever the term sheet."""
+    terms = dataclasses.replace(load_terms(preset), damages_rate_percent_per_30_days=rate,
+                                damages_cap_percent=cap,
+                                damages_interest_percent_per_year=interest)
+    log = run_deal(terms, SCENARIO, seed=seed, deal=deal)
+    investors = set(dict(log[0].details["holdings"]))
+    paid = received = damages = 0.0
+    for e in log.of_kind(ev.DAMAGES_PAID):
+        d = e.details
+        assert {name for name, _ in d["payees"]} <= investors
+        share = sum(usd for _, usd in d["payees"])
+        assert share == pytest.approx(d["amount_usd"] + d["interest_usd"], abs=0.005)
+        paid += d["amount_usd"] + d["interest_usd"]
+        damages += d["amount_usd"]
+        received += share
+    row = outcomes(log, terms)
+    assert row["damages_usd"] == pytest.approx(paid, abs=0.01)
+    assert received == pytest.approx(paid, abs=0.01 * max(1, len(log)))
+    if rate == 0:
+        assert paid == 0
+    if cap > 0:
+        price = sum(u for u in (dict(log[0].details["holdings"]).values())) // \
+            terms.registrable_per_unit * terms.unit_price_usd
+        assert damages <= cap / 100 * price + 0.01
+    assert row["company_cost_usd"] == pytest.approx(
+        row["rights_expenses_usd"] + row["damages_usd"] + row["loss_company_usd"]
+        + row["hold_back_cost_usd"], abs=0.02)
+    for e in log.of_kind(ev.LOSS_ALLOCATED):
+        borne = sum(usd for _, usd in e.details["borne"])
+        assert borne <= e.details["loss_usd"] + 0.01
