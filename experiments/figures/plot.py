@@ -24,6 +24,8 @@ from experiments.figures.style import WIDTH, save
 #: numbers read headline outcomes, all among the outcome figures' columns): a folder is
 #: loaded with these only, so a million-deal table is not held whole.
 READS = tuple(dict.fromkeys(outcomes.READS + exposure.READS + money.READS))
+#: The figure a report leads with, beside its headline numbers (when the results have it).
+LEAD_FIGURE = "who-gains-what"
 
 
 def figures_for(saved: Saved, point: int = 0) -> list[Made]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from experiments.analysis.saved import Saved
 from experiments.figures.common import Made
-from experiments.figures.plot import figures_for
+from experiments.figures.plot import LEAD_FIGURE, figures_for
 from experiments.figures.style import svg_bytes
 from experiments.report.content import (design_rows, diff_columns, diff_heading, diff_hint,
                                         facts, headline, no_diff_text, one_variant,
@@ -178,7 +178,10 @@ def report_html(saved: Saved, point: int = 0, made: list[Made] | None = None) ->
     """The report as one self-contained HTML page (no external file or network)."""
     made = figures_for(saved, point) if made is None else made
     m = saved.manifest
-    figures = "".join(_figure_html(x) for x in made)
+    # The report leads with the money (who gains what), beside the headline numbers;
+    # the terms that differ follow, then every other figure.
+    lead = [x for x in made if x.name == LEAD_FIGURE]
+    figures = "".join(_figure_html(x) for x in made if x.name != LEAD_FIGURE)
     return (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -187,13 +190,15 @@ def report_html(saved: Saved, point: int = 0, made: list[Made] | None = None) ->
         f"<p><span class=\"lede\">{_e(m.get('description') or '')}</span> "
         f"{_e(facts(saved))}</p>"
         "</header>"
-        f"<section id=\"terms\"><h2>{_e(diff_heading(saved))} <span class=\"hint\">"
-        f"({_e(diff_hint(saved))})</span></h2>{_diff_html(saved, point)}</section>"
-        f"{_design_html(saved)}"
         "<section id=\"numbers\"><h2>Headline numbers <span class=\"hint\">(estimate [95% "
         "interval]" + ("" if one_variant(saved) else "; Δ: paired difference against the "
                        "base, blue where its interval excludes zero")
         + f")</span></h2>{_headline_html(saved, point)}"
         "</section>"
+        + (f"<section id=\"money\"><div class=\"figures\">{_figure_html(lead[0])}</div>"
+           "</section>" if lead else "")
+        + f"<section id=\"terms\"><h2>{_e(diff_heading(saved))} <span class=\"hint\">"
+        f"({_e(diff_hint(saved))})</span></h2>{_diff_html(saved, point)}</section>"
+        f"{_design_html(saved)}"
         f"<section id=\"figures\"><h2>Figures</h2><div class=\"figures\">{figures}</div>"
         f"</section>{_footer_html(saved)}</main></body></html>\n")

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from experiments.analysis.saved import Saved
 from experiments.figures.common import Made
-from experiments.figures.plot import figures_for
+from experiments.figures.plot import LEAD_FIGURE, figures_for
 from experiments.figures.style import png_bytes, themed
 from experiments.report.content import (design_rows, diff_columns, diff_heading, facts,
                                         headline, no_diff_text, one_variant, provenance,
@@ -191,17 +191,21 @@ def write_pdf(saved: Saved, target: Path, point: int = 0) -> Path:
         if m.get("description"):
             pages.text(m["description"], 8.5, color="0.35")
         pages.text(facts(saved), 8.5)
+        # The report leads with the money (who gains what) and the headline numbers;
+        # the terms that differ follow, then every other figure.
+        made = figures_for(saved, point)
+        pages.text("Headline numbers" + (f" at design point {point} "
+                                         f"({saved.point_text(point)})"
+                                         if saved.parameters else ""), 10.5, "bold")
+        _headline_table(saved, point, pages)
+        pages.images([x for x in made if x.name == LEAD_FIGURE])
         pages.text(diff_heading(saved), 10.5, "bold")
         _diff_table(saved, point, pages)
         if saved.parameters:
             pages.text("Design", 10.5, "bold")
             pages.table(["parameter", "clause", "values"],
                         [list(r) for r in design_rows(saved)], [0.4, 0.15, 0.45])
-        pages.text("Headline numbers" + (f" at design point {point} "
-                                         f"({saved.point_text(point)})"
-                                         if saved.parameters else ""), 10.5, "bold")
-        _headline_table(saved, point, pages)
-        pages.images(figures_for(saved, point))
+        pages.images([x for x in made if x.name != LEAD_FIGURE])
         pages.text("Provenance", 10.5, "bold")
         pages.text(" · ".join(f"{key}: {value}" for key, value in provenance(saved)), 6.5,
                    color="0.3", chars=190)
