@@ -264,45 +264,60 @@ def deal_value(log: EventLog, terms: Terms) -> DealValue:
             shares_by[name] = shares_by.get(name, 0) + n
             registered_by[name] = registered_by.get(name, 0.0) + n * pv(day)
     for d in ended:
+        sellers = [(name, n) for name, n in d["sold_by"] if n and name in holdings]
+        if not sellers:
+            continue
         periods = sorted(suspended.get(d["cycle"], ()))
         until = dict(d.get("selling_until", ()))
         start = d["effective_day"]
-        months: list[tuple[int, int, float]] = []     # (month end, usable days, pv)
-        for name, n in d["sold_by"]:
-            if name not in holdings or not n:
-                continue
+        # The period laid out once by month of the path: segment k runs from bounds[k]
+        # to bounds[k + 1]; cumulative usable days and their discounted worth.
+        last = max(until.get(name, start) for name, _ in sellers)
+        bounds, used, worth, pvs = [start], [0], [0.0], []
+        day = start
+        while day < last:
+            end = min(last, (day // month_days + 1) * month_days)
+            u = usable_days(day, end, periods)
+            p = pv(next_usable_day(day, periods))
+            bounds.append(end)
+            used.append(used[-1] + u)
+            worth.append(worth[-1] + u * p)
+            pvs.append(p)
+            day = end
+        first_month = start // month_days
+        for name, n in sellers:
             stop = until.get(name, start)
-            day, used, worth = start, 0, 0.0
-            for end_m, days_m, pv_m in months:        # months already laid out
-                if end_m > stop:
-                    break
-                used += days_m
-                worth += days_m * pv_m
-                day = end_m
-            while day < stop:
-                end_m = min(stop, (day // month_days + 1) * month_days)
-                days_m = usable_days(day, end_m, periods)
-                pv_m = pv(next_usable_day(day, periods))
-                if end_m == (day // month_days + 1) * month_days and (
-                        not months or months[-1][0] == day):
-                    months.append((end_m, days_m, pv_m))
-                used += days_m
-                worth += days_m * pv_m
-                day = end_m
-            value = n * worth / used if used else n * pv(start)
+            if stop <= start:
+                value = n * pv(start)
+            else:
+                k = min(stop // month_days - first_month, len(pvs) - 1)   # stop's segment
+                if bounds[k + 1] <= stop:
+                    k += 1                    # ... or stop is the segment's end
+                u, w = used[k], worth[k]
+                if k < len(pvs) and bounds[k] < stop:
+                    extra = usable_days(bounds[k], stop, periods)
+                    u += extra
+                    w += extra * pvs[k]
+                value = n * w / u if u else n * pv(start)
             shares_by[name] = shares_by.get(name, 0) + n
             registered_by[name] = registered_by.get(name, 0.0) + value
     closing = date.fromisoformat(closed["closing_date"])
     limit = path["rule144_limit"]
     affiliates = path["affiliates"]
     per_unit = terms.registrable_per_unit
+    exit_pv = {}                                     # per kind of seller: its exit's worth
     values, registered_total, rule144_total = {}, 0.0, 0.0
     for name, n in shares_by.items():
         affiliate = name in affiliates
-        days, unlimited = _exit_days(closing, path["holding_years"], path["unlimited_years"],
-                                     path["volume_months"], affiliate,
-                                     -(-n // limit) + 1 if affiliate and limit else 64)
-        rule144 = sum(t.shares * pv(t.day) for t in schedule(n, limit, days, unlimited))
+        count = -(-n // limit) + 1 if affiliate and limit else 64
+        key = (affiliate, count)
+        if key not in exit_pv:
+            days, unlimited = _exit_days(closing, path["holding_years"],
+                                         path["unlimited_years"], path["volume_months"],
+                                         affiliate, count)
+            exit_pv[key] = ([pv(x) for x in days],
+                            pv(unlimited) if unlimited is not None else None)
+        rule144 = _exit_worth(n, limit, *exit_pv[key])
         investment = holdings[name] // per_unit * terms.unit_price_usd
         value = registered_by[name] - rule144
         values[name] = RealisedValue(registered_by[name], rule144, value,
@@ -312,6 +327,25 @@ def deal_value(log: EventLog, terms: Terms) -> DealValue:
     investment_total = sum(n // per_unit for n in holdings.values()) * terms.unit_price_usd
     return DealValue(investment_total, registered_total, rule144_total,
                      registered_total - rule144_total, sum(shares_by.values()), values)
+
+
+def _exit_worth(shares: int, limit: int, limited: Sequence[float],
+                unlimited: float | None) -> float:
+    """The worth of :func:`sim.world.rule144.schedule`'s sales of ``shares``, given the
+    worth of one share on each limited day and on the unlimited day."""
+    left, worth = shares, 0.0
+    for p in limited:
+        if left <= 0 or limit <= 0:
+            break
+        sold = min(limit, left)
+        worth += sold * p
+        left -= sold
+    if left > 0:
+        if unlimited is None:
+            raise ValueError(f"{left} shares unsold: an affiliate's volume limit of {limit} "
+                             f"does not sell {shares} shares")
+        worth += left * unlimited
+    return worth
 
 
 @lru_cache(maxsize=64)
