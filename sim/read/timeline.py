@@ -181,6 +181,34 @@ DESCRIBE: dict[str, Callable[[ev.Event, Callable[[int], str]], str]] = {
            if e.details["reason"] == "out_of_the_money"
            else f"the Warrants expired ({d(e.details['expiry_day'])})")),
     ev.DEAL_ENDED: lambda e, d: "end of the deal",
+    ev.PRICE_PATH: lambda e, d: (
+        f"price path logged: {len(e.details['prices'])} months, "
+        f"${min(e.details['prices']):.3f} to ${max(e.details['prices']):.3f} a share"),
+    ev.REGISTRATION_REQUIRED: lambda e, d: (
+        f"resale registration of all {e.details['shares']:,} Registrable Shares required: "
+        f"file by {d(e.details['filing_deadline'])}, effective by "
+        f"{d(e.details['effective_deadline'])} ({d(e.details['effective_deadline_reviewed'])} "
+        "if reviewed)"),
+    ev.DAMAGES_ACCRUED: lambda e, d: (
+        f"liquidated damages for the {e.details['failure']} failure: {e.details['days']} days "
+        f"({d(e.details['from_day'])} to {d(e.details['to_day'])}), "
+        f"${e.details['amount_usd']:,.2f}"),
+    ev.DAMAGES_PAID: lambda e, d: (
+        f"Company pays ${e.details['amount_usd']:,.2f} liquidated damages"
+        + (f" + ${e.details['interest_usd']:,.2f} interest" if e.details["interest_usd"] else "")
+        + f" to {len(e.details['payees'])} Investors (pro rata to purchase price)"),
+    ev.OFFERING_HELD_BACK: lambda e, d: (
+        f"Company holds its {e.details['offering']} back (${e.details['value_usd']:,.0f}) while "
+        f"the Investors' registration is pending"),
+    ev.OFFERING_RELEASED: lambda e, d: (
+        f"Company releases {e.details['offering']} after {e.details['held_days']} days "
+        f"(cost ${e.details['cost_usd']:,.0f})"),
+    ev.DEMAND_DEFERRED: lambda e, d: (
+        f"Company defers the demand ({e.details['basis'].replace('_', ' ')})"
+        + (f" until {d(e.details['until'])}" if e.details.get("until") is not None
+           else f" until {e.details.get('offering')} is effective + cooldown")),
+    ev.DEFERRAL_ENDED: lambda e, d: (
+        f"deferral ends ({e.details['basis'].replace('_', ' ')}, {e.details['days']} days)"),
 }
 
 
@@ -217,6 +245,7 @@ class _Deadlines:
         self.received: dict[int, int] = {}
         self.delay_basis: str | None = None
         self.rule144_day: int | None = None       # PIPE RRA: logged in DEAL_CLOSED
+        self.required: dict[int, dict] = {}       # PIPE RRA: mandatory registrations
 
     def update(self, e: ev.Event) -> None:
         t, d, o = self.terms, e.details, self.open
@@ -224,6 +253,7 @@ class _Deadlines:
         if e.kind == ev.DEAL_CLOSED:
             self.rule144_day = d.get("rule144_day")
         elif e.kind == ev.REGISTRATION_REQUIRED:
+            self.required[c] = d
             o[f"filing deadline (demand {c + 1})"] = (d["filing_deadline"], "PIPE RRA")
         elif e.kind == ev.DEMAND_RECEIVED:
             self.received[c] = e.day
@@ -255,8 +285,13 @@ class _Deadlines:
         elif e.kind == ev.STATEMENT_FILED:
             for k in (f"filing floor (demand {c + 1})", f"filing deadline (demand {c + 1})", f"cooldown ends (demand {c + 1})"):
                 o.pop(k, None)
-            o[f"effectiveness target (demand {c + 1})"] = (
-                demand_rules.effectiveness_target_day(e.day, t), "§1(a)")
+            if c in self.required:            # a mandatory registration (PIPE RRA)
+                o[f"effective deadline, {self.required[c]['effective_deadline_reviewed']} "
+                  f"if reviewed (demand {c + 1})"] = (
+                    self.required[c]["effective_deadline"], "PIPE RRA")
+            else:
+                o[f"effectiveness target (demand {c + 1})"] = (
+                    demand_rules.effectiveness_target_day(e.day, t), "§1(a)")
         elif e.kind in (ev.STATEMENT_EFFECTIVE, ev.STATEMENT_WITHDRAWN):
             for k in [k for k in o if k.endswith(f"(demand {c + 1})")]:
                 o.pop(k)
