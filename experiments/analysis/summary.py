@@ -45,12 +45,44 @@ MEANS = (
 )
 
 
+#: The money the summary leads with (docs/money.md): the value of the right to the
+#: Investors, then what the rights cost the Company, in all and by kind.
+MONEY = (
+    ("value_to_investors_usd", "§1, §3", "value of the registrations to the Investors"),
+    ("company_cost_usd", "§4, §5", "what the registration rights cost the Company"),
+    ("rights_expenses_usd", "§4", "  Registration Expenses of their registrations"),
+    ("damages_usd", "PIPE RRA", "  liquidated damages paid"),
+    ("loss_company_usd", "§5", "  claim losses borne by the Company"),
+    ("hold_back_cost_usd", "§1(d)", "  its own offering held back"),
+)
+
 #: The columns :func:`summary_text` reads (a saved table need not hold more).
 SUMMARY_COLUMNS = (("demand_day", "effective_day", "days_demand_to_effective",
-                    "piggyback_requests", "cutbacks")
+                    "piggyback_requests", "cutbacks", "investment_usd")
                    + tuple(col for col, _, _ in PROBABILITIES
                            if col not in ("piggybacked", "cut_back"))
-                   + tuple(col for col, _, _ in MEANS))
+                   + tuple(dict.fromkeys(col for col, _, _ in MONEY + MEANS)))
+
+
+def _money_lines(df: pd.DataFrame) -> list[str]:
+    """The money block of the summary (empty for a table older than the money columns)."""
+    if not all(col in df and df[col].notna().any() for col, _, _ in MONEY[:2]):
+        return []
+    lines = ["Money per deal (mean, 95% CI; docs/money.md):"]
+    for col, clause, label in MONEY:
+        if col not in df:
+            continue
+        iv = mean_with_ci(df[col].astype(float).fillna(0.0).to_numpy(dtype=float))
+        if label.startswith("  ") and iv.value == 0:
+            continue                       # a kind these terms never pay
+        line = (f"  {label:<46} {clause:<8} ${iv.value:>10,.0f}  "
+                f"[${iv.low:,.0f}, ${iv.high:,.0f}]")
+        if col == "value_to_investors_usd" and "investment_usd" in df:
+            investment = float(df["investment_usd"].astype(float).mean())
+            if investment > 0:
+                line += f"  ({iv.value / investment:.1%} of the ${investment:,.0f} paid)"
+        lines.append(line)
+    return lines + [""]
 
 
 @dataclass(frozen=True)
@@ -133,6 +165,7 @@ def summary_text(df: pd.DataFrame, closing: date | None = None) -> str:
              f"{int(np.isfinite(days).sum()):,} became effective", ""]
     if closing is not None:
         lines[-1:-1] = [calendar_line(df, closing)]
+    lines += _money_lines(df)
     lines.append("Days from Demand Notice to effectiveness (never effective = +inf):")
     for q, label in ((0.1, "10%"), (0.5, "median"), (0.9, "90%")):
         iv = quantile_with_ci(days, q)
