@@ -357,3 +357,21 @@ def test_cli_bad_file_is_one_line_and_exit_2(where, text, key, tmp_path):
     assert r.exit_code == 2
     lines = r.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"regsim: error: {bad}: {key}: ")
+
+
+@pytest.mark.parametrize("preset, present, absent", [
+    ("bestnet-2003", {"empty-filing-window", "cooldown-scope"}, {"closing-filing-deadline"}),
+    ("pipe-typical", {"closing-filing-deadline"}, set()),
+    ("nvca-2020", set(), {"empty-filing-window", "demand-cutback-missing", "cooldown-scope",
+                          "closing-filing-deadline"}),
+])
+def test_the_lint_runs_on_every_shipped_preset(preset, present, absent):
+    """Issue 12: the lint runs on each term-sheet preset and reads its own terms: the
+    PIPE agreement's 30-day filing deadline from the closing against drafting time; the
+    NVCA terms close the empty window (no floor), the missing demand cutback and the
+    cooldown-scope gap of the 2003 text."""
+    r = invoke("lint", preset, "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    ids = {f["id"] for f in data["findings"]}
+    assert present <= ids and not (absent & ids), ids
