@@ -23,11 +23,10 @@ def merge_periods(periods: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], 
 
 def usable_days(start: int, end: int, suspensions: Sequence[tuple[int, int]]) -> int:
     """Days in ``[start, end)`` outside every suspension (merged periods)."""
-    total = max(0, end - start)
+    total = end - start if end > start else 0
     for a, b in suspensions:
-        lo, hi = max(a, start), min(b, end)
-        if hi > lo:
-            total -= hi - lo
+        if a < end and b > start:         # overlaps: take out the common days
+            total -= (b if b < end else end) - (a if a > start else start)
     return total
 
 

@@ -205,6 +205,13 @@ def next_usable_day(day: int, suspensions: Sequence[tuple[int, int]]) -> int:
     return day
 
 
+_SALES_SUSPENDED, _SELLING_COSTS_PAID, _EFFECTIVENESS_ENDED = (
+    ev.SALES_SUSPENDED, ev.SELLING_COSTS_PAID, ev.EFFECTIVENESS_ENDED)
+_PRICE_PATH, _SHARES_ADJUSTED = ev.PRICE_PATH, ev.SHARES_ADJUSTED
+_READ = frozenset({_SALES_SUSPENDED, _SELLING_COSTS_PAID, _EFFECTIVENESS_ENDED, _PRICE_PATH,
+                   _SHARES_ADJUSTED, ev.DEAL_CLOSED})
+
+
 def deal_value(log: EventLog, terms: Terms) -> DealValue:
     """The realised value of a deal's registrations to the Investors (see the module
     docstring), read from the log alone: the sales (``EFFECTIVENESS_ENDED`` with its
@@ -222,23 +229,24 @@ def deal_value(log: EventLog, terms: Terms) -> DealValue:
     offered: list[tuple[str, int, int]] = []              # (investor, day, shares)
     suspended: dict[object, list[tuple[int, int]]] = {}
     ended, factors = [], []
-    for e in log:
-        k = e.kind
-        if k == ev.SALES_SUSPENDED:
-            suspended.setdefault(e.details["cycle"], []).append((e.day, e.details["until"]))
-        elif k == ev.EFFECTIVENESS_ENDED:
-            ended.append(e.details)
-        elif k == ev.SELLING_COSTS_PAID:
-            d = e.details
-            if e.actor != "investors" and d["shares"] and not str(
+    read = _READ
+    for day, k, actor, _, d in log:
+        if k not in read:                  # most of a log: skipped after one set lookup
+            continue
+        if k == _SALES_SUSPENDED:
+            suspended.setdefault(d["cycle"], []).append((day, d["until"]))
+        elif k == _SELLING_COSTS_PAID:
+            if actor != "investors" and d["shares"] and not str(
                     d["registration"]).startswith("demand-"):
-                offered.append((e.actor, e.day, d["shares"]))
-        elif k == ev.PRICE_PATH:
-            path = e.details
-        elif k == ev.SHARES_ADJUSTED:
-            factors.append((e.day, e.details["factor"]))
-        elif k == ev.DEAL_CLOSED:
-            closed = e.details
+                offered.append((actor, day, d["shares"]))
+        elif k == _EFFECTIVENESS_ENDED:
+            ended.append(d)
+        elif k == _PRICE_PATH:
+            path = d
+        elif k == _SHARES_ADJUSTED:
+            factors.append((day, d["factor"]))
+        else:
+            closed = d
     if closed is None or path is None:
         raise ValueError("deal_value: the log has no DEAL_CLOSED or no PRICE_PATH")
     holdings = dict(closed["holdings"])
@@ -248,7 +256,8 @@ def deal_value(log: EventLog, terms: Terms) -> DealValue:
     per_year = math.log1p(rate) / DAYS_PER_YEAR
 
     def pv(day: int) -> float:             # a share sold on ``day``, at the closing
-        p = prices[min(day // month_days if day > 0 else 0, last_month)]
+        month = day // month_days if day > 0 else 0
+        p = prices[month if month < last_month else last_month]
         if factors:
             factor = 1.0
             for since, f in factors:
@@ -276,9 +285,11 @@ def deal_value(log: EventLog, terms: Terms) -> DealValue:
         bounds, used, worth, pvs = [start], [0], [0.0], []
         day = start
         while day < last:
-            end = min(last, (day // month_days + 1) * month_days)
+            end = (day // month_days + 1) * month_days
+            if end > last:
+                end = last
             u = usable_days(day, end, periods)
-            p = pv(next_usable_day(day, periods))
+            p = pv(next_usable_day(day, periods) if periods else day)
             bounds.append(end)
             used.append(used[-1] + u)
             worth.append(worth[-1] + u * p)
