@@ -189,3 +189,15 @@ def test_what_one_party_pays_another_appears_on_both_sides(preset, rate, cap, in
     for e in log.of_kind(ev.LOSS_ALLOCATED):
         borne = sum(usd for _, usd in e.details["borne"])
         assert borne <= e.details["loss_usd"] + 0.01
+
+
+def test_run_summary_says_when_the_registration_was_required_at_the_closing(sheets):
+    """The summary of a PIPE run does not call the mandatory registration a Demand
+    Notice: it counts the registrations required at the closing."""
+    from experiments.analysis.summary import summary_text
+    df = sheets.frames(0)["pipe"]
+    assert df["registration_required"].all()
+    head = summary_text(df).splitlines()[0]
+    assert f"{len(df):,} with a registration required at the closing, 0 with a Demand" in head
+    base = summary_text(sheets.frames(0)["base"]).splitlines()[0]
+    assert "required at the closing" not in base and "with a Demand Notice" in base

@@ -58,7 +58,7 @@ MONEY = (
 
 #: The columns :func:`summary_text` reads (a saved table need not hold more).
 SUMMARY_COLUMNS = (("demand_day", "effective_day", "days_demand_to_effective",
-                    "piggyback_requests", "cutbacks", "investment_usd")
+                    "piggyback_requests", "cutbacks", "investment_usd", "registration_required")
                    + tuple(col for col, _, _ in PROBABILITIES
                            if col not in ("piggybacked", "cut_back"))
                    + tuple(dict.fromkeys(col for col, _, _ in MONEY + MEANS)))
@@ -161,12 +161,21 @@ def summary_text(df: pd.DataFrame, closing: date | None = None) -> str:
     n = len(df)
     days = days_to_effective(df)
     m = len(days)
-    lines = [f"{n:,} deals; {m:,} with a Demand Notice; "
+    # A registration required at the closing (PIPE RRA) has no Demand Notice: its
+    # "demand" is day 0 (sim/read/outcomes.py).
+    required = int(df["registration_required"].fillna(False).astype(bool).sum()) \
+        if "registration_required" in df else 0
+    asked = (f"{m:,} with a Demand Notice" if not required else
+             f"{required:,} with a registration required at the closing, "
+             f"{m - required:,} with a Demand Notice")
+    lines = [f"{n:,} deals; {asked}; "
              f"{int(np.isfinite(days).sum()):,} became effective", ""]
     if closing is not None:
         lines[-1:-1] = [calendar_line(df, closing)]
     lines += _money_lines(df)
-    lines.append("Days from Demand Notice to effectiveness (never effective = +inf):")
+    lines.append("Days from Demand Notice to effectiveness (never effective = +inf"
+                 + ("; a registration required at the closing counts from the closing):"
+                    if required else "):"))
     for q, label in ((0.1, "10%"), (0.5, "median"), (0.9, "90%")):
         iv = quantile_with_ci(days, q)
         lines.append(f"  {label:>6}: {_fmt_days(iv.value):>5}   95% CI "

@@ -60,6 +60,8 @@ withdrawals_other                  ... for other reasons (the Investors changed 
 withdrawals_using_demand           withdrawals that used up a demand (§1(c); a withdrawal
                                    with several causes counts under each of them above)
 second_demand_made                 a second demand for capital-short shares (§1(a))
+registration_required              a resale registration required at the closing (PIPE RRA):
+                                   demand_day and demand_received_day are then day 0
 shares_requested                   shares requested in the first registration
 shares_registered                  shares registered in all effective statements
 shares_unregistered_capital        shares left out for lack of authorized capital
@@ -153,7 +155,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("demands_made", "i16"), ("withdrawn_mai", "bool"), ("withdrawals_mai_after", "i16"),
     ("withdrawals_mai_before", "i16"), ("withdrawals_price", "i16"),
     ("withdrawals_other", "i16"), ("withdrawals_using_demand", "i16"),
-    ("second_demand_made", "bool"),
+    ("second_demand_made", "bool"), ("registration_required", "bool"),
     ("shares_requested", "i64"), ("shares_registered", "i64"),
     ("shares_unregistered_capital", "i64"), ("joinders_timely", "i16"),
     ("joinders_late", "i16"), ("info_answers_late", "i16"), ("suspension_days", "i32"),
@@ -319,7 +321,7 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
     deal = registrable = None
     demand_day = received_day = filing_day = effective_day = None
     days_to_notice = delay_days = reviewed = None
-    delay_used = withdrawn_mai = second_made = False
+    delay_used = withdrawn_mai = second_made = required = False
     w_after = w_before = w_price = w_other = w_used = 0
     cooldown = letters = demands_used = demands_made = 0
     requested = registered = unregistered = 0
@@ -364,6 +366,7 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
                 received_day = day
         elif k == ev.REGISTRATION_REQUIRED:      # PIPE RRA: required at the closing, in
             demand_day = received_day = day      # the place of the (first) demand
+            required = True
         elif k == _COMPANY_NOTICE_GIVEN:
             if days_to_notice is None:
                 days_to_notice = d["days_after_demand"]
@@ -467,7 +470,8 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
         "withdrawals_mai_after": w_after, "withdrawals_mai_before": w_before,
         "withdrawals_price": w_price, "withdrawals_other": w_other,
         "withdrawals_using_demand": w_used,
-        "second_demand_made": second_made, "shares_requested": requested,
+        "second_demand_made": second_made, "registration_required": required,
+        "shares_requested": requested,
         "shares_registered": registered, "shares_unregistered_capital": unregistered,
         "joinders_timely": timely, "joinders_late": late_joinders,
         "info_answers_late": info_late, "suspension_days": suspension,
