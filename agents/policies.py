@@ -9,9 +9,17 @@ variants share random futures), unless a what-if script fixes it. Two families s
   agreement (prompt notice, filing ready by the deadline, timely responses). Used by
   the property tests ("a compliant Company is never found in breach, except where the
   window is empty").
+
+A researcher's own policy is a subclass of :class:`ScenarioPolicy` named
+``"module:Class"`` in a spec's ``policy`` or the CLI's ``--policy``
+(:func:`resolve_policy`).
 """
 
 from __future__ import annotations
+
+import importlib
+import os
+import sys
 
 from agents.company import COMPANY
 from agents.investor import INVESTOR
@@ -277,3 +285,35 @@ class CompliantPolicy(ScenarioPolicy):
 
 
 POLICIES = {"scenario": ScenarioPolicy, "compliant": CompliantPolicy}
+
+
+def resolve_policy(name: str | type[ScenarioPolicy]) -> type[ScenarioPolicy]:
+    """A policy class by name: a shipped one (:data:`POLICIES`), or a researcher's own as
+    ``"module:Class"`` (importable, the working folder included; a subclass of
+    :class:`ScenarioPolicy`, overriding any decision). A class is returned as it is.
+
+    Raises:
+        ValueError: one line saying what is allowed (the caller names the file and key).
+    """
+    if not isinstance(name, str):
+        cls = name
+    elif name in POLICIES:
+        return POLICIES[name]
+    elif ":" in name:
+        module, _, attr = name.partition(":")
+        # A module in the working folder imports as with ``python -m`` (the console
+        # script's path does not hold it); workers inherit the path.
+        if os.getcwd() not in sys.path and "" not in sys.path:
+            sys.path.insert(0, os.getcwd())
+        try:
+            cls = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise ValueError(f"cannot load policy {name!r} ({type(exc).__name__}: {exc}); "
+                             f"allowed: {', '.join(POLICIES)} or module:Class") from None
+    else:
+        raise ValueError(f"unknown policy {name!r}; allowed: {', '.join(POLICIES)} or "
+                         "module:Class (a subclass of agents.policies.ScenarioPolicy)")
+    if not (isinstance(cls, type) and issubclass(cls, ScenarioPolicy)):
+        raise ValueError(f"policy {name!r} is not a subclass of "
+                         "agents.policies.ScenarioPolicy")
+    return cls

@@ -59,6 +59,8 @@ Name = Annotated[str, Field(pattern=NAME_PATTERN, strict=True)]
 BASE = "base"
 MAX_VARIANTS = 100        # variant codes are stored in 8 bits
 MAX_POINTS = 10_000       # design points are stored in 16 bits (signed)
+#: The policies that ship (:data:`agents.policies.POLICIES`' names).
+SHIPPED_POLICIES = ("scenario", "compliant")
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -131,7 +133,9 @@ class SpecFile:
     replications: Annotated[int, Field(ge=1, le=100_000_000, strict=True)]
     outcomes: tuple[str, ...] = DEFAULT_OUTCOMES
     task_size: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] = 2500
-    policy: Literal["scenario", "compliant"] = "scenario"
+    #: ``scenario`` (behaviour as drawn), ``compliant``, or a researcher's own
+    #: ``"module:Class"`` (:func:`agents.policies.resolve_policy`).
+    policy: Annotated[str, Field(min_length=1, strict=True)] = "scenario"
     base: BaseInputs = BaseInputs()
     variants: dict[str, dict[str, Any]] = Field(default_factory=dict)
     design: Design | None = None
@@ -369,6 +373,14 @@ def _cell(source: str, point_index: int, point: dict[str, Any], variant: Variant
 def spec_from_dict(table: dict[str, Any], source: str, spec_dir: Path = Path(".")) -> Experiment:
     """Validate a spec table into an :class:`Experiment` (every cell built)."""
     top = build(SpecFile, table, source)
+    if top.policy not in SHIPPED_POLICIES:
+        # A researcher's own policy: check it loads (this imports the agents, which a
+        # spec naming a shipped policy need not: reading finished results stays light).
+        from agents.policies import resolve_policy
+        try:
+            resolve_policy(top.policy)
+        except ValueError as exc:
+            raise ConfigError(source, "policy", str(exc)) from None
     variants = [Variant(BASE, "as written" if top.base.terms == "bestnet-2003" else BASE, {},
                         {})]
     for name, vt in top.variants.items():
@@ -424,17 +436,19 @@ def two_terms_spec(a: str, b: str, runs: int, seed: int) -> Experiment:
 
 
 #: The headline outcomes of ``regsim run``: those its printed summary reports.
-RUN_OUTCOMES = ("days_to_effective", "days_to_effective_p90", "company_notice_late",
+RUN_OUTCOMES = ("value_to_investors", "company_cost", "days_to_effective", "days_to_effective_p90", "company_notice_late",
                 "window_empty", "filing_deadline_missed", "target_missed",
                 "target_miss_breach", "delay_used", "withdrawn_mai", "second_demand",
                 "piggybacked", "cut_back", "company_expenses", "seller_costs", "loss_company",
                 "loss_investors")
 
 
-def run_spec(terms: str | None, scenario: str | None, runs: int, seed: int) -> Experiment:
+def run_spec(terms: str | None, scenario: str | None, runs: int, seed: int,
+             policy: str = "scenario") -> Experiment:
     """The spec of ``regsim run``: one variant, the base (``terms`` and ``scenario``, presets
     or TOML files; default the agreement as written in bestnet-2003), ``runs`` replications
-    of ``seed``: replication r is deal r of the seed, as in every sweep."""
+    of ``seed``: replication r is deal r of the seed, as in every sweep; the parties
+    decide by ``policy`` (:func:`agents.policies.resolve_policy`)."""
     def resolved(value: str | None, presets) -> str:
         if value is None:
             return "bestnet-2003"
@@ -444,7 +458,8 @@ def run_spec(terms: str | None, scenario: str | None, runs: int, seed: int) -> E
     table = {"name": "run",
              "description": f"regsim run: terms {terms or 'bestnet-2003 (as written)'}, "
                             f"scenario {scenario or 'bestnet-2003'}",
-             "seed": seed, "replications": runs, "outcomes": list(RUN_OUTCOMES), "base": base}
+             "seed": seed, "replications": runs, "outcomes": list(RUN_OUTCOMES), "base": base,
+             "policy": policy}
     if terms is not None and terms not in PRESETS:
         table["variants"] = {BASE: {"label": Path(terms).stem}}
     return spec_from_dict(table, "regsim run")

@@ -107,8 +107,9 @@ def scenario_show(file: str | None) -> None:
 @click.option("--deal", default=0, show_default=True, type=click.IntRange(min=0),
               help="Which deal of the seed's sequence.")
 @click.option("--script", "script_file", help="What-if script fixing decisions and draws.")
-@click.option("--policy", type=click.Choice(["scenario", "compliant"]), default="scenario",
-              show_default=True)
+@click.option("--policy", default="scenario", show_default=True,
+              help="How the parties decide: scenario, compliant, or module:Class (your own "
+                   "subclass of agents.policies.ScenarioPolicy).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON Lines event log.")
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
               help="Also draw the deal as a Gantt chart (.png, .svg or .pdf).")
@@ -131,7 +132,13 @@ def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json
         from experiments.figures.gantt import check_plot_path
 
         check_plot_path(plot_file)
-    log = run_deal(t, s, seed, deal, script=script, policy=policy)
+    from agents.policies import resolve_policy
+
+    try:
+        policy_cls = resolve_policy(policy)
+    except ValueError as exc:
+        raise ConfigError("--policy", "", str(exc)) from None
+    log = run_deal(t, s, seed, deal, script=script, policy=policy_cls)
     if as_json:
         click.echo(log.to_jsonl(closing=s.closing_date), nl=False)
     else:
@@ -159,9 +166,12 @@ def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json
 @click.option("--workers", type=click.IntRange(min=0), default=None,
               help="Local worker processes (default: all cores; 0: in this process).")
 @click.option("--plot/--no-plot", default=True, show_default=True,
-              help="Save the figures (ECDF of days to effectiveness, probabilities, ...).")
+              help="Save the figures (who gains what, days to effectiveness, ...).")
+@click.option("--policy", default="scenario", show_default=True,
+              help="How the parties decide: scenario, compliant, or module:Class (your own "
+                   "subclass of agents.policies.ScenarioPolicy, importable by the workers).")
 @_one_line_errors
-def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot) -> None:
+def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot, policy) -> None:
     """Monte Carlo of RUNS deals: a one-variant experiment run as a sweep (shards,
     manifest, resume), its summary and figures."""
     import pyarrow
@@ -170,7 +180,7 @@ def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot) -> None:
     from experiments.execution.spec import run_spec
     from experiments.execution.sweep import MANIFEST, executor_for, load_table, sweep
 
-    exp = run_spec(terms_file, scenario_file, runs, seed)
+    exp = run_spec(terms_file, scenario_file, runs, seed, policy)
     out = Path(out_dir)
     try:
         with executor_for(workers) as executor:

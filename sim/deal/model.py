@@ -27,7 +27,7 @@ from agents.investor import INVESTOR, PIGGYBACK, Investor
 from agents.investors import WITHDRAWAL, Investors
 from agents.offerings import OFFERINGS, draw_offerings, offering_process
 from agents.other_holder import OTHER_HOLDER, OtherHolder
-from agents.policies import POLICIES, ScenarioPolicy
+from agents.policies import ScenarioPolicy, resolve_policy
 from agents.underwriter import UNDERWRITER, Underwriter
 from sim.engine import events as ev
 from sim.engine.calendar import Calendar, Order
@@ -89,8 +89,9 @@ class DealModel(mesa.Model):
         scenario: The world the deal meets.
         seed: Root seed; every named stream is spawned from it.
         script: Optional what-if script fixing decisions and draws.
-        policy: ``"scenario"`` (behaviour as drawn), ``"compliant"``, or a subclass of
-            :class:`agents.policies.ScenarioPolicy` overriding any decision.
+        policy: ``"scenario"`` (behaviour as drawn), ``"compliant"``, ``"module:Class"``
+            or a subclass of :class:`agents.policies.ScenarioPolicy` overriding any
+            decision (:func:`agents.policies.resolve_policy`).
     """
 
     def __init__(self, terms: Terms, scenario: Scenario, seed: int = 0, *,
@@ -101,7 +102,7 @@ class DealModel(mesa.Model):
         # Scenario objects.
         self.terms, self.world, self.seed = terms, scenario, seed
         self.streams = RandomStreams(seed, stream_specs(scenario))
-        policy_cls = POLICIES[policy] if isinstance(policy, str) else policy
+        policy_cls = resolve_policy(policy)
         self.policy = policy_cls(terms, scenario, script)
         self.market_stream = self.streams.stream(MARKET.name)
         self.capital_stream = self.streams.stream(CAPITAL.name)
