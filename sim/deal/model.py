@@ -35,7 +35,6 @@ from sim.engine.events import EventLog
 from sim.engine.holdings import Holdings
 from sim.engine.registration import DemandRegistration
 from sim.engine.streams import NORMAL, Layout, Purpose, RandomStreams, StreamSpec
-from sim.core.dates import day_after_years
 from sim.law.rules import resale, securities
 from sim.law.terms import Terms
 from sim.world import rule144
@@ -302,7 +301,7 @@ def rule144_unlimited_day(terms: Terms, scenario: Scenario) -> int | None:
         return None
     if any(i.affiliate for i in scenario.investors):
         return scenario.horizon_days
-    return day_after_years(0, scenario.rule144.unlimited_years, scenario.closing_date)
+    return rule144.unlimited_day(scenario)
 
 
 def run_deal(terms: Terms, scenario: Scenario, seed: int = 0, deal: int = 0, *,

@@ -316,19 +316,22 @@ def deal_value(log: EventLog, terms: Terms) -> DealValue:
     limit = path["rule144_limit"]
     affiliates = path["affiliates"]
     per_unit = terms.registrable_per_unit
-    exit_pv = {}                                     # per kind of seller: its exit's worth
+    exit_days = {}                                   # per kind of seller: its sale days
+    worth_on: dict[int, float] = {}                  # a share's worth on each exit day
     values, registered_total, rule144_total = {}, 0.0, 0.0
     for name, n in shares_by.items():
         affiliate = name in affiliates
         count = -(-n // limit) + 1 if affiliate and limit else 64
         key = (affiliate, count)
-        if key not in exit_pv:
-            days, unlimited = _exit_days(closing, path["holding_years"],
-                                         path["unlimited_years"], path["volume_months"],
-                                         affiliate, count)
-            exit_pv[key] = ([pv(x) for x in days],
-                            pv(unlimited) if unlimited is not None else None)
-        rule144 = _exit_worth(n, limit, *exit_pv[key])
+        if key not in exit_days:
+            exit_days[key] = _exit_days(closing, path["holding_years"],
+                                        path["unlimited_years"], path["volume_months"],
+                                        affiliate, count)
+        rule144 = 0.0
+        for t in schedule(n, limit, *exit_days[key]):
+            if t.day not in worth_on:
+                worth_on[t.day] = pv(t.day)
+            rule144 += t.shares * worth_on[t.day]
         investment = holdings[name] // per_unit * terms.unit_price_usd
         value = registered_by[name] - rule144
         values[name] = RealisedValue(registered_by[name], rule144, value,
@@ -338,25 +341,6 @@ def deal_value(log: EventLog, terms: Terms) -> DealValue:
     investment_total = sum(n // per_unit for n in holdings.values()) * terms.unit_price_usd
     return DealValue(investment_total, registered_total, rule144_total,
                      registered_total - rule144_total, sum(shares_by.values()), values)
-
-
-def _exit_worth(shares: int, limit: int, limited: Sequence[float],
-                unlimited: float | None) -> float:
-    """The worth of :func:`sim.world.rule144.schedule`'s sales of ``shares``, given the
-    worth of one share on each limited day and on the unlimited day."""
-    left, worth = shares, 0.0
-    for p in limited:
-        if left <= 0 or limit <= 0:
-            break
-        sold = min(limit, left)
-        worth += sold * p
-        left -= sold
-    if left > 0:
-        if unlimited is None:
-            raise ValueError(f"{left} shares unsold: an affiliate's volume limit of {limit} "
-                             f"does not sell {shares} shares")
-        worth += left * unlimited
-    return worth
 
 
 @lru_cache(maxsize=64)

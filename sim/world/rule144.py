@@ -148,6 +148,16 @@ def schedule(shares: int, limit: int, days: Sequence[int],
     return tuple(out)
 
 
+def unlimited_day(scenario: Scenario, *, acquired_day: int = 0,
+                  affiliate: bool = False) -> int | None:
+    """Rule 144(k) in ``scenario``: the day a non-affiliate may sell all it acquired on
+    ``acquired_day`` (``unlimited_years`` by the calendar); an affiliate never may."""
+    if affiliate:
+        return None
+    return day_after_years(acquired_day, scenario.rule144.unlimited_years,
+                           scenario.closing_date)
+
+
 def exit_limit(scenario: Scenario) -> int:
     """Rule 144(e)(1)'s limit per ``volume_months`` for one seller in ``scenario``: its
     outstanding Common (``capital.outstanding_common``) and trading volume."""
@@ -203,5 +213,5 @@ def discounted_proceeds(tranches: Sequence[Tranche], price: PricePath,
 
 
 __all__ = ["DAYS_PER_YEAR", "PricePath", "Tranche", "average_weekly_volume", "discount_factor",
-           "discounted_proceeds", "exit_limit", "exit_schedule", "price_function", "sale_days", "schedule",
-           "volume_limit"]
+           "discounted_proceeds", "exit_limit", "exit_schedule", "price_function", "sale_days",
+           "schedule", "unlimited_day", "volume_limit"]
