@@ -1,10 +1,14 @@
 """Decision policies: what the parties choose where the agreement leaves a choice.
 
 Rules (``sim.law.rules``) say what a party *may* or *must* do; a policy says what it
-*chooses*. Every choice is drawn from the party's own named stream at a fixed slot (so
-variants share random futures), unless a what-if script fixes it. Two families ship:
+*chooses*. Every draw comes from the party's own named stream at a fixed slot (so
+variants share random futures), unless a what-if script fixes it. Three ship:
 
-* :class:`ScenarioPolicy` -- behaviour as the scenario describes it (may breach);
+* :class:`StrategicPolicy` (the default) -- each party weighs the costs it can see
+  under the terms in force (``agents.strategy``, ``docs/decisions.md``); with the
+  scenario's ``[strategy]`` costs at zero it plays the scenario's draws;
+* :class:`ScenarioPolicy` (``"scenario"``) -- behaviour as the scenario's draws
+  describe it, blind to the terms (may breach): the exogenous policy;
 * :class:`CompliantPolicy` -- the same draws, clamped so the Company follows the
   agreement (prompt notice, filing ready by the deadline, timely responses). Used by
   the property tests ("a compliant Company is never found in breach, except where the
@@ -22,6 +26,8 @@ import os
 import sys
 
 from agents.company import COMPANY
+from agents.strategy.company import CompanyChoices
+from agents.strategy.investors import InvestorChoices
 from agents.investor import INVESTOR
 from agents.investors import WITHDRAWAL
 from agents.offerings import OFFERINGS
@@ -63,6 +69,17 @@ class ScenarioPolicy:
         # Looked up for every draw: keep the scenario's tables one attribute away.
         self._notices = scenario.notices
         self._ib = scenario.investor_behaviour
+        self.model = None
+
+    def bind(self, model) -> None:
+        """The deal model this policy decides in (built once, reused across deals): a
+        decision may read the deal's state (the calendar, the registrations, the price
+        path so far), never change it."""
+        self.model = model
+
+    def registration(self, cycle: int):
+        """The demand (or mandatory) registration of ``cycle`` in the bound deal, or None."""
+        return next((r for r in self.model.registrations if r.cycle == cycle), None)
 
     # --- Company ---------------------------------------------------------------------
     def notice_delay(self, s: Stream, cycle: int) -> int:
@@ -284,7 +301,15 @@ class CompliantPolicy(ScenarioPolicy):
                           plan.file_day - plan.plan_day - 1))
 
 
-POLICIES = {"scenario": ScenarioPolicy, "compliant": CompliantPolicy}
+class StrategicPolicy(CompanyChoices, InvestorChoices, ScenarioPolicy):
+    """Each party chooses the option with the lowest cost it can see under the terms in
+    force (``docs/decisions.md``); the scenario's ``[strategy]`` table holds what it
+    weighs. With every cost at zero it is :class:`ScenarioPolicy`."""
+
+
+POLICIES = {"strategic": StrategicPolicy, "scenario": ScenarioPolicy,
+            "compliant": CompliantPolicy}
+DEFAULT_POLICY = "strategic"
 
 
 def resolve_policy(name: str | type[ScenarioPolicy]) -> type[ScenarioPolicy]:

@@ -46,7 +46,7 @@ def test_shipped_names_and_classes_resolve():
     assert resolve_policy("compliant") is CompliantPolicy
     assert resolve_policy(CompliantPolicy) is CompliantPolicy
     from experiments.execution.spec import SHIPPED_POLICIES
-    assert set(POLICIES) == set(SHIPPED_POLICIES) == {"scenario", "compliant"}
+    assert set(POLICIES) == set(SHIPPED_POLICIES) == {"strategic", "scenario", "compliant"}
 
 
 @pytest.mark.parametrize("name, says", [

@@ -41,7 +41,7 @@ from sim.read.outcomes import COLUMNS, outcomes
 from sim.world.scenario import scenario_from_dict
 from sim.law.terms import terms_from_dict
 
-POLICIES = ("scenario", "compliant")
+POLICIES = ("strategic", "scenario", "compliant")
 METHODS = ("registered_mail", "certified_mail", "personal", "fax", "regular_mail")
 KEEP = 5          # failing cases kept per check
 _TYPES = dict(COLUMNS)

@@ -60,7 +60,7 @@ BASE = "base"
 MAX_VARIANTS = 100        # variant codes are stored in 8 bits
 MAX_POINTS = 10_000       # design points are stored in 16 bits (signed)
 #: The policies that ship (:data:`agents.policies.POLICIES`' names).
-SHIPPED_POLICIES = ("scenario", "compliant")
+SHIPPED_POLICIES = ("strategic", "scenario", "compliant")
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -135,7 +135,7 @@ class SpecFile:
     task_size: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] = 2500
     #: ``scenario`` (behaviour as drawn), ``compliant``, or a researcher's own
     #: ``"module:Class"`` (:func:`agents.policies.resolve_policy`).
-    policy: Annotated[str, Field(min_length=1, strict=True)] = "scenario"
+    policy: Annotated[str, Field(min_length=1, strict=True)] = "strategic"
     base: BaseInputs = BaseInputs()
     variants: dict[str, dict[str, Any]] = Field(default_factory=dict)
     design: Design | None = None
@@ -444,7 +444,7 @@ RUN_OUTCOMES = ("value_to_investors", "company_cost", "days_to_effective", "days
 
 
 def run_spec(terms: str | None, scenario: str | None, runs: int, seed: int,
-             policy: str = "scenario") -> Experiment:
+             policy: str = "strategic") -> Experiment:
     """The spec of ``regsim run``: one variant, the base (``terms`` and ``scenario``, presets
     or TOML files; default the agreement as written in bestnet-2003), ``runs`` replications
     of ``seed``: replication r is deal r of the seed, as in every sweep; the parties

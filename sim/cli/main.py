@@ -107,8 +107,9 @@ def scenario_show(file: str | None) -> None:
 @click.option("--deal", default=0, show_default=True, type=click.IntRange(min=0),
               help="Which deal of the seed's sequence.")
 @click.option("--script", "script_file", help="What-if script fixing decisions and draws.")
-@click.option("--policy", default="scenario", show_default=True,
-              help="How the parties decide: scenario, compliant, or module:Class (your own "
+@click.option("--policy", default="strategic", show_default=True,
+              help="How the parties decide: strategic (weighs the terms' costs), scenario (the "
+                   "draws), compliant, or module:Class (your own "
                    "subclass of agents.policies.ScenarioPolicy).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON Lines event log.")
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
@@ -167,8 +168,9 @@ def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json
               help="Local worker processes (default: all cores; 0: in this process).")
 @click.option("--plot/--no-plot", default=True, show_default=True,
               help="Save the figures (who gains what, days to effectiveness, ...).")
-@click.option("--policy", default="scenario", show_default=True,
-              help="How the parties decide: scenario, compliant, or module:Class (your own "
+@click.option("--policy", default="strategic", show_default=True,
+              help="How the parties decide: strategic (weighs the terms' costs), scenario (the "
+                   "draws), compliant, or module:Class (your own "
                    "subclass of agents.policies.ScenarioPolicy, importable by the workers).")
 @_one_line_errors
 def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot, policy) -> None:

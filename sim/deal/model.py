@@ -27,7 +27,7 @@ from agents.investor import INVESTOR, PIGGYBACK, Investor
 from agents.investors import WITHDRAWAL, Investors
 from agents.offerings import OFFERINGS, draw_offerings, offering_process
 from agents.other_holder import OTHER_HOLDER, OtherHolder
-from agents.policies import ScenarioPolicy, resolve_policy
+from agents.policies import DEFAULT_POLICY, ScenarioPolicy, resolve_policy
 from agents.underwriter import UNDERWRITER, Underwriter
 from sim.engine import events as ev
 from sim.engine.calendar import Calendar, Order
@@ -88,14 +88,15 @@ class DealModel(mesa.Model):
         scenario: The world the deal meets.
         seed: Root seed; every named stream is spawned from it.
         script: Optional what-if script fixing decisions and draws.
-        policy: ``"scenario"`` (behaviour as drawn), ``"compliant"``, ``"module:Class"``
+        policy: ``"strategic"`` (the default: choices that weigh the terms' costs),
+            ``"scenario"`` (behaviour as drawn), ``"compliant"``, ``"module:Class"``
             or a subclass of :class:`agents.policies.ScenarioPolicy` overriding any
             decision (:func:`agents.policies.resolve_policy`).
     """
 
     def __init__(self, terms: Terms, scenario: Scenario, seed: int = 0, *,
                  script: Script | None = None,
-                 policy: str | type[ScenarioPolicy] = "scenario") -> None:
+                 policy: str | type[ScenarioPolicy] = DEFAULT_POLICY) -> None:
         super().__init__(rng=seed)   # Mesa's own generators: seeded, not used by the rules
         # The scenario is ``world``: Mesa >= 3.5 reserves ``Model.scenario`` for its own
         # Scenario objects.
@@ -125,6 +126,7 @@ class DealModel(mesa.Model):
             DAYS_PER_MONTH / 365)
         self._monthly_vol = scenario.market.annual_volatility * math.sqrt(DAYS_PER_MONTH / 365)
         self.calendar = Calendar()      # one SimPy environment, rewound for every deal
+        self.policy.bind(self)
         # Mesa 3.3 numbers agents in a class-level dict keyed by the model, which keeps
         # every model alive (about 0.4 MB each: a volume check builds thousands). All our
         # agents exist by now, so let go of this model's counter (Mesa >= 3.4 has none).
@@ -306,6 +308,6 @@ def rule144_unlimited_day(terms: Terms, scenario: Scenario) -> int | None:
 
 def run_deal(terms: Terms, scenario: Scenario, seed: int = 0, deal: int = 0, *,
              script: Script | None = None,
-             policy: str | type[ScenarioPolicy] = "scenario") -> EventLog:
+             policy: str | type[ScenarioPolicy] = DEFAULT_POLICY) -> EventLog:
     """Play one deal and return its event log (a new model; see :class:`DealModel`)."""
     return DealModel(terms, scenario, seed, script=script, policy=policy).run(deal)

@@ -115,6 +115,19 @@ OFFERING_RELEASED = "OFFERING_RELEASED"              # §1(d)
 # Demand terms of the NVCA model (NVCA IRA)
 DEMAND_DEFERRED = "DEMAND_DEFERRED"                  # NVCA IRA
 DEFERRAL_ENDED = "DEFERRAL_ENDED"                    # NVCA IRA
+# Strategic choices and negotiations (agents.strategy; docs/decisions.md)
+CHOICE_MADE = "CHOICE_MADE"                          # the clause of the choice
+DEMAND_SOLICITED = "DEMAND_SOLICITED"                # §1(a)
+COALITION_FORMED = "COALITION_FORMED"                # §1(a)
+COALITION_FAILED = "COALITION_FAILED"                # §1(a)
+WAIVER_REQUESTED = "WAIVER_REQUESTED"                # §8(c)
+WAIVER_SIGNED = "WAIVER_SIGNED"                      # §8(c)
+WAIVER_REFUSED = "WAIVER_REFUSED"                    # §8(c)
+WAIVER_DROPPED = "WAIVER_DROPPED"                    # §8(c)
+CONSIDERATION_PAID = "CONSIDERATION_PAID"            # §8(c)
+AMENDMENT_AGREED = "AMENDMENT_AGREED"                # §8(c)
+AMENDMENT_FAILED = "AMENDMENT_FAILED"                # §8(c)
+UNITS_TRANSFERRED = "UNITS_TRANSFERRED"              # §7
 
 KINDS = tuple(v for k, v in dict(globals()).items() if k.isupper() and isinstance(v, str))
 

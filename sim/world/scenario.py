@@ -338,6 +338,71 @@ class ShareAdjustment:
     kind: Literal["split", "dividend"] = "split"
 
 
+Usd = Annotated[float, Field(ge=0.0, le=1e9, allow_inf_nan=False, strict=True)]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False, strict=True)]
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class CompanyStrategy:
+    """What the strategic Company weighs at each choice the agreement leaves it
+    (``docs/decisions.md``). All zero: it acts on the scenario's draws."""
+
+    #: Cost of shortening a controllable duration (notice, drafting, an answer to the
+    #: Commission) by one day: counsel's and auditors' overtime.
+    effort_usd_per_day: Usd = 0.0
+    #: Largest share of a natural duration that effort can save.
+    max_speedup: Annotated[float, Field(ge=0.0, le=0.9, allow_inf_nan=False,
+                                        strict=True)] = 0.0
+    #: Cost per day of being in breach of a term without liquidated damages (litigation,
+    #: reputation with investors).
+    breach_usd_per_day: Usd = 0.0
+    #: Cost per day by which the Investors' resale supply comes earlier (overhang).
+    overhang_usd_per_day: Usd = 0.0
+    #: Share of an own offering's proceeds lost when a resale registration competes with
+    #: it (§1(c), §1(d)).
+    offering_competition_fraction: Fraction = 0.0
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class InvestorStrategy:
+    """What a strategic Investor weighs (``docs/decisions.md``). All zero: it acts on
+    the scenario's draws."""
+
+    #: Wants a registration once the price reaches this multiple of its cost per share.
+    trigger_price_ratio: Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False,
+                                                strict=True)] = 0.0
+    #: Will not sell (join, piggy-back, stay in a registration) below this multiple of
+    #: its cost per share.
+    reservation_price_ratio: Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False,
+                                                    strict=True)] = 0.0
+    #: Cost to an Investor of an action (a demand, a request to join): counsel.
+    action_cost_usd: Usd = 0.0
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class WaiverStrategy:
+    """§8(c) waivers and amendments as negotiations (``docs/decisions.md``)."""
+
+    #: A holdout's share of the Company's remaining surplus (Nash bargaining power).
+    bargaining_power: Fraction = 0.0
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Strategy:
+    """The parties' decision models' parameters (strategic policy)."""
+
+    company: CompanyStrategy = CompanyStrategy()
+    investors: InvestorStrategy = InvestorStrategy()
+    waivers: WaiverStrategy = WaiverStrategy()
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Transfers:
+    """§7 private transfers of Registrable Shares. ``rate_per_year`` 0: none."""
+
+    rate_per_year: Rate = 0.0
+
+
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Scenario:
     """Everything about the world a deal meets; validated and frozen."""
@@ -362,6 +427,8 @@ class Scenario:
     claims: Claims
     share_adjustments: tuple[ShareAdjustment, ...] = ()
     rule144: Rule144Facts = Rule144Facts()
+    strategy: Strategy = Strategy()
+    transfers: Transfers = Transfers()
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Scenario":
