@@ -26,7 +26,8 @@ from matplotlib.image import AxesImage
 
 from experiments.figures.design import effects_figure, heatmap_figure
 from experiments.figures.exposure import cutback_figure, money_figure
-from experiments.figures.outcomes import ecdf_figure, forest_figure, probability_figure
+from experiments.figures.outcomes import (ecdf_figure, ecdf_pairs_figure, forest_figure,
+                                         probability_figure)
 from experiments.figures.plot import figures_for, plot_results
 from experiments.figures.gantt import chart_of, gantt_figure
 from experiments.analysis.saved import load_saved
@@ -94,6 +95,34 @@ def test_ecdf_of_deals_never_effective_stays_below_one(saved):
     base = next(ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("as written"))
     assert base.get_label() == "as written (10.0% never effective)"
     assert base.get_ydata()[-1] == pytest.approx(0.9)
+
+
+def test_ecdf_by_variant_one_panel_per_variant_over_the_base(saved):
+    fig = ecdf_pairs_figure(saved)
+    axes = visible_axes(fig)
+    assert [ax.get_title(loc="left") for ax in axes] == LABELS[1:]
+    frames = saved.frames()
+    base = frames["base"]
+    for ax, v in zip(axes, saved.variants[1:]):
+        labels = [ln.get_label() for ln in ax.get_lines()]
+        deadline = saved.terms(v)["filing_deadline_days"]
+        assert labels == ["as written", saved.labels[v]] + (
+            [f"filing deadline, day {deadline}"] if deadline != 45 else [])
+        (text,) = [t.get_text() for t in ax.texts]
+        # The share of deals whose effective day moved, counted here from the table.
+        a, b = (f["days_demand_to_effective"].to_numpy(dtype=float) for f in (base, frames[v]))
+        moved = np.mean(a != b)
+        if moved == 0:
+            assert text == "no deal's timing moved"
+        else:
+            assert text.startswith(f"timing moved in {moved:.0%} of deals")
+
+
+def test_ecdf_by_variant_needs_three_variants(saved):
+    manifest = dict(saved.manifest, variants=saved.manifest["variants"][:2])
+    two = replace(saved, manifest=manifest,
+                  table=saved.table[saved.table["variant"].isin(["base", saved.variants[1]])])
+    assert ecdf_pairs_figure(two) is None
 
 
 def test_probabilities_one_errorbar_series_per_variant_per_panel(saved):
@@ -226,7 +255,7 @@ def test_heatmap_one_image_per_variant_over_two_parameters(design):
 
 def test_figures_for_lists_comparison_and_design_figures(saved, design):
     assert [m.name for m in figures_for(saved)] == [
-        "ecdf-days-to-effective", "probabilities", "forest-paired-differences", "cutbacks",
+        "ecdf-by-variant", "probabilities", "forest-paired-differences", "cutbacks",
         "money-by-party"]
     made = figures_for(design)
     assert [m.name for m in made][-2:] == ["design-effects", "design-heatmap"]

@@ -31,9 +31,11 @@ from sim.cli.main import main
 FIXTURES = Path(__file__).parent / "fixtures" / "results"
 VARIANTS = FIXTURES / "variants"
 DESIGN = FIXTURES / "tiny-design"
-COMPARISON_FIGURES = ["ecdf-days-to-effective", "probabilities", "forest-paired-differences",
+# Base and three variants: time to effectiveness one panel per variant over the base.
+COMPARISON_FIGURES = ["ecdf-by-variant", "probabilities", "forest-paired-differences",
                       "cutbacks", "money-by-party"]
-DESIGN_FIGURES = COMPARISON_FIGURES + ["design-effects", "design-heatmap"]
+DESIGN_FIGURES = ["ecdf-days-to-effective"] + COMPARISON_FIGURES[1:] + [
+    "design-effects", "design-heatmap"]
 LABELS = ["as written", "file within 60 days", "cooldown 90 days", "cutback: Investors first"]
 
 

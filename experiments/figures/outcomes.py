@@ -103,6 +103,88 @@ def ecdf_figure(saved: Saved, point: int = 0) -> Figure:
     return fig
 
 
+def _paired_days(df: pd.DataFrame) -> np.ndarray:
+    """Days demand -> effective per replication: NaN without a demand, +inf never
+    effective (replications aligned across variants, :meth:`Saved.frames`)."""
+    days = df["days_demand_to_effective"].astype("Float64").fillna(np.inf).to_numpy(
+        dtype=float)
+    days[~df["demand_day"].notna().to_numpy(dtype=bool)] = np.nan
+    return days
+
+
+def _shift_text(base: np.ndarray, other: np.ndarray) -> str:
+    """How a variant moved time to effectiveness against the base on the same futures:
+    the share of deals whose day changed and the median change among them."""
+    both = ~(np.isnan(base) | np.isnan(other))
+    moved = both & (base != other)
+    share = moved.sum() / max(both.sum(), 1)
+    if not moved.any():
+        return "no deal's timing moved"
+    finite = moved & np.isfinite(base) & np.isfinite(other)
+    text = f"timing moved in {share:.0%} of deals"
+    if finite.any():
+        med = float(np.median(other[finite] - base[finite]))
+        text += f"\nby a median {med:+.0f} days"
+    return text
+
+
+def ecdf_pairs_figure(saved: Saved, point: int = 0) -> Figure | None:
+    """One small panel per variant: its ECDF of days from Demand Notice to effectiveness
+    over the base's (grey), titled with how many deals' timing it moved on the same
+    random futures. Drawn for three variants or more, where one panel of many curves
+    hides which variants move timing; None otherwise."""
+    others = saved.variants[1:]
+    if len(others) < 2:
+        return None
+    frames = saved.frames(point)
+    styles = styles_of(saved)
+    base = _paired_days(frames["base"])
+    # Up to four variants fit a half-page figure two panels a row; more take the width.
+    few = len(others) <= 4
+    ncols = 2 if few else 3
+    nrows = -(-len(others) // ncols)
+    right = 0.0
+    for df in frames.values():
+        days = days_to_effective(df)
+        if np.isfinite(days).any():
+            right = max(right, float(np.quantile(days[np.isfinite(days)], 0.995)))
+    with themed():
+        fig = Figure(figsize=(WIDTH if few else WIDE, 1.0 + (1.7 if few else 2.7) * nrows),
+                     layout="constrained")
+        axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=True)).ravel()
+        bx, by = _ecdf_points(days_to_effective(frames["base"]))
+        for ax, v in zip(axes, others):
+            s = styles[v]
+            ax.step(np.r_[0, bx, 1e6], np.r_[0, by, by[-1] if len(by) else 0.0],
+                    where="post", color="0.55", lw=1.6, label=styles["base"].label)
+            xs, ys = _ecdf_points(days_to_effective(frames[v]))
+            ax.step(np.r_[0, xs, 1e6], np.r_[0, ys, ys[-1] if len(ys) else 0.0],
+                    where="post", color=s.color, ls=s.linestyle, lw=2.0, label=s.label)
+            d = saved.terms(v, point)["filing_deadline_days"]
+            if d != saved.terms("base", point)["filing_deadline_days"]:
+                ax.axvline(d, color=s.color, ls=":", lw=1.3,
+                           label=f"filing deadline, day {d}")
+            ax.set_title(wrap(s.label, 28 if few else 40), fontsize=9.5, loc="left")
+            # Bottom right is empty: every curve is near its top by the right edge.
+            ax.text(0.97, 0.06, _shift_text(base, _paired_days(frames[v])),
+                    transform=ax.transAxes, ha="right", va="bottom",
+                    fontsize=8 if few else 9.5,
+                    bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="0.7"))
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+            ax.tick_params(labelsize=9)
+        for ax in axes[len(others):]:
+            ax.set_visible(False)
+        axes[0].set_xlim(0, right * 1.05 or 1)
+        axes[0].set_ylim(0, 1.02)
+        fig.supxlabel("days from Demand Notice to effectiveness", fontsize=10)
+        fig.supylabel("deals effective", fontsize=10)
+        fig.suptitle(wrap("Time to effectiveness, each variant over " + styles["base"].label
+                          + " (grey), same random futures", 60 if few else 120)
+                     + where_text(saved, point, 60 if few else 120),
+                     x=0.01, ha="left", fontweight="bold", fontsize=11 if few else 12)
+    return fig
+
+
 # --- probabilities ---------------------------------------------------------------------
 def _probability_rows(saved: Saved, point: int) -> pd.DataFrame:
     """Estimate of every probability outcome per variant; outcomes never seen dropped."""

@@ -17,7 +17,8 @@ from experiments.analysis.saved import Saved, load_saved
 from experiments.figures import design, exposure, money
 from experiments.figures.common import Made, where_text
 from experiments.figures import outcomes
-from experiments.figures.outcomes import ecdf_figure, forest_figure, probability_figure
+from experiments.figures.outcomes import (ecdf_figure, ecdf_pairs_figure, forest_figure,
+                                         probability_figure)
 from experiments.figures.style import WIDTH, save
 
 #: Every table column a figure or the report reads (the design figures and the headline
@@ -46,6 +47,14 @@ def iter_figures(saved: Saved, point: int = 0) -> Iterator[Made]:
          "Diamonds: each party's net with a Student t 95% interval."
          + ("" if len(saved.variants) == 1 else " Paired differences between variants are "
             "in the table of headline outcomes.") + where),
+        # Three variants or more: one panel each over the base, where one panel of many
+        # curves would hide which variants move timing.
+        ("ecdf-by-variant", "Time to effectiveness: which variants move it",
+         lambda: ecdf_pairs_figure(saved, point),
+         "Deals effective by each day, each variant over the base (grey) on the same "
+         "random futures; the box: deals whose effective day moved, and the median "
+         "change. Dotted: a filing deadline that differs." + where)
+        if len(saved.variants) > 3 else
         ("ecdf-days-to-effective", "Time to effectiveness",
          lambda: ecdf_figure(saved, point),
          "Deals with a Demand Notice effective by each day (never effective: the curve "
