@@ -270,3 +270,17 @@ def test_report_renders_in_headless_chromium_and_prints_on_two_pages(chromium, t
     _chromium(chromium, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
               page.as_uri())
     assert 1 <= _pdf_pages(pdf.read_bytes()) <= 2
+
+
+@pytest.mark.parametrize("policy, says", [
+    ("strategic", "strategic policy, docs/decisions.md"),
+    ("scenario", "blind to the terms (exogenous policy)"),
+    ("my_policies:Hasty", "the policy my_policies:Hasty"),
+])
+def test_the_report_names_the_policy(policy, says):
+    from dataclasses import replace
+    from experiments.report.content import facts
+    saved = load_saved(FIXTURES / "variants")
+    saved = replace(saved, manifest=dict(saved.manifest, policy=policy))
+    assert says in facts(saved)
+    assert says in report_html(saved, 0, [])

@@ -65,17 +65,37 @@ def title(saved: Saved) -> str:
             else f"{name}: how the terms move the outcomes")
 
 
+#: How each shipped policy decides, in a phrase for the report's header.
+POLICY_TEXT = {
+    "strategic": "the parties decide by the costs they see under each variant's terms "
+                 "(strategic policy, docs/decisions.md)",
+    "scenario": "the parties act on the scenario's draws, blind to the terms (exogenous "
+                "policy)",
+    "compliant": "the Company follows the agreement; the Investors act on the scenario's "
+                 "draws (compliant policy)",
+}
+
+
+def policy_text(saved: Saved) -> str:
+    """Who decides how: the run's policy, named."""
+    name = saved.manifest.get("policy") or "scenario"
+    return POLICY_TEXT.get(name, f"the parties decide by the policy {name}")
+
+
 def facts(saved: Saved) -> str:
-    """What was run: variants, design points, replications, seed (and what that buys)."""
+    """What was run: variants, design points, replications, seed (and what that buys),
+    and the policy the parties decided by."""
     n, seed = saved.replications, saved.manifest["seed"]
     variants = len(saved.variants)
     head = (f"{variants} variant{'s' if variants > 1 else ''}"
             + (f" × {len(saved.points)} design points" if saved.parameters else ""))
+    how = " " + policy_text(saved)[0].upper() + policy_text(saved)[1:] + "."
     if one_variant(saved) and not saved.parameters:
-        return f"{head}, {n:,} deals, root seed {seed}: replication r is deal r of the seed."
+        return (f"{head}, {n:,} deals, root seed {seed}: replication r is deal r of the "
+                "seed." + how)
     return (f"{head}, {n:,} replications each, root seed {seed}: replication r of every "
             "variant meets the same random future (deal r), so differences are the "
-            "terms' doing.")
+            "terms' doing." + how)
 
 
 def diff_heading(saved: Saved) -> str:
