@@ -111,7 +111,8 @@ class CompanyChoices:
         a day late costs more than a day of effort (no damages run on it: the cost of
         being in breach)."""
         natural = super().notice_delay(s, cycle)
-        if self.script.company.notice_delay_days is not None:
+        if (not self.scenario.strategy.company.max_speedup
+                or self.script.company.notice_delay_days is not None):
             return natural
         b = breach_per_day(self.model, None)
         if not b:
@@ -125,7 +126,9 @@ class CompanyChoices:
         once the filing deadline is known: at FILING_WINDOW_SET for a demand, at the
         closing for the mandatory registration (agents/company.py asks then)."""
         natural = super().prep_days(s, cycle)
-        if self.script.company.prep_days is not None or self.model is None:
+        c = self.scenario.strategy.company
+        if (not (c.max_speedup or c.overhang_usd_per_day) or self.model is None
+                or self.script.company.prep_days is not None):
             return natural
         reg = self.registration(cycle)
         if reg is None or reg.deadline < 0:
@@ -146,7 +149,8 @@ class CompanyChoices:
         (PIPE RRA) each day past the effectiveness deadline also runs damages."""
         natural = super().response_days(raw_days, round_no)
         fixed = self.script.review.response_days
-        if reg is None or (fixed is not None and round_no - 1 < len(fixed)):
+        if (not self.scenario.strategy.company.max_speedup or reg is None
+                or (fixed is not None and round_no - 1 < len(fixed))):
             return natural
         m = self.model
         breaches = []
