@@ -80,7 +80,8 @@ def review(model: Deal, reg: DemandRegistration) -> Generator:
             log.record(cal.now, ev.COMMENTS_RECEIVED, "commission", "§2(a)", dict(
                 cycle=reg.cycle, round=k))
             raw = s.days(r.response_days, REVIEW.slot("response", reg.cycle, k - 1))
-            days = model.policy.response_days(raw if slow == 1.0 else whole_days(raw * slow), k)
+            days = model.policy.response_days(raw if slow == 1.0 else whole_days(raw * slow), k,
+                                              reg=reg)
             yield cal.until(cal.now + days, Order.ACTION)
             if reg.withdrawn:
                 return None

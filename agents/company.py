@@ -188,7 +188,6 @@ class Company(mesa.Agent):
         if delay is None and (terms.blackout_before_days > 0
                               or terms.delay_basis == "board_judgment"):
             delay = self.nvca_deferral(reg)
-        prep_done = rd + pol.prep_days(self.stream, cycle)
 
         # Company Notice (§1(a)): each Investor learns of it on arrival; its joinder window
         # runs from the day it is given, which §8(a) ties to the method.
@@ -241,6 +240,9 @@ class Company(mesa.Agent):
             log.record(cal.now, ev.WINDOW_EMPTY, self.name, "§1(a)", dict(
                 cycle=cycle, floor=window.floor, deadline=window.deadline,
                 notice_receipt_lag_days=anchor - rd, switch=terms.empty_window))
+        # Drafting: its natural length was drawn at receipt (the same slot whenever
+        # asked); the Company plans its finish once it knows the deadline.
+        prep_done = rd + pol.prep_days(self.stream, cycle)
 
         # Scope fixed at the close of the joinder window (§1(a)).
         yield cal.until(reg.joinder_last_day, Order.CLOSE)
@@ -371,7 +373,7 @@ class Company(mesa.Agent):
             and o.resolved_day <= rd else None, o.investors_may_include, terms)), None)
         if basis is None and delay_rules.activity_supports_delay(rd, m.activity_day, terms):
             basis = "activity"
-        if basis is None or not m.policy.invoke_delay(self.stream, reg.cycle):
+        if basis is None or not m.policy.invoke_delay(self.stream, reg.cycle, basis=basis):
             return None
         self.delays_used += 1
         m.log.record(rd, ev.DELAY_INVOKED, self.name, "§1(d)", dict(

@@ -200,15 +200,17 @@ def pending_registration(model: Deal, plan: OfferingPlan):
 
 def hold_back(model: Deal, plan: OfferingPlan) -> Generator:
     """§1(c), §1(d): an offering about to file while the Investors' registration is
-    pending (and not delayed for it): the Company holds it back with probability
-    ``offerings.hold_back_prob`` until that statement is effective or withdrawn, at a
+    pending (and not delayed for it): the Company holds it back when its policy says so
+    (``holds_back``: a draw with ``offerings.hold_back_prob``, or the strategic
+    comparison of competition and cost of capital) until that statement is effective or withdrawn, at a
     cost of the offering's value x ``company.cost_of_capital`` x days / 365 (the money
     comes later). Returns the days held (docs/hold-back.md)."""
-    if plan.type not in RAISES_CAPITAL or model.world.offerings.hold_back_prob == 0:
+    if plan.type not in RAISES_CAPITAL or (
+            model.world.offerings.hold_back_prob == 0
+            and not model.world.strategy.company.offering_competition_fraction):
         return 0
     reg = pending_registration(model, plan)
-    if reg is None or not model.offerings_stream.chance(
-            model.world.offerings.hold_back_prob, OFFERINGS.slot("hold_back", plan.index)):
+    if reg is None or not model.policy.holds_back(model.offerings_stream, plan, reg):
         return 0
     cal, log = model.calendar, model.log
     start = cal.now

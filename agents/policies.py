@@ -98,8 +98,9 @@ class ScenarioPolicy:
         slot = cycle * _CW + _PREP
         return s.days(self.scenario.company.prep_days, slot)
 
-    def invoke_delay(self, s: Stream, cycle: int) -> bool:
-        """Whether the Company uses an available §1(d) delay."""
+    def invoke_delay(self, s: Stream, cycle: int, *, basis=None) -> bool:
+        """Whether the Company uses an available §1(d) delay (``basis``: the offering
+        that supports it, ``"activity"``, or None for an NVCA IRA Board deferral)."""
         fixed = self.script.company.invoke_delay
         if fixed is not None:
             return fixed
@@ -129,12 +130,20 @@ class ScenarioPolicy:
         return s.days(self.scenario.company.delay_hold_days, slot)
 
 
-    def response_days(self, raw_days: int, round_no: int) -> int:
-        """Days the Company takes to answer comment letter ``round_no`` (1-based)."""
+    def response_days(self, raw_days: int, round_no: int, *, reg=None) -> int:
+        """Days the Company takes to answer comment letter ``round_no`` (1-based) in the
+        review of ``reg``."""
         fixed = self.script.review.response_days
         if fixed is not None and round_no - 1 < len(fixed):
             return fixed[round_no - 1]
         return raw_days
+
+    def holds_back(self, s: Stream, plan, reg) -> bool:
+        """Whether the Company holds its own offering ``plan`` back while the Investors'
+        registration ``reg`` is pending (agents.offerings.hold_back): a draw with
+        ``offerings.hold_back_prob``."""
+        p = self.scenario.offerings.hold_back_prob
+        return p > 0 and s.chance(p, OFFERINGS.slot("hold_back", plan.index))
 
     # --- Investors -------------------------------------------------------------------
     # Only a script fixes an Investor's choices, so the (hot) unscripted path tests
@@ -292,7 +301,7 @@ class CompliantPolicy(ScenarioPolicy):
     def prep_days(self, s: Stream, cycle: int) -> int:
         return min(super().prep_days(s, cycle), self.terms.filing_deadline_days)
 
-    def response_days(self, raw_days: int, round_no: int) -> int:
+    def response_days(self, raw_days: int, round_no: int, *, reg=None) -> int:
         return min(super().response_days(raw_days, round_no), self.terms.late_response_days)
 
     def registration_notice_delay(self, s: Stream, plan) -> int:
