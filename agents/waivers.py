@@ -61,7 +61,8 @@ class Waivers:
         self.company = company
         self.form = model.world.strategy.waivers.form
         self.power = model.world.strategy.waivers.bargaining_power
-        self.active = self.form != "none"
+        # A strategic choice (agents.policies): the exogenous policies never ask.
+        self.active = self.form != "none" and model.policy.negotiates_waivers
         self.reset()
 
     def reset(self) -> None:

@@ -363,3 +363,27 @@ def test_volume_no_unflagged_breach_with_waivers_active():
     assert asked > 0
     assert not tally.failed, (tally.disagreements, tally.engine, tally.unmapped,
                               tally.conservation, tally.examples)
+
+
+def test_the_exogenous_policies_never_ask(terms):
+    """Asking is a strategic choice: under the scenario and compliant policies the same
+    deal with the same costs asks nothing."""
+    t = dataclasses.replace(terms, cooldown_days=0)
+    script = build(Script, deep_merge(DEMAND_PATH, ONE_SELLER), "test-script")
+    for policy in ("scenario", "compliant"):
+        log = run_deal(t, strategic(breach=40_000.0), 0, script=script, policy=policy)
+        assert not kinds(log, *WAIVER_KINDS)
+    assert kinds(run_deal(t, strategic(breach=40_000.0), 0, script=script), *WAIVER_KINDS)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31 - 1), chunk=st.integers(0, 10_000),
+       form=st.sampled_from(["waiver", "amendment"]), power=st.floats(0.0, 1.0))
+def test_reduction_no_cost_of_breach_no_waiver(seed, chunk, form, power):
+    """With the breach cost at zero (S = 0) the log with waivers on is the log with them
+    off, deal by deal, on random scenarios and terms."""
+    terms, scenario, model_seed = vc.case_of(seed, chunk)
+    on = DealModel(terms, _with(scenario, 0.0, form, power), model_seed)
+    off = DealModel(terms, _with(scenario, 0.0, "none", power), model_seed)
+    for deal in range(3):
+        assert on.run(deal).events == off.run(deal).events
