@@ -12,7 +12,9 @@ Severities:
     ``investor_fault``  a deadline was missed because an Investor answered late (§6);
     ``target_missed``   the 120-day best-efforts target was missed, not a breach;
     ``empty_window``    the §1(a) filing window was empty: one limit had to give;
-    ``note``            something worth a look that is not a breach;
+    ``note``            something worth a look that is not a breach (among them a breach
+                        every Investor waived in writing, §8(c): a waiver signed by some
+                        leaves the breach toward the others, and the finding names them);
     ``inconsistent``    the log contradicts itself (a share registered or sold twice):
                         an engine defect, not an act of a party.
 
