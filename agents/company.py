@@ -22,6 +22,7 @@ from sim.law.rules import delay as delay_rules
 from sim.law.rules import demand as demand_rules
 from sim.law.rules import cutback, information, limits, notices, resale
 from agents import damages
+from agents.waivers import DEADLINE, FLOOR, Waivers
 
 # The Company's own choices, per demand cycle (cycle c from slot 8c; cycles past the
 # first continue in overflow). Slots 4-6 are retired (material information, the demand
@@ -55,6 +56,7 @@ class Company(mesa.Agent):
         self.stream = model.streams.stream(COMPANY.name)
         self.suspension_stream = model.streams.stream(effectiveness.SUSPENSION.name)
         self.capital = Capital(model)
+        self.waivers = Waivers(model, self)          # §8(c) requests and papers signed
         # Scenario facts read in every notice and §6 exchange.
         self.notice_method = model.world.company.notice_method
         self.info_due_days = model.world.company.info_due_days
@@ -73,6 +75,7 @@ class Company(mesa.Agent):
         self.damages_failures: list[tuple[str, tuple[int, ...], int]] = []
         self._settle_waiters: dict[int, object] = {}         # cycle -> signal (offerings)
         self.capital.reset()
+        self.waivers.reset()
 
     # --- Events of the business (§1(c), §1(d)) -----------------------------------------
     def draw_activity(self) -> int | None:
@@ -243,6 +246,8 @@ class Company(mesa.Agent):
         # Drafting: its natural length was drawn at receipt (the same slot whenever
         # asked); the Company plans its finish once it knows the deadline.
         prep_done = rd + pol.prep_days(self.stream, cycle)
+        if self.waivers.active:                      # §8(c): ask for a waiver?
+            self.waivers.at_window(reg, window, prep_done, delay is not None)
 
         # Scope fixed at the close of the joinder window (§1(a)).
         yield cal.until(reg.joinder_last_day, Order.CLOSE)
@@ -293,9 +298,13 @@ class Company(mesa.Agent):
         m, cal, terms = self.model, self.model.calendar, self.model.terms
         order = Order.ACTION if effect == "file" else Order.COMMISSION
         held = False
+        waivers = self.waivers
         while ((end := limits.cooldown_end(cal.now, self.cooldown_days(), terms)) is not None
-               and m.policy.invokes_cooldown(self.stream, reg.cycle,
-                                             effect == "file" and cal.now > reg.deadline)):
+               and m.policy.invokes_cooldown(self.stream, reg.cycle, effect == "file" and (
+                   cal.now > waivers.deadline(reg)))):
+            if (waivers.active and effect == "file" and cal.now > waivers.deadline(reg)
+                    and waivers.instead_of_cooldown(reg, end)):
+                break                 # §8(c): every Investor waived the deadline instead
             held = True
             if effect == "file":
                 reg.cooldown_end = end
@@ -494,15 +503,19 @@ class Company(mesa.Agent):
             m.log.events[-1].details["form"] = "S-3" if reg.s3 else "long-form"
         fault = information.filing_delay_fault(today, deadline, ready_without_info,
                                                reg.info_done_day, reg.info_late)
-        if fault is not None:
+        # §8(c): a breach every Investor waived is none; one some waived remains toward
+        # the others (the verdict names both).
+        extra = self.waivers.breach_details(reg, DEADLINE, today) if fault == "company" else {}
+        if fault is not None and extra is not None:
             clause = "§6" if fault == "investor" else (
                 "PIPE RRA" if reg.mandatory else "§1(a)")
             m.log.record(today, ev.FILING_DEADLINE_MISSED, self.name, clause, dict(
                 cycle=reg.cycle, days_late=today - deadline, deadline=deadline, fault=fault,
-                window_empty=reg.floor > reg.deadline))
-        if today < reg.floor:
+                window_empty=reg.floor > reg.deadline, **extra))
+        extra = self.waivers.breach_details(reg, FLOOR, reg.floor) if today < reg.floor else None
+        if extra is not None:
             m.log.record(today, ev.FILED_BEFORE_FLOOR, self.name, "§1(a)", dict(
-                cycle=reg.cycle, days_early=reg.floor - today, floor=reg.floor))
+                cycle=reg.cycle, days_early=reg.floor - today, floor=reg.floor, **extra))
         if unregistered:
             self.capital.schedule_increase(reg)
         damages.after_filing(m, reg, deadline, fault)

@@ -145,6 +145,11 @@ class ScenarioPolicy:
         p = self.scenario.offerings.hold_back_prob
         return p > 0 and s.chance(p, OFFERINGS.slot("hold_back", plan.index))
 
+    #: §8(c): whether the Company negotiates waivers and amendments when a breach would
+    #: cost it (``agents/waivers.py``, the scenario's ``[strategy.waivers]``): a choice
+    #: that weighs costs, so the exogenous policies never ask.
+    negotiates_waivers = False
+
     # --- Investors -------------------------------------------------------------------
     # Only a script fixes an Investor's choices, so the (hot) unscripted path tests
     # ``self.scripted`` before calling ``_inv``.
@@ -314,6 +319,8 @@ class StrategicPolicy(CompanyChoices, InvestorChoices, ScenarioPolicy):
     """Each party chooses the option with the lowest cost it can see under the terms in
     force (``docs/decisions.md``); the scenario's ``[strategy]`` table holds what it
     weighs. With every cost at zero it is :class:`ScenarioPolicy`."""
+
+    negotiates_waivers = True      # §8(c), agents/waivers.py
 
 
 POLICIES = {"strategic": StrategicPolicy, "scenario": ScenarioPolicy,

@@ -12,7 +12,9 @@ Severities:
     ``investor_fault``  a deadline was missed because an Investor answered late (§6);
     ``target_missed``   the 120-day best-efforts target was missed, not a breach;
     ``empty_window``    the §1(a) filing window was empty: one limit had to give;
-    ``note``            something worth a look that is not a breach;
+    ``note``            something worth a look that is not a breach (among them a breach
+                        every Investor waived in writing, §8(c): a waiver signed by some
+                        leaves the breach toward the others, and the finding names them);
     ``inconsistent``    the log contradicts itself (a share registered or sold twice):
                         an engine defect, not an act of a party.
 
@@ -34,6 +36,7 @@ from sim.law.rules import demand as demand_rules
 from sim.law.rules import cutback, information, limits, notices, piggyback, procedures
 from sim.law.rules import damages as damages_rules
 from sim.law.rules import resale
+from sim.law.rules import amendments
 from sim.law.terms import Terms
 
 
@@ -68,6 +71,7 @@ FINDING_COLUMNS: dict[str, tuple[str, ...]] = {
     "effectiveness_held_past_cooldown": ("effectiveness_held_past_cooldown",),
     "effective_in_cooldown": ("effective_in_cooldown",),
     "damages_not_as_agreed": ("damages_not_as_agreed",),
+    "breaches_waived": ("filing_deadline_waived", "filed_before_floor_waived"),
 }
 
 # Events the §3/§4 and the share-conservation checks read (picked out in the main pass).
@@ -120,6 +124,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     total_units = None
     closing = None
     rule144_day = None
+    investor_ids: tuple[str, ...] = ()       # §8(c): whose signatures a waiver needs
     facts: dict[int, dict] = {}     # PIPE RRA damages: each registration's raw facts
     paid: list[ev.Event] = []       # ... and the payments logged
     delays = []
@@ -139,6 +144,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
             total_units = d["units"]
             closing = dates.parse_iso(d.get("closing_date"))
             rule144_day = d.get("rule144_day")
+            investor_ids = tuple(d.get("investor_ids", ()))
             statements += [(day, resale, form, sid)
                            for sid, day, resale, form in d["prior_statements"]]
         elif k == ev.OFFERING_PLANNED:
@@ -184,7 +190,8 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
         s3 = _audit_nvca_demand(evs, terms, out, nvca, closing)
         used = _audit_cycle(evs, terms, out, offerings, statements, activity_day,
                             total_units, demands_used, seq, closing=closing, adjust=adjust,
-                            s3=s3, nvca=nvca, rule144_day=rule144_day, facts=facts)
+                            s3=s3, nvca=nvca, rule144_day=rule144_day, facts=facts,
+                            investor_ids=investor_ids)
         if not s3:              # an S-3 demand has its own allowance (NVCA IRA)
             demands_used = used
     _audit_damages(events, paid, terms, out, closing, facts)
@@ -198,7 +205,8 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                  seq: dict[int, int], closing: date | None = None,
                  adjust=None, s3: bool = False, nvca: "_NvcaState | None" = None,
                  rule144_day: int | None = None,
-                 facts: dict[int, dict] | None = None) -> int:
+                 facts: dict[int, dict] | None = None,
+                 investor_ids: tuple[str, ...] = ()) -> int:
     kinds: dict[str, list[ev.Event]] = defaultdict(list)   # by kind, in log order: one
     for e in evs:                                          # pass, not one per question
         kinds[e.kind].append(e)
@@ -329,15 +337,19 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                                f"{deadline}, on the day the last (late) §6 answer arrived"))
         else:
             forced = " (the window was empty)" if window.empty else ""
-            out.append(Finding(fday, "breach", "filing_deadline_missed" + (
-                "_empty_window" if window.empty else ""), "§1(a)",
-                               f"filed day {fday}, {fday - deadline} days after deadline day "
-                               f"{deadline}{forced}"))
+            _breach_or_waived(out, kinds, "filing_deadline", filed.details["cycle"], fday, fday,
+                              investor_ids, Finding(
+                fday, "breach", "filing_deadline_missed" + (
+                    "_empty_window" if window.empty else ""), "§1(a)",
+                f"filed day {fday}, {fday - deadline} days after deadline day "
+                f"{deadline}{forced}"), "filing_deadline_waived")
     if fday < window.floor:
         forced = " (the window was empty)" if window.empty else ""
-        out.append(Finding(fday, "breach", "filed_before_floor" + (
-            "_empty_window" if window.empty else ""), "§1(a)",
-                           f"filed day {fday}, before the floor day {window.floor}{forced}"))
+        _breach_or_waived(out, kinds, "filing_floor", filed.details["cycle"], window.floor, fday,
+                          investor_ids, Finding(
+            fday, "breach", "filed_before_floor" + ("_empty_window" if window.empty else ""),
+            "§1(a)", f"filed day {fday}, before the floor day {window.floor}{forced}"),
+            "filed_before_floor_waived")
 
     # Effectiveness (§1(a)) and the effectiveness period (§2(e)).
     eff = first.get(ev.STATEMENT_EFFECTIVE)
@@ -363,6 +375,40 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     _audit_period(first, filed, eff, terms, out, closing, adjust, rule144_day)
     satisfied = _audit_satisfaction(evs, first, out, adjust, terms)
     return demands_used + (0 if eff.details["second"] or not satisfied else 1)
+
+
+def _breach_or_waived(out: list[Finding], kinds: dict[str, list[ev.Event]], term: str,
+                      cycle: int, day: int, fday: int, investors: tuple[str, ...], breach: Finding,
+                      waived_kind: str) -> None:
+    """§8(c): a breach of ``term`` (the instance of ``day``) every Investor waived in a
+    signed paper is none (a note); one some waived remains toward the others, and the
+    finding says so. The signatures are the Investors' own WAIVER_SIGNED events; an
+    amendment binds only if each Investor of the deal signed it."""
+    requests = [e for e in kinds.get(ev.WAIVER_REQUESTED, ()) if e.details["term"] == term]
+    if not requests:
+        out.append(breach)
+        return
+    signed: dict[str, set[str]] = defaultdict(set)
+    for e in kinds[ev.WAIVER_SIGNED]:
+        signed[e.details["waiver"]].add(e.actor)
+    waived: set[str] = set()
+    for r in requests:
+        d = r.details
+        if not amendments.waiver_covers(day, d["through_day"], cycle, d["cycle"]):
+            continue
+        names = signed[d["waiver"]]
+        waived |= {n for n in names if amendments.waived_toward(n, names, d["amendment"],
+                                                                  investors)}
+    remains = amendments.breach_remains_toward(investors, waived)
+    if not remains:
+        out.append(Finding(fday, "note", waived_kind, "§8(c)",
+                           breach.message + "; waived in writing by every Investor"))
+    elif len(remains) < len(investors):
+        out.append(Finding(breach.day, breach.severity, breach.kind, breach.clause,
+                           breach.message + f"; waived by {', '.join(sorted(waived))}, "
+                           f"remains toward {', '.join(remains)} (§8(c))"))
+    else:
+        out.append(breach)
 
 
 def _audit_period(first: dict[str, ev.Event], filed: ev.Event, eff: ev.Event, terms: Terms,

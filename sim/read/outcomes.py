@@ -124,10 +124,19 @@ offerings_held_back                Company offerings held back while a registrat
                                    Investors was pending (§1(c), §1(d))
 hold_back_days                     days they were held back
 hold_back_cost_usd                 their cost: value x cost of capital x days / 365
+waivers_asked                      §8(c) waivers or amendments the Company asked for
+waivers_granted                    ... signed by every Investor (an amendment: agreed)
+holdouts                           Investors' refusals to sign for nothing (each asked a
+                                   consideration), count
+consideration_usd                  consideration the Company paid for signatures (§8(c))
+amendments                         amendments agreed (the Company and each Investor)
 company_cost_usd                   what the registration rights cost the Company: the
                                    expenses of the Investors' registrations, damages,
-                                   its claim losses, its offerings held back
+                                   its claim losses, its offerings held back, the
+                                   consideration it paid for waivers
 damages_not_as_agreed              damages paid other than the terms give (PIPE RRA), count
+breaches_waived                    breaches every Investor waived in writing (§8(c)): the
+                                   audit's notes, not breaches, count
 =================================  =====================================================
 """
 
@@ -179,6 +188,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("damages_effectiveness_usd", "f64"), ("damages_maintenance_usd", "f64"),
     ("damages_interest_usd", "f64"), ("offerings_held_back", "i16"),
     ("hold_back_days", "i32"), ("hold_back_cost_usd", "f64"),
+    # §8(c) waivers and amendments: :func:`waiver_columns`.
+    ("waivers_asked", "i16"), ("waivers_granted", "i16"), ("holdouts", "i16"),
+    ("consideration_usd", "f64"), ("amendments", "i16"),
     # What the registration rights cost the Company, all told.
     ("company_cost_usd", "f64"),
     # The audit's findings (sim.read.audit.FINDING_COLUMNS, same order): flags and counts.
@@ -195,6 +207,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("investors_over_holdings", "i16"), ("demand_method_not_as_requested", "bool"),
     ("demand_counted_unsatisfied", "bool"), ("effectiveness_held_past_cooldown", "bool"),
     ("effective_in_cooldown", "bool"), ("damages_not_as_agreed", "i16"),
+    ("breaches_waived", "i16"),
 )
 COLUMN_NAMES = tuple(c for c, _ in COLUMNS)
 
@@ -212,7 +225,11 @@ _COUNTED = frozenset({
     ev.OFFERING_EFFECTIVE, ev.OFFERING_WITHDRAWN, ev.UNDERWRITING_TERMS_REFUSED,
     ev.CUTBACK_APPLIED, ev.REGISTRATION_EXPENSES_PAID, ev.SELLING_COSTS_PAID,
     ev.CLAIM_ASSERTED, ev.LOSS_ALLOCATED, ev.REGISTRATION_REQUIRED,
+    ev.WAIVER_REQUESTED, ev.WAIVER_SIGNED, ev.WAIVER_REFUSED, ev.CONSIDERATION_PAID,
+    ev.AMENDMENT_AGREED,
 })
+_WAIVER_KINDS = frozenset({ev.WAIVER_REQUESTED, ev.WAIVER_SIGNED, ev.WAIVER_REFUSED,
+                           ev.CONSIDERATION_PAID, ev.AMENDMENT_AGREED})
 # Kinds as module constants: one pass over ~50 events per deal is hot enough that the
 # ``ev.`` attribute lookups in every comparison of the dispatch chain showed up.
 _INFO_RECEIVED, _JOINDER_RECEIVED, _JOINDER_REJECTED = (
@@ -272,6 +289,31 @@ def value_columns(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
             "value_to_investors_usd": round(v.value_usd, 2),
             "value_to_investors_pct": 100.0 * v.fraction}
 _DAMAGES_KINDS = frozenset({ev.DAMAGES_PAID, ev.OFFERING_HELD_BACK, ev.OFFERING_RELEASED})
+
+
+def waiver_columns(events: Iterable[tuple[str, str, dict]]) -> dict[str, Any]:
+    """§8(c): requests, requests every asked Investor signed (an amendment: agreed),
+    holdouts (refusals to sign for nothing), consideration paid, amendments agreed; from
+    the waiver events ``(kind, actor, details)`` in log order."""
+    asked = holdouts = agreed = 0
+    paid = 0.0
+    wanted: dict[str, set[str]] = {}
+    signed: dict[str, set[str]] = {}
+    for k, actor, d in events:
+        if k == ev.WAIVER_REQUESTED:
+            asked += 1
+            wanted[d["waiver"]] = set(d["investors"])
+        elif k == ev.WAIVER_SIGNED:
+            signed.setdefault(d["waiver"], set()).add(actor)
+        elif k == ev.WAIVER_REFUSED:
+            holdouts += 1
+        elif k == ev.CONSIDERATION_PAID:
+            paid += d["total_usd"]
+        else:
+            agreed += 1
+    granted = sum(1 for w, who in wanted.items() if who <= signed.get(w, set()))
+    return {"waivers_asked": asked, "waivers_granted": granted, "holdouts": holdouts,
+            "consideration_usd": round(paid, 2), "amendments": agreed}
 
 
 def damages_columns(log: Iterable[ev.Event]) -> dict[str, Any]:
@@ -338,6 +380,7 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
     rights_usd = 0.0
     n_claims = 0
     investors = set()
+    waiver_evs: list[tuple[str, str, dict]] = []
     log = list(log)
     for day, k, _actor, _clause, d in log:
         if k == _INFO_RECEIVED:              # the most frequent kind: one per §6 answer
@@ -451,6 +494,8 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
                     loss_inv += usd
                 else:
                     loss_other += usd
+        elif k in _WAIVER_KINDS:
+            waiver_evs.append((k, _actor, d))
     fraction = 0.0
     if sold_first is not None and registrable:
         fraction = sold_first / registrable
@@ -489,8 +534,10 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
     }
     row.update(value_columns(log, terms))
     row.update(damages_columns(log))
+    row.update(waiver_columns(waiver_evs))
     row["company_cost_usd"] = round(row["rights_expenses_usd"] + row["damages_usd"]
-                                    + row["loss_company_usd"] + row["hold_back_cost_usd"], 2)
+                                    + row["loss_company_usd"] + row["hold_back_cost_usd"]
+                                    + row["consideration_usd"], 2)
     row.update(breach_columns(audit(log, terms)))     # the last columns, in order
     return row
 

@@ -210,6 +210,31 @@ DESCRIBE: dict[str, Callable[[ev.Event, Callable[[int], str]], str]] = {
     ev.DEFERRAL_ENDED: lambda e, d: (
         f"deferral ends ({e.details['basis'].replace('_', ' ')}, {e.details['days']} days)"),
 }
+# §8(c) waivers and amendments (agents/waivers.py).
+_WAIVED = {"filing_deadline": "the filing deadline", "filing_floor": "the 30-day floor"}
+DESCRIBE.update({
+    ev.WAIVER_REQUESTED: lambda e, d: (
+        f"Company asks each Investor to {'amend' if e.details['amendment'] else 'waive'} "
+        f"{_WAIVED.get(e.details['term'], e.details['term'])} through "
+        f"{d(e.details['through_day'])} ({e.details['reason'].replace('_', ' ')}; it avoids "
+        f"${e.details['surplus_usd']:,.0f})"),
+    ev.WAIVER_SIGNED: lambda e, d: (
+        f"signs the {e.details['waiver']}"
+        + (f" for ${e.details['consideration_usd']:,.0f}" if e.details["consideration_usd"]
+           else " for nothing")),
+    ev.WAIVER_REFUSED: lambda e, d: (
+        f"holds out on the {e.details['waiver']}: asks ${e.details['ask_usd']:,.0f} (signing "
+        f"costs it ${e.details['loss_usd']:,.0f})"),
+    ev.WAIVER_DROPPED: lambda e, d: (
+        f"Company drops the {e.details['waiver']} to {', '.join(e.details['holdouts'])} "
+        f"(too dear): the breach stays toward them"),
+    ev.CONSIDERATION_PAID: lambda e, d: (
+        f"Company pays ${e.details['total_usd']:,.0f} for signatures to the "
+        f"{e.details['waiver']}"),
+    ev.AMENDMENT_AGREED: lambda e, d: "amendment agreed by the Company and each Investor",
+    ev.AMENDMENT_FAILED: lambda e, d: (
+        f"amendment fails: {', '.join(e.details['holdouts'])} would not sign"),
+})
 
 
 def day_text(closing: date | None) -> Callable[[int], str]:

@@ -385,6 +385,10 @@ class WaiverStrategy:
 
     #: A holdout's share of the Company's remaining surplus (Nash bargaining power).
     bargaining_power: Fraction = 0.0
+    #: What the Company asks for when a breach would cost it (``agents/waivers.py``):
+    #: ``none`` (never asks), ``waiver`` (binds its signers only), ``amendment`` (needs
+    #: the Company and each Investor).
+    form: Literal["none", "waiver", "amendment"] = "none"
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)

@@ -9,6 +9,7 @@ randomness, and no number from the agreement except through ``terms``.
 
 from sim.law.rules._registry import REGISTRY, Rule, rule
 from sim.law.rules import (  # noqa: F401  (importing registers the rules)
+    amendments,
     cutback,
     damages,
     demand,
