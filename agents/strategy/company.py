@@ -98,6 +98,8 @@ class CompanyChoices:
         if lo == hi:                 # nothing to choose (no speed-up, nothing to hold)
             return natural
         chosen, cost = choose_days(natural, lo, hi, overhang, c.effort_usd_per_day, breaches)
+        if chosen == natural:        # the natural pace stands: nothing to explain
+            return chosen
         self._choice(clause, choice, cycle, natural, chosen,
                      allowed_days=tuple(a for a, _ in breaches),
                      breach_usd_per_day=tuple(b for _, b in breaches),

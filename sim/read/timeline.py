@@ -210,6 +210,31 @@ DESCRIBE: dict[str, Callable[[ev.Event, Callable[[int], str]], str]] = {
     ev.DEFERRAL_ENDED: lambda e, d: (
         f"deferral ends ({e.details['basis'].replace('_', ' ')}, {e.details['days']} days)"),
 }
+# The strategic Company's choices (agents/strategy/company.py; docs/decisions.md).
+_TASK = {"notice": "gives the Company Notice", "prep": "has the statement drafted",
+         "response": "answers the comment letter"}
+_RIGHT = {"delay": "its §1(d) delay", "cooldown": "its §1(c) cooldown right",
+          "hold_back": "holding its offering back"}
+
+
+def _choice_text(e: ev.Event, d: Callable[[int], str]) -> str:
+    x = e.details
+    if x["choice"] in _TASK:
+        allowed = ", ".join(f"{a} days at ${b:,.0f}/day late"
+                            for a, b in zip(x["allowed_days"], x["breach_usd_per_day"]))
+        return (f"Company {_TASK[x['choice']]} in {x['chosen']} days, not its natural "
+                f"{x['natural']}: effort ${x['effort_usd_per_day']:,.0f}/day"
+                + (f", overhang ${x['overhang_usd_per_day']:,.0f}/day"
+                   if x.get("overhang_usd_per_day") else "")
+                + f" against {allowed} (cost ${x['cost_usd']:,.0f})")
+    what = _RIGHT.get(x["choice"], x["choice"].replace("_", " "))
+    money = ", ".join(f"{k[:-4].replace('_', ' ')} ${v:,.0f}" for k, v in x.items()
+                      if k.endswith("_usd") and isinstance(v, (int, float)))
+    return (f"Company {'chooses' if x['chosen'] else 'forgoes'} {what}"
+            + (f" ({money})" if money else ""))
+
+
+DESCRIBE[ev.CHOICE_MADE] = _choice_text
 # §8(c) waivers and amendments (agents/waivers.py).
 _WAIVED = {"filing_deadline": "the filing deadline", "filing_floor": "the 30-day floor"}
 DESCRIBE.update({
