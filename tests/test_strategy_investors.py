@@ -227,3 +227,34 @@ def test_a_higher_trigger_never_makes_the_first_demand_earlier(
         return _first_day(DealModel(terms, sc, seed).run(deal), ev.COALITION_FORMED)
 
     assert first(low + step) >= first(low)
+
+
+# --- The audit on random worlds with the strategic Investors on ---------------------
+def test_audit_agrees_on_random_worlds_with_strategic_investors():
+    # The volume check's random cases (any number of Investors, groups, horizons, terms)
+    # with the proposed [strategy.investors] values on: the outcome rows agree with the
+    # audit, no share is sold twice, nothing raises, and every Demand Notice a coalition
+    # sends is signed by a majority of the Units (§1(a)).
+    from experiments.benchmarks.volume_check import Tally, case_of, check_deal
+    from sim.law.rules.demand import is_initiating_majority
+    tally = Tally()
+    coalitions = 0
+    for chunk in range(8):
+        terms, sc, seed = case_of(5, chunk)
+        sc = dataclasses.replace(sc, strategy=Strategy(investors=InvestorStrategy(
+            trigger_price_ratio=3.0, reservation_price_ratio=1.0, action_cost_usd=5000.0)))
+        m = DealModel(terms, sc, seed)
+        for deal in range(25):
+            log = m.run(deal)
+            tally.deals += 1
+            check_deal(log, terms, sc, "strategic", tally, (chunk, deal))
+            formed = {e.details["cycle"]: e for e in log.events
+                      if e.kind == ev.COALITION_FORMED}
+            coalitions += len(formed)
+            for e in log.events:
+                if e.kind == ev.DEMAND_SENT and e.details["cycle"] in formed:
+                    assert e.details["initiating"] == formed[e.details["cycle"]].details[
+                        "members"]
+                    assert is_initiating_majority(e.details["units"], m.total_units, terms)
+    assert not tally.failed, tally
+    assert coalitions > 50
