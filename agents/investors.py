@@ -114,6 +114,8 @@ class Investors:
                           lambda _: self._attempt(cycle, second, desire, first))
 
     def _attempt(self, cycle: int, second: bool, desire: dict, day: int) -> None:
+        if self.cycles != cycle + 1:
+            return                    # a later cycle has begun: this one is given up
         m = self.model
         pol = m.policy
         # The solicitor: the Investor whose desire came last by today (ties: scenario order).

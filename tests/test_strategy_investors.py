@@ -163,6 +163,23 @@ def test_a_failed_coalition_is_logged_and_tried_again(terms, scenario):
     assert not [e for e in log.events if e.kind == ev.DEMAND_SOLICITED and 10 < e.day < 120]
 
 
+def test_a_cycle_stops_trying_once_a_later_cycle_has_begun(terms, scenario):
+    # An attempt of cycle 0 that would succeed (everyone wants a registration) is given
+    # up when cycle 1 (e.g. a capital increase's second demand) has begun meanwhile.
+    m = DealModel(terms, _scenario(scenario, action_cost_usd=1.0), 0, script=_script([]))
+    m.run(0)
+    m.log = EventLog()
+    group = m.investor_group
+    before = len(m.registrations)
+    everyone = {i.name: 5 for i in m.investors}
+    group.cycles = 2
+    group._attempt(0, False, everyone, 10)
+    assert not m.log.events and len(m.registrations) == before
+    group.cycles = 1
+    group._attempt(0, False, everyone, 10)
+    assert _kinds(m.log, ev.COALITION_FORMED)
+
+
 # --- Join, piggy-back, withdrawal ------------------------------------------------------
 def test_below_its_reservation_an_investor_does_not_join_nor_piggy_back(terms, scenario):
     # A flat price of $0.10 (no market moves), a reservation of 3 x $0.05: nobody wants a
@@ -251,6 +268,12 @@ def test_audit_agrees_on_random_worlds_with_strategic_investors():
             formed = {e.details["cycle"]: e for e in log.events
                       if e.kind == ev.COALITION_FORMED}
             coalitions += len(formed)
+            # A cycle's attempts stop once a later cycle has begun.
+            latest = -1
+            for e in log.events:
+                if e.kind in (ev.DEMAND_SOLICITED, ev.COALITION_FORMED, ev.COALITION_FAILED):
+                    assert e.details["cycle"] >= latest, (chunk, deal)
+                    latest = e.details["cycle"]
             for e in log.events:
                 if e.kind == ev.DEMAND_SENT and e.details["cycle"] in formed:
                     assert e.details["initiating"] == formed[e.details["cycle"]].details[

@@ -127,7 +127,10 @@ class InvestorChoices:
         and why."""
         if desire is not None and desire <= day:
             return True, "wants a registration"
-        value = self.value_now(inv, day, inv.shares_to_offer_for(second))
+        shares = inv.shares_to_offer_for(second)
+        if shares <= 0:
+            return False, "no Registrable Shares free to register"
+        value = self.value_now(inv, day, shares)
         if value <= self.scenario.strategy.investors.action_cost_usd:
             return False, "value of registering now below its action cost"
         if not self.price_ok(day):
