@@ -181,6 +181,25 @@ def test_a_cycle_stops_trying_once_a_later_cycle_has_begun(terms, scenario):
 
 
 # --- Join, piggy-back, withdrawal ------------------------------------------------------
+def test_an_investor_whose_value_is_below_its_action_cost_does_not_join(terms, scenario):
+    # A $50,000 action cost, a flat $0.10: on the Company Notice inv11 (38,733 Units:
+    # 232,398 shares, 193,665 of them not warrant shares, x $0.10 x Longstaff's 1.7 =
+    # about $33,000) does not ask to be included; inv09 (100,000 Units, about $85,000)
+    # does (§1(a)).
+    m = DealModel(terms, _scenario(scenario, 10, action_cost_usd=50_000.0), 1,
+                  script=_script([], company={"notice_delay_days": 3, "prep_days": 20}))
+    log = m.run(0)
+    joins = {e.actor: e.details for e in log.events
+             if e.kind == ev.CHOICE_MADE and e.details["choice"] == "join"}
+    initiating = _kinds(log, ev.DEMAND_SENT)[0].details["initiating"]
+    assert "inv11" not in initiating and "inv09" not in initiating
+    assert joins["inv11"]["chosen"] is False and joins["inv11"]["value_usd"] < 50_000
+    assert joins["inv09"]["chosen"] is True and joins["inv09"]["value_usd"] > 50_000
+    assert joins["inv11"]["natural"] in (True, False)
+    joined = {e.actor for e in log.events if e.kind == ev.JOINDER_RECEIVED}
+    assert "inv09" in joined and "inv11" not in joined
+
+
 def test_below_its_reservation_an_investor_does_not_join_nor_piggy_back(terms, scenario):
     # A flat price of $0.10 (no market moves), a reservation of 3 x $0.05: nobody wants a
     # demand, and every Registration Notice is answered "no"; with 1 x $0.05, "yes".
