@@ -241,14 +241,14 @@ def test_zero_costs_play_the_scenario_draws(scenario, preset):
     terms = load_terms(preset)
     strategic = DealModel(terms, scenario, 11, policy="strategic")
     drawn = DealModel(terms, scenario, 11, policy="scenario")
-    for deal in range(120):
+    for deal in range(300):
         a = [e for e in strategic.run(deal).events if e.kind not in STRATEGIC_ONLY]
         b = drawn.run(deal).events
         assert a == list(b), (preset, deal)
 
 
 # --- Monotonicity: a higher trigger never makes the first demand earlier -------------
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), deal=st.integers(0, 500),
        low=st.floats(0.5, 6.0), step=st.floats(0.0, 6.0),
