@@ -164,7 +164,7 @@ class Investor(mesa.Agent):
         m.log.record(today, ev.COMPANY_NOTICE_RECEIVED, self.name, "§8(a)", dict(
             cycle=cycle, sent_day=reg.notice_given_day, given_day=reg.notice_given[self.name]))
         pol = m.policy
-        if reg.withdrawn or not pol.joins(self.stream, self.name, cycle):
+        if reg.withdrawn or not pol.joins(self.stream, self.name, cycle, reg=reg):
             return
         shares = self.shares_to_offer(reg)
         if shares <= 0:

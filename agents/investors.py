@@ -73,6 +73,9 @@ class Investors:
                       for n in members}
             lead = max(members, key=desire.__getitem__)
             day = desire[lead]
+        elif m.policy.forms_coalitions():
+            self._schedule_coalition(cycle, base_day, second)
+            return
         else:
             pol = m.policy
             desire = [base_day + pol.patience(i.stream, i.name, cycle) for i in self.members]
@@ -90,6 +93,51 @@ class Investors:
                                  requested={}, demand_sent_day=day)
         m.registrations.append(reg)
         m.calendar.at(day, Order.ACTION, lambda _: m.investor(lead).send_demand(reg))
+
+    # --- Coalitions for a demand (§1(a), strategic Investors) -------------------------
+    def _schedule_coalition(self, cycle: int, base_day: int, second: bool) -> None:
+        """The Investor who first wants a registration solicits the others for a
+        majority of the Units (§1(a)); a failed attempt is tried again on the next
+        desire day of another Investor or the next month start (the policy's
+        ``solicit``, ``attempt_days``, docs/decisions.md). Attempts between desire days
+        are logged only when they succeed: a solicitor sounds the others out as the
+        price moves and asks formally once a majority would agree."""
+        m = self.model
+        pol = m.policy
+        desire = {i.name: pol.desire_day(i, cycle, base_day, second) for i in self.members}
+        days = [d for d in desire.values() if d is not None]
+        if not days:
+            return
+        first = min(days)
+        if first <= m.world.horizon_days:
+            m.calendar.at(first, Order.ACTION,
+                          lambda _: self._attempt(cycle, second, desire, first))
+
+    def _attempt(self, cycle: int, second: bool, desire: dict, day: int) -> None:
+        if self.cycles != cycle + 1:
+            return                    # a later cycle has begun: this one is given up
+        m = self.model
+        pol = m.policy
+        # The solicitor: the Investor whose desire came last by today (ties: scenario order).
+        wanting = [i for i in self.members if desire[i.name] is not None
+                   and desire[i.name] <= day]
+        latest = max(desire[i.name] for i in wanting)
+        solicitor = next(i for i in wanting if desire[i.name] == latest)
+        members = pol.solicit(solicitor, self.members, desire, day, cycle, second,
+                              m.total_units, log=(latest == day))
+        if members is None:
+            nxt = pol.attempt_days(desire, day, m.world.horizon_days)
+            if nxt is not None:
+                m.calendar.at(nxt, Order.ACTION,
+                              lambda _: self._attempt(cycle, second, desire, nxt))
+            return
+        if latest != day:             # a sounding-out that succeeds: log it formally
+            pol.solicit(solicitor, self.members, desire, day, cycle, second,
+                        m.total_units, log=True)
+        reg = DemandRegistration(cycle=cycle, second=second, initiating=members,
+                                 requested={}, demand_sent_day=day)
+        m.registrations.append(reg)
+        m.investor(solicitor.name).send_demand(reg)
 
     # --- Withdrawal at the Investors' request (§1(c)) ---------------------------------
     def schedule_withdrawals(self, reg: DemandRegistration) -> None:
@@ -117,8 +165,9 @@ class Investors:
         other = pol.changes_mind(s, cycle)
         if other is not None:
             at(now + other, Order.ACTION, lambda _: self.withdraw(reg, ("other",), None))
-        if pol.price_sensitive(s, cycle):
-            self._schedule_price_withdrawal(reg, m.world.investor_behaviour.withdraw_price_drop)
+        floor = pol.withdrawal_price(s, cycle, reg)
+        if floor is not None:
+            self._schedule_price_withdrawal(reg, floor)
 
     def _schedule_mai(self, reg: DemandRegistration) -> None:
         """Material adverse information made known while ``reg`` is pending (§1(c))."""
@@ -164,15 +213,15 @@ class Investors:
         if day is None:               # "price" alone: the price path decides the day
             drop = w.price_drop if w.price_drop is not None else (
                 m.world.investor_behaviour.withdraw_price_drop)
-            self._schedule_price_withdrawal(reg, drop)
+            self._schedule_price_withdrawal(reg, m.price_at(reg.demand_sent_day) * (1 - drop))
             return
         at(max(day, now), Order.ACTION, lambda _: self.withdraw(reg, causes, known))
 
-    def _schedule_price_withdrawal(self, reg: DemandRegistration, drop: float) -> None:
-        """Withdraw on the first day from now the price is ``drop`` below its level on
-        the request day (the path is monthly: only month starts need checking)."""
+    def _schedule_price_withdrawal(self, reg: DemandRegistration, trigger: float) -> None:
+        """Withdraw on the first day from now the price is below ``trigger`` (the request
+        day's price less a drop, or a reservation price; the path is monthly: only month
+        starts need checking)."""
         m = self.model
-        trigger = m.price_at(reg.demand_sent_day) * (1 - drop)
         day, horizon = m.calendar.now, m.world.horizon_days
         while day <= horizon:
             if m.price_at(day) < trigger:

@@ -177,8 +177,9 @@ class ScenarioPolicy:
         """Days (from the cycle's start) until the Investor wants a registration."""
         return s.days(self._ib.demand_patience_days, cycle * _IW + _PATIENCE)
 
-    def joins(self, s: Stream, investor_id: str, cycle: int) -> bool:
-        """Whether an Investor asks to be included after a Company Notice."""
+    def joins(self, s: Stream, investor_id: str, cycle: int, *, reg=None) -> bool:
+        """Whether an Investor asks to be included after a Company Notice (``reg``: the
+        registration noticed, for a policy that weighs it)."""
         fixed = self._inv(investor_id, "join") if self.scripted else None
         if fixed is not None:
             return fixed
@@ -243,6 +244,20 @@ class ScenarioPolicy:
         below its level on the request day."""
         return s.chance(self._ib.withdraw_price_prob,
                         cycle * _WW + _PRICE)
+
+    def withdrawal_price(self, s: Stream, cycle: int, reg) -> float | None:
+        """The price (per share at the closing) below which the Initiating Investors ask
+        to withdraw ``reg`` (§1(c)), or None: when :meth:`price_sensitive`, the request
+        day's price less ``withdraw_price_drop``."""
+        if not self.price_sensitive(s, cycle):
+            return None
+        return self.model.price_at(reg.demand_sent_day) * (1 - self._ib.withdraw_price_drop)
+
+    def forms_coalitions(self) -> bool:
+        """Whether an Investor who wants a registration solicits the others for a
+        majority (the strategic Investors) instead of the group meeting on its members'
+        drawn days (:func:`agents.investor.initiating_group`)."""
+        return False
 
     # --- Company registrations (§3) ------------------------------------------------
     def registration_notice_delay(self, s: Stream, plan) -> int:

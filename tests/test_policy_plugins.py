@@ -115,3 +115,13 @@ def test_a_policy_module_in_the_working_folder_imports(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])
     cls = resolve_policy("mine:Hasty")
     assert issubclass(cls, ScenarioPolicy) and cls.__name__ == "Hasty"
+
+
+def test_the_strategy_mixins_do_not_shadow_each_other():
+    """Each party's decision model is a mixin of StrategicPolicy: a helper of one with
+    the name of the other's would silently take its place in the method order."""
+    from agents.strategy.company import CompanyChoices
+    from agents.strategy.investors import InvestorChoices
+    own = [{k for k in vars(c) if not k.startswith("__")}
+           for c in (CompanyChoices, InvestorChoices)]
+    assert not own[0] & own[1]
