@@ -513,8 +513,12 @@ def _audit_damages(events: list[ev.Event], paid: list[ev.Event], terms: Terms,
             due[(keys[k], inst.failure)] = (amount, interest, inst.pay_day)
     holdings = dict(closed.details.get("units_by_investor", ()))   # their purchase prices
     all_held = sum(holdings.values()) or 1
+    at_payment = _units_at_payments(events, holdings)
     for e in paid:
         d = e.details
+        if at_payment:          # §7 transfers: pro rata to the Investors' Units that day
+            holdings = at_payment[id(e)]
+            all_held = sum(holdings.values()) or 1
         want = due.pop((d["registration"], d["failure"]), None)
         got = (d["amount_usd"], d["interest_usd"])
         payees = d["payees"]
@@ -534,6 +538,24 @@ def _audit_damages(events: list[ev.Event], paid: list[ev.Event], terms: Terms,
         out.append(Finding(day, "breach", "damages_not_as_agreed", "PIPE RRA",
                            f"{fail} damages of ${amount:,.2f} + ${interest:,.2f} interest "
                            f"for {key} not paid"))
+
+
+def _units_at_payments(events: list[ev.Event], units: dict[str, int]) -> dict[int, dict[str, int]]:
+    """§7 transfers before PIPE RRA damages payments: the Investors' Units on each
+    payment (by ``id`` of its DAMAGES_PAID), from the closing's ``units``; empty
+    without transfers."""
+    if not any(e.kind == ev.UNITS_TRANSFERRED for e in events):
+        return {}
+    units, out = dict(units), {}
+    for e in events:
+        if e.kind == ev.UNITS_TRANSFERRED:
+            d = e.details
+            units[e.actor] = units.get(e.actor, 0) - d["units"]
+            if securities.transferee_is_investor(d["counterpart"]):
+                units[d["to"]] = units.get(d["to"], 0) + d["units"]
+        elif e.kind == ev.DAMAGES_PAID:
+            out[id(e)] = dict(units)
+    return out
 
 
 def _audit_effectiveness_hold(first: dict[str, ev.Event], eff: ev.Event, scoped: list[int],
