@@ -297,3 +297,18 @@ def test_audit_flags_a_transfer_of_shares_registered_in_a_pending_statement(term
     doctored = events[:i + 1] + [fake] + events[i + 1:]
     assert "shares_over_holdings" in {f.kind for f in audit(doctored, terms)}
     assert "shares_over_holdings" not in {f.kind for f in audit(events, terms)}
+
+
+def test_7_a_signed_transferee_receives_the_registration_notice(terms, monkeypatch):
+    """inv05 sells 100,000 Units to a transferee who signs on day 5; the Company gives a
+    Registration Notice of its own offering on day 20 (§3(a)): the transferee is among
+    its recipients and receives it (its piggy-back election is its own draw)."""
+    at_day(monkeypatch, 5, "inv05", 100_000, True)
+    log = run_deal(terms, scenario_from_dict(RARE), 0, 0, script=script({
+        "offerings": [{"type": "public", "plan_day": 0, "notice_day": 20, "file_day": 40,
+                       "effective_day": 90}]}))
+    notice = log.first(ev.REGISTRATION_NOTICE_GIVEN)
+    assert "transferee-1" in notice.details["recipients"]
+    got = [e for e in kinds(log, ev.REGISTRATION_NOTICE_RECEIVED) if e.actor == "transferee-1"]
+    assert len(got) == 1 and got[0].day > 20
+    assert not [f for f in audit(log, terms) if f.severity == "inconsistent"]
