@@ -312,3 +312,44 @@ def test_7_a_signed_transferee_receives_the_registration_notice(terms, monkeypat
     got = [e for e in kinds(log, ev.REGISTRATION_NOTICE_RECEIVED) if e.actor == "transferee-1"]
     assert len(got) == 1 and got[0].day > 20
     assert not [f for f in audit(log, terms) if f.severity == "inconsistent"]
+
+
+def test_pipe_damages_follow_the_units_of_the_payment_day():
+    """PIPE RRA terms (liquidated damages), transfers on: under a mandatory registration
+    every share is committed from the closing, so no transfer precedes a payment, and the
+    audit finds every payment as agreed. A doctored log in which inv01 sold half its
+    Units to a signed transferee before a payment: the payment split by the closing's
+    Units is flagged; split by the Units of that day it is not (resale.damages_payees)."""
+    from sim.law.rules import resale
+    from sim.law.terms import load_terms
+    pipe = load_terms("pipe-typical")
+    sc = scenario_from_dict({"transfers": {**ON["transfers"], "rate_per_year": 2.0}})
+    m = DealModel(pipe, sc, 4)
+    target = None
+    for deal in range(40):
+        log = m.run(deal)
+        assert "damages_not_as_agreed" not in {f.kind for f in audit(log, pipe)}, deal
+        if target is None and kinds(log, ev.DAMAGES_PAID):
+            target = log
+    assert target is not None
+    events = list(target)
+    i = next(k for k, e in enumerate(events) if e.kind == ev.DAMAGES_PAID)
+    pay = events[i]
+    units = dict(target.first(ev.DEAL_CLOSED).details["units_by_investor"])
+    fake = ev.Event(pay.day, ev.UNITS_TRANSFERRED, "inv01", "§7", dict(
+        to="transferee-1", units=units["inv01"] // 2, shares=0, counterpart=True,
+        investor=True, price=0.3, usd=0.0, seller_units=units["inv01"] - units["inv01"] // 2,
+        total_units=sum(units.values())))
+    stale = events[:i] + [fake] + events[i:]
+    assert "damages_not_as_agreed" in {f.kind for f in audit(stale, pipe)}
+    units["transferee-1"] = units["inv01"] // 2
+    units["inv01"] -= units["transferee-1"]
+
+    def split(e):            # this payment and every later one, by the Units of the day
+        if e.kind != ev.DAMAGES_PAID:
+            return e
+        total = e.details["amount_usd"] + e.details["interest_usd"]
+        return e._replace(details={**e.details, "payees": resale.damages_payees(
+            total, list(units.items()))})
+    redone = events[:i] + [fake] + [split(e) for e in events[i:]]
+    assert "damages_not_as_agreed" not in {f.kind for f in audit(redone, pipe)}
