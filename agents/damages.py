@@ -72,7 +72,8 @@ def schedule_maintenance(model: Deal, reg: DemandRegistration,
 
 def _pay(model: Deal, reg: DemandRegistration, failure: str, days, pay_day: int) -> None:
     failures = model.company.damages_failures
-    price = model.total_units * model.terms.unit_price_usd
+    # The aggregate purchase price paid at the closing (§7 transfers do not change it).
+    price = model.world.total_units * model.terms.unit_price_usd
     before = len(resale.damages_installments(failures, price, model.terms))
     failures.append((failure, tuple(days), pay_day))
     paid = resale.damages_installments(failures, price, model.terms)

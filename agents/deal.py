@@ -38,6 +38,7 @@ class Deal(Protocol):
     withdrawal_stream: Stream
     review_stream: Stream
     claims_stream: Stream
+    transfers_stream: Stream        # only with §7 transfers on (agents/transfers.py)
     capital_stream: Stream
     events_stream: Stream
     # The parties (agents.company.Company, agents.investor.Investor, ...).

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import agents
+from agents.transfers import transferee_specs
 from sim.deal import model as deal_model
 from sim.deal.model import stream_specs
 from sim.engine.streams import NORMAL, Layout, Purpose
@@ -57,7 +58,10 @@ def _scenarios():
                            "notice_method": "fax"}]})
     none = scenario_from_dict({"offerings": {"max_count": 0},
                                "company": {"notice_method": "regular_mail"}})
-    return {"default": base, "eight offerings": many, "no offerings": none}
+    # §7 transfers on: the ``transfers`` stream and each transferee slot's own streams.
+    transfers = scenario_from_dict({"transfers": {"rate_per_year": 0.5}})
+    return {"default": base, "eight offerings": many, "no offerings": none,
+            "transfers": transfers}
 
 
 SCENARIOS = _scenarios()
@@ -73,7 +77,8 @@ def test_every_stream_is_declared_by_exactly_one_module():
 def test_every_stream_a_deal_draws_from_is_declared(label):
     sc = SCENARIOS[label]
     names = {layout.stream_name(h) for layout in LAYOUTS for h in (
-        [None] if "{id}" not in layout.name else [*sc.investors, *sc.other_holders])}
+        [None] if "{id}" not in layout.name else [*sc.investors, *transferee_specs(sc),
+                                                  *sc.other_holders])}
     for spec in stream_specs(sc):
         assert spec.name in names
 
@@ -113,13 +118,14 @@ def test_declared_slots_lie_in_the_window_or_a_declared_overflow_region(layout, 
 @pytest.mark.parametrize("label", SCENARIOS)
 def test_stream_specs_lay_out_only_declared_purposes_with_their_distributions(label):
     sc = SCENARIOS[label]
-    holders = {None: None, **{i.id: i for i in sc.investors},
+    investors = (*sc.investors, *transferee_specs(sc))
+    holders = {None: None, **{i.id: i for i in investors},
                **{o.id: o for o in sc.other_holders}}
     by_name = {}
     for layout in LAYOUTS:
         if "{id}" in layout.name:
             kind = layout.name.split(":")[0]
-            pool = sc.investors if kind in ("investor", "piggyback") else sc.other_holders
+            pool = investors if kind in ("investor", "piggyback") else sc.other_holders
             for h in pool:
                 by_name[layout.stream_name(h)] = (layout, holders[h.id])
         else:

@@ -16,6 +16,10 @@ For every deal it checks that
 Run it as a script (it is not a test)::
 
     python3 -m experiments.benchmarks.volume_check --deals N --workers 2 [--seed S]
+        [--scenario FILE]
+
+``--scenario FILE``: a TOML table merged over every random case's scenario (e.g. a
+``[transfers]`` table to check the §7 transfers at volume).
 
 Each chunk is one random case (scenario, terms, seed) played for ``--per-case`` deals
 under both policies; the case is drawn from the chunk's own seed, so any worker count
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +43,7 @@ from sim.engine import events as ev
 from sim.read.audit import FINDING_COLUMNS, audit
 from sim.deal.model import DealModel
 from sim.read.outcomes import COLUMNS, outcomes
+from sim.core.config import deep_merge
 from sim.world.scenario import scenario_from_dict
 from sim.law.terms import terms_from_dict
 
@@ -171,18 +177,21 @@ def random_case(r: np.random.Generator) -> tuple[dict[str, Any], dict[str, Any]]
     return scenario, terms
 
 
-def case_of(seed: int, chunk: int):
-    """The (terms, scenario, model seed) of a chunk, from the run seed alone."""
+def case_of(seed: int, chunk: int, overlay: dict | None = None):
+    """The (terms, scenario, model seed) of a chunk, from the run seed alone (and a
+    table ``overlay`` merged over the random scenario)."""
     r = np.random.default_rng([seed, chunk])
     scenario_table, terms_table = random_case(r)
+    if overlay:
+        scenario_table = deep_merge(scenario_table, overlay)
     scenario = scenario_from_dict(scenario_table, f"<volume chunk {chunk}>")
     terms = terms_from_dict(terms_table, f"<volume chunk {chunk}>")
     return terms, scenario, int(r.integers(2**31))
 
 
-def replay(seed: int, chunk: int, policy: str, deal: int):
+def replay(seed: int, chunk: int, policy: str, deal: int, overlay: dict | None = None):
     """The log of one deal of the check, and its terms (to debug a printed failure)."""
-    terms, scenario, model_seed = case_of(seed, chunk)
+    terms, scenario, model_seed = case_of(seed, chunk, overlay)
     return DealModel(terms, scenario, model_seed, policy=policy).run(deal), terms
 
 
@@ -276,11 +285,11 @@ def check_deal(log, terms, scenario, policy: str, tally: Tally, where: tuple,
             tally.keep(f"compliant:{f.kind}", where)
 
 
-def run_chunk(args: tuple[int, int, int]) -> Tally:
+def run_chunk(args: tuple) -> Tally:
     """Play one chunk: one random case, ``per_case`` deals under each policy."""
-    seed, chunk, per_case = args
+    seed, chunk, per_case, *rest = args
     tally = Tally()
-    terms, scenario, model_seed = case_of(seed, chunk)
+    terms, scenario, model_seed = case_of(seed, chunk, rest[0] if rest else None)
     for policy in POLICIES:
         model = DealModel(terms, scenario, model_seed, policy=policy)
         model.streams.prepare(0, per_case)
@@ -299,10 +308,11 @@ def run_chunk(args: tuple[int, int, int]) -> Tally:
     return tally
 
 
-def volume_check(deals: int, seed: int = 0, workers: int = 1, per_case: int = 25) -> Tally:
+def volume_check(deals: int, seed: int = 0, workers: int = 1, per_case: int = 25,
+                 overlay: dict | None = None) -> Tally:
     """Play about ``deals`` deals (half under each policy); return the merged tally."""
     chunks = max(1, deals // (per_case * len(POLICIES)))
-    jobs = [(seed, c, per_case) for c in range(chunks)]
+    jobs = [(seed, c, per_case, overlay) for c in range(chunks)]
     total = Tally()
     if workers <= 1:
         for job in jobs:
@@ -340,8 +350,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--per-case", type=int, default=25)
+    p.add_argument("--scenario", default=None,
+                   help="TOML file merged over every random scenario (e.g. [transfers])")
     a = p.parse_args(argv)
-    t = volume_check(a.deals, a.seed, a.workers, a.per_case)
+    overlay = None
+    if a.scenario:
+        with open(a.scenario, "rb") as f:
+            overlay = tomllib.load(f)
+    t = volume_check(a.deals, a.seed, a.workers, a.per_case, overlay)
     print(summary(t))
     return 1 if t.failed else 0
 

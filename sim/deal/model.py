@@ -17,7 +17,7 @@ import math
 
 import mesa
 
-from agents import costs
+from agents import costs, transfers
 from agents.capital import CAPITAL
 from agents.claims import CLAIMS
 from agents.commission import REVIEW
@@ -77,6 +77,10 @@ def stream_specs(scenario: Scenario) -> list[StreamSpec]:
         specs += [layout.spec(scenario, inv) for layout in INVESTOR_LAYOUTS]
     for oh in scenario.other_holders:
         specs += [layout.spec(scenario, oh) for layout in OTHER_HOLDER_LAYOUTS]
+    if transfers.active(scenario):    # §7 transfers: their stream, each transferee's own
+        specs.append(transfers.TRANSFERS.spec(scenario))
+        for inv in transfers.transferee_specs(scenario):
+            specs += [layout.spec(scenario, inv) for layout in INVESTOR_LAYOUTS]
     return specs
 
 
@@ -111,6 +115,9 @@ class DealModel(mesa.Model):
         self.withdrawal_stream = self.streams.stream(WITHDRAWAL.name)
         self.review_stream = self.streams.stream(REVIEW.name)
         self.claims_stream = self.streams.stream(CLAIMS.name)
+        self.transfers_on = transfers.active(scenario)
+        if self.transfers_on:
+            self.transfers_stream = self.streams.stream(transfers.TRANSFERS.name)
         self.expense_figures = costs.figures(self)
         self.company = Company(self)
         self.investors = [Investor(self, spec) for spec in scenario.investors]
@@ -162,6 +169,8 @@ class DealModel(mesa.Model):
         self.deal = deal
         self.calendar.reset()
         self.log = EventLog()
+        if self.transfers_on:      # §7: the last deal's transferees leave
+            transfers.reset(self)
         self.company.reset()
         self.investor_group.reset()
         self.holdings.reset()
@@ -209,6 +218,8 @@ class DealModel(mesa.Model):
         if resale.registration_required(terms):
             self.company.require_registration()
         self.investor_group.schedule_demand(base_day=0, second=False)
+        if self.transfers_on:
+            transfers.schedule(self)
 
     def _log_price_path(self) -> None:
         """Log the month-by-month price path, with the market and Rule 144 facts the

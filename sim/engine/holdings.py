@@ -26,7 +26,7 @@ class Holdings:
         registrable: Registrable Shares per Investor at the closing (§7).
     """
 
-    __slots__ = ("closing", "registrable", "sold", "committed", "by_registration")
+    __slots__ = ("closing", "registrable", "sold", "committed", "by_registration", "lost")
 
     def __init__(self, registrable: dict[str, int]) -> None:
         self.closing = dict(registrable)
@@ -38,6 +38,7 @@ class Holdings:
         self.sold: dict[str, int] = {}
         self.committed: dict[str, int] = {}
         self.by_registration: dict[str, dict[str, int]] = {}
+        self.lost: dict[str, int] = {}    # transferred to non-Investors, by transferor (§7)
 
     def held(self, investor: str) -> int:
         """Registrable Shares not yet sold (§7: what the Investor *holds*, §3(c))."""
@@ -103,6 +104,8 @@ class Holdings:
             if investor in self.sold:
                 self.sold[investor] = sold
             self.registrable[investor] = sold + held
+        for investor, shares in self.lost.items():
+            self.lost[investor] = int(shares * ratio)
 
     def sell(self, investor: str, registration: str, shares: int) -> int:
         """Sell ``shares`` committed to ``registration``: they stop being Registrable
@@ -110,4 +113,20 @@ class Holdings:
         shares = self.release(investor, registration, shares)
         if shares:
             self.sold[investor] = self.sold.get(investor, 0) + shares
+        return shares
+
+    def transfer(self, investor: str, shares: int, to: str | None) -> int:
+        """A private transfer of ``shares`` free Registrable Shares of ``investor`` (§7):
+        to ``to``, a transferee who signed a counterpart and is an Investor (a new
+        holding), or, with ``to`` None, to a transferee who is not: the shares leave the
+        ledger (``lost``: no longer Registrable Shares under the agreement). Never more
+        than are free; returns those transferred."""
+        shares = min(shares, self.free(investor))
+        if shares <= 0:
+            return 0
+        self.registrable[investor] -= shares
+        if to is None:
+            self.lost[investor] = self.lost.get(investor, 0) + shares
+        else:
+            self.registrable[to] = self.registrable.get(to, 0) + shares
         return shares

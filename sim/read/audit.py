@@ -35,7 +35,7 @@ from sim.law.rules import delay as delay_rules
 from sim.law.rules import demand as demand_rules
 from sim.law.rules import cutback, information, limits, notices, piggyback, procedures
 from sim.law.rules import damages as damages_rules
-from sim.law.rules import resale
+from sim.law.rules import resale, securities
 from sim.law.rules import amendments
 from sim.law.terms import Terms
 
@@ -81,7 +81,8 @@ _REGISTRATION_KINDS = frozenset({
     ev.UNDERWRITING_TERMS_REFUSED, ev.CUTBACK_APPLIED, ev.OFFERING_EFFECTIVE,
     ev.REGISTRATION_EXPENSES_PAID})
 _SHARE_KINDS = frozenset({ev.DEAL_CLOSED, ev.STATEMENT_FILED, ev.STATEMENT_WITHDRAWN,
-                          ev.EFFECTIVENESS_ENDED, ev.SELLING_COSTS_PAID, ev.SHARES_ADJUSTED})
+                          ev.EFFECTIVENESS_ENDED, ev.SELLING_COSTS_PAID, ev.SHARES_ADJUSTED,
+                          ev.UNITS_TRANSFERRED})
 # Every kind the main pass reads beyond grouping by cycle (the audit runs once per deal
 # inside the outcome row: the rest of the log is skipped after one set lookup).
 _READ_KINDS = _REGISTRATION_KINDS | _SHARE_KINDS | frozenset({
@@ -182,20 +183,48 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     demands_used = 0
     nvca = _NvcaState()
     adjust = _adjuster(events, adjustments)
+    # §7 transfers move Units: the majority is judged on the Units at the demand's receipt.
+    majority = (_majority_at_receipt(events, total_units)
+                if total_units and any(e.kind == ev.UNITS_TRANSFERRED for e in shares) else {})
     for cycle in sorted(by_cycle):
         evs = by_cycle[cycle]
         if evs[0].kind == ev.REGISTRATION_REQUIRED:
             _audit_mandatory(evs, terms, out, closing, adjust, rule144_day, facts)
             continue
         s3 = _audit_nvca_demand(evs, terms, out, nvca, closing)
+        moved, total = majority.get(cycle, (0, total_units))
         used = _audit_cycle(evs, terms, out, offerings, statements, activity_day,
-                            total_units, demands_used, seq, closing=closing, adjust=adjust,
+                            total, demands_used, seq, closing=closing, adjust=adjust,
                             s3=s3, nvca=nvca, rule144_day=rule144_day, facts=facts,
-                            investor_ids=investor_ids)
+                            investor_ids=investor_ids, units_moved=moved)
         if not s3:              # an S-3 demand has its own allowance (NVCA IRA)
             demands_used = used
     _audit_damages(events, paid, terms, out, closing, facts)
     out.sort(key=lambda f: f.day)
+    return out
+
+
+def _majority_at_receipt(events: list[ev.Event], total_units: int) -> dict[int, tuple[int, int]]:
+    """§7 and §1(a): per demand cycle, the Units the Initiating Investors gained (or,
+    negative, sold) by private transfers between the Demand Notice's sending and its
+    receipt, and the Investors' Units at its receipt (a transferee who signed no
+    counterpart is no Investor: its Units leave the total), from the logged transfers."""
+    total, delta = total_units, defaultdict(int)
+    at_sent: dict[int, dict[str, int]] = {}
+    out: dict[int, tuple[int, int]] = {}
+    for e in events:
+        k, d = e.kind, e.details
+        if k == ev.UNITS_TRANSFERRED:
+            delta[e.actor] -= d["units"]
+            if securities.transferee_is_investor(d["counterpart"]):
+                delta[d["to"]] += d["units"]
+            else:
+                total -= d["units"]
+        elif k == ev.DEMAND_SENT:
+            at_sent[d["cycle"]] = dict(delta)
+        elif k == ev.DEMAND_RECEIVED and d["cycle"] in at_sent:
+            sent = at_sent[d["cycle"]]
+            out[d["cycle"]] = (sum(delta[i] - sent.get(i, 0) for i in d["initiating"]), total)
     return out
 
 
@@ -206,7 +235,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                  adjust=None, s3: bool = False, nvca: "_NvcaState | None" = None,
                  rule144_day: int | None = None,
                  facts: dict[int, dict] | None = None,
-                 investor_ids: tuple[str, ...] = ()) -> int:
+                 investor_ids: tuple[str, ...] = (), units_moved: int = 0) -> int:
     kinds: dict[str, list[ev.Event]] = defaultdict(list)   # by kind, in log order: one
     for e in evs:                                          # pass, not one per question
         kinds[e.kind].append(e)
@@ -215,7 +244,7 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     refused = first.get(ev.DEMAND_REFUSED)
     sent = first.get(ev.DEMAND_SENT)
     if refused is not None and sent is not None and total_units:
-        units = sent.details["units"]
+        units = sent.details["units"] + units_moved
         if refused.clause == "§1(a)" and demand_rules.is_initiating_majority(
                 units, total_units, terms):
             out.append(Finding(refused.day, "breach", "demand_refused", "§1(a)",
@@ -529,8 +558,12 @@ def _audit_damages(events: list[ev.Event], paid: list[ev.Event], terms: Terms,
             due[(keys[k], inst.failure)] = (amount, interest, inst.pay_day)
     holdings = dict(closed.details.get("units_by_investor", ()))   # their purchase prices
     all_held = sum(holdings.values()) or 1
+    at_payment = _units_at_payments(events, holdings)
     for e in paid:
         d = e.details
+        if at_payment:          # §7 transfers: pro rata to the Investors' Units that day
+            holdings = at_payment[id(e)]
+            all_held = sum(holdings.values()) or 1
         want = due.pop((d["registration"], d["failure"]), None)
         got = (d["amount_usd"], d["interest_usd"])
         payees = d["payees"]
@@ -550,6 +583,24 @@ def _audit_damages(events: list[ev.Event], paid: list[ev.Event], terms: Terms,
         out.append(Finding(day, "breach", "damages_not_as_agreed", "PIPE RRA",
                            f"{fail} damages of ${amount:,.2f} + ${interest:,.2f} interest "
                            f"for {key} not paid"))
+
+
+def _units_at_payments(events: list[ev.Event], units: dict[str, int]) -> dict[int, dict[str, int]]:
+    """§7 transfers before PIPE RRA damages payments: the Investors' Units on each
+    payment (by ``id`` of its DAMAGES_PAID), from the closing's ``units``; empty
+    without transfers."""
+    if not any(e.kind == ev.UNITS_TRANSFERRED for e in events):
+        return {}
+    units, out = dict(units), {}
+    for e in events:
+        if e.kind == ev.UNITS_TRANSFERRED:
+            d = e.details
+            units[e.actor] = units.get(e.actor, 0) - d["units"]
+            if securities.transferee_is_investor(d["counterpart"]):
+                units[d["to"]] = units.get(d["to"], 0) + d["units"]
+        elif e.kind == ev.DAMAGES_PAID:
+            out[id(e)] = dict(units)
+    return out
 
 
 def _audit_effectiveness_hold(first: dict[str, ev.Event], eff: ev.Event, scoped: list[int],
@@ -745,7 +796,14 @@ def _audit_conservation(events: list[ev.Event], out: list[Finding]) -> None:
                 for inv, n in regs:
                     registered[inv] += n
             continue
-        if k == ev.STATEMENT_FILED:
+        if k == ev.UNITS_TRANSFERRED:
+            # §7: the shares leave the transferor; a transferee who signed a counterpart
+            # is an Investor holding them, one who did not holds no Registrable Shares.
+            holdings[e.actor] = holdings.get(e.actor, 0) - d["shares"]
+            if securities.transferee_is_investor(d["counterpart"]):
+                holdings[d["to"]] = holdings.get(d["to"], 0) + d["shares"]
+            grown = ((e.actor, 0),)          # no transfer of shares still registered
+        elif k == ev.STATEMENT_FILED:
             grown = live[d["cycle"]] = d["registered"]
             for inv, n in grown:
                 registered[inv] += n

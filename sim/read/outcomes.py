@@ -148,6 +148,7 @@ from sim.engine import events as ev
 from sim.engine.events import EventLog
 from sim.read.audit import FINDING_COLUMNS, Finding, audit
 from sim.read.value import deal_value
+from sim.law.rules import securities
 from sim.law.terms import Terms
 
 #: The outcome columns and their storage types (see :mod:`sim.read.table`): ``i16``/``i32``/
@@ -224,7 +225,7 @@ _COUNTED = frozenset({
     ev.REGISTRATION_NOTICE_GIVEN, ev.PIGGYBACK_REQUESTED, ev.PIGGYBACK_REJECTED,
     ev.OFFERING_EFFECTIVE, ev.OFFERING_WITHDRAWN, ev.UNDERWRITING_TERMS_REFUSED,
     ev.CUTBACK_APPLIED, ev.REGISTRATION_EXPENSES_PAID, ev.SELLING_COSTS_PAID,
-    ev.CLAIM_ASSERTED, ev.LOSS_ALLOCATED, ev.REGISTRATION_REQUIRED,
+    ev.CLAIM_ASSERTED, ev.LOSS_ALLOCATED, ev.REGISTRATION_REQUIRED, ev.UNITS_TRANSFERRED,
     ev.WAIVER_REQUESTED, ev.WAIVER_SIGNED, ev.WAIVER_REFUSED, ev.CONSIDERATION_PAID,
     ev.AMENDMENT_AGREED,
 })
@@ -496,6 +497,10 @@ def outcomes(log: Iterable[ev.Event], terms: Terms) -> dict[str, Any]:
                     loss_other += usd
         elif k in _WAIVER_KINDS:
             waiver_evs.append((k, _actor, d))
+        elif k == ev.UNITS_TRANSFERRED:
+            # §7: a transferee who signed a counterpart is an Investor from then on.
+            if securities.transferee_is_investor(d["counterpart"]):
+                investors.add(d["to"])
     fraction = 0.0
     if sold_first is not None and registrable:
         fraction = sold_first / registrable

@@ -47,6 +47,12 @@ DESCRIBE: dict[str, Callable[[ev.Event, Callable[[int], str]], str]] = {
     ev.SHARES_ADJUSTED: lambda e, d: (f"stock {e.details['kind']} ({e.details['ratio']:g} for 1): "
                                    f"Registrable Shares {e.details['registrable_before']:,} -> "
                                    f"{e.details['registrable_after']:,}"),
+    ev.UNITS_TRANSFERRED: lambda e, d: (
+        f"{e.actor} sells {e.details['units']:,} Units ({e.details['shares']:,} Registrable "
+        f"Shares) privately to {e.details['to']} at {e.details['price']:.4g}: "
+        + ("counterpart signed, an Investor" if e.details["counterpart"]
+           else f"no counterpart, the shares lose the rights (Investors' Units now "
+                f"{e.details['total_units']:,})")),
     ev.CAPITAL_INCREASED: lambda e, d: f"shareholders authorize {e.details['added']:,} more shares",
     ev.DEMAND_SENT: lambda e, d: (f"{'second ' if e.details['second'] else ''}Demand Notice sent "
                                f"by {e.actor} for {_names(sorted(e.details['initiating']))} "

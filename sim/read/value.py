@@ -25,6 +25,7 @@ from typing import Iterable, Sequence
 from sim.engine import events as ev
 from sim.engine.events import EventLog
 from sim.engine.periods import usable_days
+from sim.law.rules import securities
 from sim.law.terms import Terms
 from sim.world.rule144 import (DAYS_PER_YEAR, PricePath, Tranche, discount_factor,
                                discounted_proceeds, exit_schedule, sale_days, schedule)
@@ -208,8 +209,9 @@ def next_usable_day(day: int, suspensions: Sequence[tuple[int, int]]) -> int:
 _SALES_SUSPENDED, _SELLING_COSTS_PAID, _EFFECTIVENESS_ENDED = (
     ev.SALES_SUSPENDED, ev.SELLING_COSTS_PAID, ev.EFFECTIVENESS_ENDED)
 _PRICE_PATH, _SHARES_ADJUSTED = ev.PRICE_PATH, ev.SHARES_ADJUSTED
+_UNITS_TRANSFERRED = ev.UNITS_TRANSFERRED
 _READ = frozenset({_SALES_SUSPENDED, _SELLING_COSTS_PAID, _EFFECTIVENESS_ENDED, _PRICE_PATH,
-                   _SHARES_ADJUSTED, ev.DEAL_CLOSED})
+                   _SHARES_ADJUSTED, ev.DEAL_CLOSED, _UNITS_TRANSFERRED})
 
 
 def deal_value(log: EventLog, terms: Terms) -> DealValue:
@@ -229,6 +231,7 @@ def deal_value(log: EventLog, terms: Terms) -> DealValue:
     offered: list[tuple[str, int, int]] = []              # (investor, day, shares)
     suspended: dict[object, list[tuple[int, int]]] = {}
     ended, factors = [], []
+    transferees: dict[str, int] = {}      # §7: transferees who are Investors, their shares
     read = _READ
     for day, k, actor, _, d in log:
         if k not in read:                  # most of a log: skipped after one set lookup
@@ -245,11 +248,21 @@ def deal_value(log: EventLog, terms: Terms) -> DealValue:
             path = d
         elif k == _SHARES_ADJUSTED:
             factors.append((day, d["factor"]))
+        elif k == _UNITS_TRANSFERRED:
+            if securities.transferee_is_investor(d["counterpart"]):
+                transferees[d["to"]] = d["shares"]
         else:
             closed = d
     if closed is None or path is None:
         raise ValueError("deal_value: the log has no DEAL_CLOSED or no PRICE_PATH")
     holdings = dict(closed["holdings"])
+    investment_total = sum(n // terms.registrable_per_unit for n in holdings.values()) * (
+        terms.unit_price_usd)
+    # A transferee who signed a counterpart is an Investor (§7): its sales count as the
+    # Investors', against its own Rule 144 exit (its holding period tacks to the
+    # transferor's, Rule 144(d)(3)), its investment the Units it bought (not added to
+    # the Investors' total, paid once at the closing).
+    holdings.update(transferees)
     month_days, prices = path["month_days"], path["prices"]
     rate = path["discount_rate"]
     last_month = len(prices) - 1
@@ -338,7 +351,6 @@ def deal_value(log: EventLog, terms: Terms) -> DealValue:
                                      value / investment if investment else 0.0, ())
         registered_total += registered_by[name]
         rule144_total += rule144
-    investment_total = sum(n // per_unit for n in holdings.values()) * terms.unit_price_usd
     return DealValue(investment_total, registered_total, rule144_total,
                      registered_total - rule144_total, sum(shares_by.values()), values)
 

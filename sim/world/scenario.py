@@ -21,7 +21,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from sim.core.config import STRICT, ConfigError, build, deep_merge, load_with_presets
-from sim.world.distributions import Dist
+from sim.world.distributions import Dist, Fixed
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]
 Rate = Annotated[float, Field(ge=0.0, le=52.0, strict=True)]
@@ -402,9 +402,19 @@ class Strategy:
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Transfers:
-    """§7 private transfers of Registrable Shares. ``rate_per_year`` 0: none."""
+    """§7 private transfers of Registrable Shares (``agents/transfers.py``,
+    ``docs/decisions.md`` "Transfers (§7)"). ``rate_per_year`` 0: none (the default)."""
 
+    #: Private sales per Investor of the closing per year (a Poisson process over the
+    #: deal, at ``rate_per_year`` times the number of Investors at the closing).
     rate_per_year: Rate = 0.0
+    #: Share of the seller's Units sold in one transfer (at least one Unit, at most all).
+    units_fraction: Dist = Fixed(value=1.0)
+    #: Chance the transferee executes a counterpart at the time of the transfer (§7) and
+    #: so becomes an Investor; otherwise the shares lose the rights.
+    counterpart_prob: Prob = 0.0
+    #: Discount of the private price to the market price (restricted stock, illiquidity).
+    price_discount: Fraction = 0.0
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)

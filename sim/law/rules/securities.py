@@ -109,3 +109,35 @@ def warrant_sale(shares: int, price: float, day: int, expiry_day: int,
     return WarrantSale(shares_sold=sold, warrant_shares=w, exercised=exercised,
                        unsold_out_of_money=out_of_money, unsold_expired=expired,
                        gross_usd=gross, exercise_usd=paid, net_usd=gross - paid)
+
+
+@rule("§7", "'Investor' shall mean a Investor ... or any transferee of Registrable Shares, "
+            "if such transferee has executed a counterpart hereof at the time of the transfer")
+def transferee_is_investor(counterpart_signed: bool, public_distribution: bool = False) -> bool:
+    """§7: "'Investor' shall mean a Investor (as defined in the preamble to this
+    Agreement) or any transferee of Registrable Shares, if such transferee has executed a
+    counterpart hereof at the time of the transfer to such transferee, unless the
+    Registrable Shares held by such transferee are acquired in a public distribution
+    pursuant to a registration statement under the Securities Act."
+
+    A transferee is an Investor only if it signed a counterpart *at the time of the
+    transfer* (a later signature does not qualify it) and did not buy in a registered
+    public distribution. A transferee who is not an Investor holds shares no longer
+    "issued to the Investors": they are not Registrable Shares under this agreement, and
+    their Units no longer count among the Investors' (§1(a)'s majority).
+    """
+    return bool(counterpart_signed) and not public_distribution
+
+
+@rule("§7", "'Registrable Shares' shall mean shares of Common Stock issued to the Investors "
+            "pursuant to the Purchase Agreement")
+def transferred_shares(held: int, units: int, units_sold: int) -> int:
+    """§7: the Registrable Shares that pass with ``units_sold`` of a holder's ``units``
+    Units: the holder's Registrable Shares still held (``held``: "issued to the
+    Investors", not sold in a registered distribution) pro rata to the Units sold, whole
+    shares rounded down; all of them when every Unit is sold."""
+    if units <= 0 or units_sold <= 0:
+        return 0
+    if units_sold >= units:
+        return held
+    return held * units_sold // units
