@@ -118,6 +118,10 @@ class Investors:
             return                    # a later cycle has begun: this one is given up
         m = self.model
         pol = m.policy
+        # A transferee who became an Investor since the cycle began (§7) is asked like any
+        # other; its own wish for a registration counts from the next cycle.
+        for i in self.members:
+            desire.setdefault(i.name, None)
         # The solicitor: the Investor whose desire came last by today (ties: scenario order).
         wanting = [i for i in self.members if desire[i.name] is not None
                    and desire[i.name] <= day]

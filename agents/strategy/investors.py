@@ -89,6 +89,8 @@ class InvestorChoices:
 
     def _investor_choice(self, inv_name: str, clause: str, choice: str, natural, chosen,
                 value: float, **extra) -> None:
+        if chosen == natural:        # the draw would have chosen the same: nothing to explain
+            return
         m = self.model
         st = self.scenario.strategy.investors
         m.log.record(m.calendar.now, ev.CHOICE_MADE, inv_name, clause, dict(

@@ -186,6 +186,7 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
     # §7 transfers move Units: the majority is judged on the Units at the demand's receipt.
     majority = (_majority_at_receipt(events, total_units)
                 if total_units and any(e.kind == ev.UNITS_TRANSFERRED for e in shares) else {})
+    investors_at = _investors_at(events, investor_ids)
     for cycle in sorted(by_cycle):
         evs = by_cycle[cycle]
         if evs[0].kind == ev.REGISTRATION_REQUIRED:
@@ -196,7 +197,8 @@ def audit(log: Iterable[ev.Event], terms: Terms) -> list[Finding]:
         used = _audit_cycle(evs, terms, out, offerings, statements, activity_day,
                             total, demands_used, seq, closing=closing, adjust=adjust,
                             s3=s3, nvca=nvca, rule144_day=rule144_day, facts=facts,
-                            investor_ids=investor_ids, units_moved=moved)
+                            investor_ids=investor_ids, units_moved=moved,
+                            investors_at=investors_at)
         if not s3:              # an S-3 demand has its own allowance (NVCA IRA)
             demands_used = used
     _audit_damages(events, paid, terms, out, closing, facts)
@@ -235,7 +237,8 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                  adjust=None, s3: bool = False, nvca: "_NvcaState | None" = None,
                  rule144_day: int | None = None,
                  facts: dict[int, dict] | None = None,
-                 investor_ids: tuple[str, ...] = (), units_moved: int = 0) -> int:
+                 investor_ids: tuple[str, ...] = (), units_moved: int = 0,
+                 investors_at=None) -> int:
     kinds: dict[str, list[ev.Event]] = defaultdict(list)   # by kind, in log order: one
     for e in evs:                                          # pass, not one per question
         kinds[e.kind].append(e)
@@ -371,14 +374,14 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
                 fday, "breach", "filing_deadline_missed" + (
                     "_empty_window" if window.empty else ""), "§1(a)",
                 f"filed day {fday}, {fday - deadline} days after deadline day "
-                f"{deadline}{forced}"), "filing_deadline_waived")
+                f"{deadline}{forced}"), "filing_deadline_waived", investors_at)
     if fday < window.floor:
         forced = " (the window was empty)" if window.empty else ""
         _breach_or_waived(out, kinds, "filing_floor", filed.details["cycle"], window.floor, fday,
                           investor_ids, Finding(
             fday, "breach", "filed_before_floor" + ("_empty_window" if window.empty else ""),
             "§1(a)", f"filed day {fday}, before the floor day {window.floor}{forced}"),
-            "filed_before_floor_waived")
+            "filed_before_floor_waived", investors_at)
 
     # Effectiveness (§1(a)) and the effectiveness period (§2(e)).
     eff = first.get(ev.STATEMENT_EFFECTIVE)
@@ -406,9 +409,26 @@ def _audit_cycle(evs: list[ev.Event], terms: Terms, out: list[Finding],
     return demands_used + (0 if eff.details["second"] or not satisfied else 1)
 
 
+def _investors_at(events: list[ev.Event], closing_ids: tuple[str, ...]):
+    """§7 and §8(c): the Investors at an event of the log -- those of the closing and each
+    transferee who signed a counterpart in a transfer logged before it -- as a function of
+    the event; None when no transferee ever signed (the closing's Investors throughout)."""
+    joined = [(i, e.details["to"]) for i, e in enumerate(events)
+              if e.kind == ev.UNITS_TRANSFERRED
+              and securities.transferee_is_investor(e.details["counterpart"])]
+    if not joined:
+        return None
+    pos = {id(e): i for i, e in enumerate(events)}
+
+    def at(event: ev.Event) -> tuple[str, ...]:
+        here = pos[id(event)]
+        return closing_ids + tuple(name for i, name in joined if i < here)
+    return at
+
+
 def _breach_or_waived(out: list[Finding], kinds: dict[str, list[ev.Event]], term: str,
                       cycle: int, day: int, fday: int, investors: tuple[str, ...], breach: Finding,
-                      waived_kind: str) -> None:
+                      waived_kind: str, investors_at=None) -> None:
     """§8(c): a breach of ``term`` (the instance of ``day``) every Investor waived in a
     signed paper is none (a note); one some waived remains toward the others, and the
     finding says so. The signatures are the Investors' own WAIVER_SIGNED events; an
@@ -421,10 +441,14 @@ def _breach_or_waived(out: list[Finding], kinds: dict[str, list[ev.Event]], term
     for e in kinds[ev.WAIVER_SIGNED]:
         signed[e.details["waiver"]].add(e.actor)
     waived: set[str] = set()
+    closing_investors = investors
     for r in requests:
         d = r.details
         if not amendments.waiver_covers(day, d["through_day"], cycle, d["cycle"]):
             continue
+        # §7: a transferee who signed a counterpart before the request is an Investor
+        # whose signature counts (and is needed).
+        investors = investors_at(r) if investors_at is not None else closing_investors
         names = signed[d["waiver"]]
         waived |= {n for n in names if amendments.waived_toward(n, names, d["amendment"],
                                                                   investors)}

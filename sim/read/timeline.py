@@ -49,7 +49,7 @@ DESCRIBE: dict[str, Callable[[ev.Event, Callable[[int], str]], str]] = {
                                    f"{e.details['registrable_after']:,}"),
     ev.UNITS_TRANSFERRED: lambda e, d: (
         f"{e.actor} sells {e.details['units']:,} Units ({e.details['shares']:,} Registrable "
-        f"Shares) privately to {e.details['to']} at {e.details['price']:.4g}: "
+        f"Shares) privately to {e.details['to']} at ${e.details['price']:.4f} a share: "
         + ("counterpart signed, an Investor" if e.details["counterpart"]
            else f"no counterpart, the shares lose the rights (Investors' Units now "
                 f"{e.details['total_units']:,})")),
@@ -223,8 +223,24 @@ _RIGHT = {"delay": "its §1(d) delay", "cooldown": "its §1(c) cooldown right",
           "hold_back": "holding its offering back"}
 
 
+_INVESTOR_CHOICE = {"join": ("asks to be included", "does not ask to be included"),
+                    "piggyback": ("asks to piggy-back", "does not piggy-back"),
+                    "accept_underwriting": ("accepts the underwriting terms",
+                                            "refuses the underwriting terms")}
+
+
 def _choice_text(e: ev.Event, d: Callable[[int], str]) -> str:
     x = e.details
+    if x["choice"] in _INVESTOR_CHOICE:
+        yes, no = _INVESTOR_CHOICE[x["choice"]]
+        return (f"{e.actor} {yes if x['chosen'] else no}: registering now is worth "
+                f"${x['value_usd']:,.0f} to it against an action cost of "
+                f"${x['action_cost_usd']:,.0f}"
+                + (f", price ${x['price']:.3f} against its reservation "
+                   f"${x['reservation_price']:.3f}" if x.get("reservation_price") else ""))
+    if x["choice"] == "withdraw_below":
+        return (f"the Initiating Investors will withdraw if the price falls below "
+                f"${x['chosen']:.3f} (their reservation)")
     if x["choice"] in _TASK:
         allowed = ", ".join(f"{a} days at ${b:,.0f}/day late"
                             for a, b in zip(x["allowed_days"], x["breach_usd_per_day"]))
@@ -241,6 +257,20 @@ def _choice_text(e: ev.Event, d: Callable[[int], str]) -> str:
 
 
 DESCRIBE[ev.CHOICE_MADE] = _choice_text
+# Coalitions for a demand (§1(a); agents/strategy/investors.py).
+DESCRIBE.update({
+    ev.DEMAND_SOLICITED: lambda e, d: (
+        f"{e.actor} asks {e.details['asked']} ({e.details['units']:,} Units) to join a "
+        f"demand: {'yes' if e.details['answer'] else 'no'} ({e.details['reason']}); "
+        f"{e.details['units_so_far']:,} of {e.details['total_units']:,} Units so far"),
+    ev.COALITION_FORMED: lambda e, d: (
+        f"{e.actor} has a majority for a demand: {_names(e.details['members'])} "
+        f"({e.details['units']:,} of {e.details['total_units']:,} Units)"),
+    ev.COALITION_FAILED: lambda e, d: (
+        f"{e.actor} finds no majority for a demand: "
+        f"{_names(e.details['members']) or 'nobody'} agreed ({e.details['units']:,} of "
+        f"{e.details['total_units']:,} Units)"),
+})
 # §8(c) waivers and amendments (agents/waivers.py).
 _WAIVED = {"filing_deadline": "the filing deadline", "filing_floor": "the 30-day floor"}
 DESCRIBE.update({
