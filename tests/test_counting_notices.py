@@ -43,10 +43,11 @@ def scenario_with(company_method=None, investor_method=None, **tables):
     return scenario_from_dict(data)
 
 
-def play(terms, scenario, script=None, **term_changes):
+def play(terms, scenario, script=None, policy="strategic", **term_changes):
     t = dataclasses.replace(terms, **{"cooldown_scope": "defined_term", **term_changes})
     data = deep_merge(BASE, script or {})
-    return t, run_deal(t, scenario, seed=0, script=build(Script, data, "test-script"))
+    return t, run_deal(t, scenario, seed=0, script=build(Script, data, "test-script"),
+                      policy=policy)
 
 
 def breaches(log, t):
@@ -59,8 +60,10 @@ def test_1c_cooldown_covers_day_180_after_the_effective_date(terms, scenario):
     """§1(c) "within 180 days after the effective date": the 2002 resale statement was
     effective day -86, so the cooldown covers days -85 .. 94 and the Company must act
     from day 95 (as the joinder window "within twenty (20) days after" day 15 covers
-    day 35). Drafting done day 94 (prep 82 days): the filing waits to day 95."""
-    t, log = play(terms, scenario, {"company": {"prep_days": 82}},
+    day 35). Drafting done day 94 (prep 82 days): the filing waits to day 95. (The
+    exogenous policy: a late strategic Company asks the Investors to waive the deadline
+    instead, tests/test_waivers.py.)"""
+    t, log = play(terms, scenario, {"company": {"prep_days": 82}}, policy="scenario",
                   cooldown_scope="any_statement")
     held = log.first(ev.COOLDOWN_APPLIED)
     assert (held.day, held.details["until"]) == (94, 95)

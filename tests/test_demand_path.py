@@ -30,10 +30,11 @@ BASE = deep_merge(DEMAND_PATH, {"company": {"invoke_cooldown": True}})
 IN_THE_MONEY = [1.5] + [0.0] * 60
 
 
-def play(terms, scenario, script=None, **term_changes):
+def play(terms, scenario, script=None, policy="strategic", **term_changes):
     script_data = deep_merge(BASE, script or {})
     t = dataclasses.replace(terms, **{"cooldown_scope": "defined_term", **term_changes})
-    log = run_deal(t, scenario, seed=0, script=build(Script, script_data, "test-script"))
+    log = run_deal(t, scenario, seed=0, script=build(Script, script_data, "test-script"),
+                   policy=policy)
     return t, log
 
 
@@ -81,9 +82,11 @@ def test_1a_late_joinder_is_rejected(terms, scenario):
 def test_1a_company_notice_20_days_late_empties_the_window(terms, scenario, switch, filed,
                                                            kind):
     """§1(a): Company Notice given day 32 (20 days after receipt: late), received day 34;
-    floor day 64 > deadline day 57. The switch decides which limit gives way."""
+    floor day 64 > deadline day 57. The switch decides which limit gives way. (The
+    exogenous policy: a strategic Company asks the Investors to waive the limit it
+    breaks, tests/test_waivers.py.)"""
     t, log = play(terms, scenario, {"company": {"notice_delay_days": 20}},
-                  empty_window=switch)
+                  policy="scenario", empty_window=switch)
     assert log.first(ev.COMPANY_NOTICE_LATE).details["days_after_demand"] == 20
     empty = log.first(ev.WINDOW_EMPTY)
     assert (empty.details["floor"], empty.details["deadline"]) == (64, 57)
@@ -116,8 +119,10 @@ def test_1d_delay_capped_120_days_after_offering_then_1c_cooldown(terms, scenari
                                                                   filed):
     """§1(d): an offering filed day 5 is under way at the demand: the Company may delay
     through day 60 + 120 = 180 and resumes day 181. §1(c): under `any_statement` the
-    offering's effectiveness (day 60) also bars a filing through day 240 (to day 241)."""
-    t, log = play(terms, scenario, DELAY, cooldown_scope=scope)
+    offering's effectiveness (day 60) also bars a filing through day 240 (to day 241).
+    (The exogenous policy: a late strategic Company in a cooldown asks the Investors to
+    waive the deadline and files at once, tests/test_waivers.py.)"""
+    t, log = play(terms, scenario, DELAY, policy="scenario", cooldown_scope=scope)
     assert day_of(log, ev.DELAY_INVOKED) == 12
     ended = log.first(ev.DELAY_ENDED)
     assert (ended.day, ended.details["cap_day"]) == (181, 180)
@@ -132,7 +137,7 @@ def test_1c_offering_with_piggybacked_shares_counts_under_defined_term(terms, sc
     reading bars a filing within 180 days of its effectiveness (day 60 -> day 241)."""
     script = deep_merge(DELAY, {"investors": {"inv09": {"piggyback": True,
                                                         "piggyback_response_days": 1}}})
-    _, log = play(terms, scenario, script, cooldown_scope="defined_term")
+    _, log = play(terms, scenario, script, policy="scenario", cooldown_scope="defined_term")
     assert log.first(ev.PIGGYBACK_REQUESTED).actor == "inv09"
     assert log.first(ev.OFFERING_EFFECTIVE).details["investor_shares"] > 0
     assert day_of(log, ev.STATEMENT_FILED) == 241

@@ -41,10 +41,11 @@ BASE = {
 }
 
 
-def play(scenario, script=None, terms=PIPE, **changes):
+def play(scenario, script=None, terms=PIPE, policy="strategic", **changes):
     t = dataclasses.replace(terms, **changes)
     data = deep_merge(BASE, script or {})
-    return t, run_deal(t, scenario, seed=0, script=build(Script, data, "test-script"))
+    return t, run_deal(t, scenario, seed=0, script=build(Script, data, "test-script"),
+                      policy=policy)
 
 
 def breaches(log, t):
@@ -230,7 +231,9 @@ def test_random_pipe_deals_damages_capped_and_paid_to_the_investors(
 def _held_back_play(terms, scenario, prob=1.0, **company):
     """The demand path of tests/conftest.py (demand received day 12, filed day 47,
     effective day 57) and a public offering of 1,000,000 Company shares planned day 5,
-    to file day 30 and be effective day 90; the price stays $0.10."""
+    to file day 30 and be effective day 90; the price stays $0.10. The hold-back is
+    the exogenous draw (``hold_back_prob``): the strategic Company's weighing of it is
+    tests/test_strategy_company.py's."""
     from conftest import DEMAND_PATH
     sc = dataclasses.replace(scenario, offerings=dataclasses.replace(
         scenario.offerings, hold_back_prob=prob))
@@ -239,7 +242,7 @@ def _held_back_play(terms, scenario, prob=1.0, **company):
                                                      "file_day": 30, "effective_day": 90,
                                                      "company_shares": 1_000_000}]})
     t = dataclasses.replace(terms, cooldown_scope="defined_term")
-    return t, run_deal(t, sc, seed=0, script=build(Script, script, "s"))
+    return t, run_deal(t, sc, seed=0, script=build(Script, script, "s"), policy="scenario")
 
 
 def test_offering_held_back_until_the_demand_statement_is_effective(terms, scenario):

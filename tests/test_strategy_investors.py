@@ -240,6 +240,7 @@ def test_the_investors_withdraw_when_the_price_falls_below_their_reservation(
 @pytest.mark.parametrize("preset", ["bestnet-2003", "pipe-typical", "nvca-2020"])
 def test_zero_costs_play_the_scenario_draws(scenario, preset):
     terms = load_terms(preset)
+    scenario = dataclasses.replace(scenario, strategy=Strategy())     # every cost zero
     strategic = DealModel(terms, scenario, 11, policy="strategic")
     drawn = DealModel(terms, scenario, 11, policy="scenario")
     for deal in range(300):

@@ -317,9 +317,10 @@ def test_pairing_narrows_the_interval_of_a_filing_deadline_change(terms, scenari
     scenario = dataclasses.replace(scenario, company=dataclasses.replace(
         scenario.company, cooldown_invoke_prob=1.0))
     late = dataclasses.replace(terms, filing_deadline_days=60)
-    base = run_deals(terms, scenario, 1, 0, n)
-    paired = run_deals(late, scenario, 1, 0, n)
-    independent = run_deals(late, scenario, 2, 0, n)
+    # The exogenous draws: pairing is a property of the random futures, not the policy.
+    base = run_deals(terms, scenario, 1, 0, n, policy="scenario")
+    paired = run_deals(late, scenario, 1, 0, n, policy="scenario")
+    independent = run_deals(late, scenario, 2, 0, n, policy="scenario")
     o = OUTCOMES["days_to_effective"]
     d_paired = paired_difference(base, paired, o)
     d_unpaired = paired_difference(base, independent, o)

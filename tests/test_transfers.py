@@ -356,13 +356,15 @@ def test_pipe_damages_follow_the_units_of_the_payment_day():
 
 
 def test_7_a_transferee_who_arrives_during_a_coalition_attempt_is_asked_like_the_others():
-    """Seed 2, deal 80 of the shipped scenario: inv-side coalition attempts for the first
+    """Seed 2, deal 80 of the shipped scenario with transfers on: coalition attempts for the first
     demand fail and are retried at month starts; meanwhile a signed transferee becomes an
     Investor. The retry counts it among the Investors it may ask (a KeyError before)."""
     from sim.deal.model import DealModel
     from sim.law.terms import load_terms
     from sim.world.scenario import load_scenario
-    log = DealModel(load_terms(), load_scenario(), 2).run(80)
+    log = DealModel(load_terms(), scenario_from_dict(
+        {"transfers": {**ON["transfers"], "rate_per_year": 0.02, "counterpart_prob": 0.8}}),
+        2).run(80)
     transferees = {e.details["to"] for e in log.events if e.kind == ev.UNITS_TRANSFERRED
                    and e.details["counterpart"]}
     assert transferees and log.events[-1].kind == ev.DEAL_ENDED

@@ -4,7 +4,9 @@ DECISIONS: "breach cost = damages per day late under the terms + a fixed cost of
 in breach (litigation, reputation; weak) for agreements without damages". The damages
 side reads the terms (PIPE RRA: a rate per 30 days of the purchase price, for the
 failures the terms name); the other side is the scenario's
-``strategy.company.breach_usd_per_day``.
+``strategy.company.breach_usd_per_day``. A day costs the greater of the two: damages
+below the cost of being in breach do not make a breach cheaper (liquidated damages are
+the Investors' floor, their name with the next investors the Company's own).
 """
 
 from __future__ import annotations
@@ -35,10 +37,10 @@ def damages_per_day(model: Deal, failure: str | None) -> float:
 
 
 def breach_per_day(model: Deal, failure: str | None) -> float:
-    """What a day in breach costs the Company: the damages the terms put on ``failure``
-    where they do, else the scenario's cost of being in breach (litigation, reputation:
-    ``strategy.company.breach_usd_per_day``)."""
-    damages = damages_per_day(model, failure)
-    if damages > 0:
-        return damages
-    return model.world.strategy.company.breach_usd_per_day
+    """What a day in breach costs the Company: the greater of the damages the terms put
+    on ``failure`` and the scenario's cost of being in breach (litigation, reputation:
+    ``strategy.company.breach_usd_per_day``). Damages priced below that cost never make
+    a breach cheaper than an agreement without them (so higher damages never make the
+    Company slower: the directional property of tests/test_strategy_company.py)."""
+    return max(damages_per_day(model, failure),
+               model.world.strategy.company.breach_usd_per_day)

@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
+from agents.policies import DEFAULT_POLICY
 from sim.deal.model import DealModel
 from sim.read.outcomes import outcomes
 from sim.world.scenario import Scenario
@@ -61,14 +62,15 @@ def play(model: DealModel, first: int, count: int, *, chunk: int = CHUNK,
 
 
 def run_deals(terms: Terms, scenario: Scenario, seed: int, first: int, count: int, *,
-              policy: str = "scenario", chunk: int = CHUNK,
+              policy: str = DEFAULT_POLICY, chunk: int = CHUNK,
               progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Play deals ``[first, first + count)`` and return their outcome table.
 
     Args:
         terms, scenario, seed: What the deals are a function of.
         first, count: The deal indices to play.
-        policy: Decision policy family (``scenario`` or ``compliant``).
+        policy: How the parties decide (``strategic``, the default; ``scenario``,
+            ``compliant`` or ``module:Class``).
         chunk: Deals drawn per block (memory vs speed; does not change results).
         progress: Called with the number of deals finished after each chunk.
 
