@@ -65,7 +65,7 @@ def test_a_plug_in_policy_decides_in_the_model(hasty):
     """The same deal under the researcher's Company files sooner than as drawn: only the
     choice it overrides moves (drafting), and its log is its own."""
     terms, sc = load_terms(), load_scenario()
-    drawn = run_deal(terms, sc, seed=1, deal=0)
+    drawn = run_deal(terms, sc, seed=1, deal=0, policy="scenario")   # the class it extends
     fast = run_deal(terms, sc, seed=1, deal=0, policy=hasty)
     d_file, f_file = drawn.first(ev.STATEMENT_FILED), fast.first(ev.STATEMENT_FILED)
     assert f_file.details["drafted_day"] < d_file.details["drafted_day"]

@@ -86,11 +86,12 @@ def test_nothing_is_filed_inside_a_cooldown(terms, scenario, changes, deal):
     """§1(c): a Company that uses its cooldown right files no demand statement (under
     ``cooldown_effect = file``) or lets none become effective (under ``effective``)
     within `cooldown_days` after another statement in scope became effective: days
-    E+1 .. E+cooldown_days."""
+    E+1 .. E+cooldown_days. (The exogenous Company that always uses the right: a
+    strategic one may ask the Investors to waive instead, tests/test_waivers.py.)"""
     t = dataclasses.replace(terms, **changes)
     always = dataclasses.replace(scenario, company=dataclasses.replace(
         scenario.company, cooldown_invoke_prob=1.0))
-    log = run_deal(t, always, deal[0], deal[1])
+    log = run_deal(t, always, deal[0], deal[1], policy="scenario")
     scoped = [d for _, d, registrable, form in log[0].details["prior_statements"]
               if limits.counts_for_cooldown(registrable, form, t)]
     held = ev.STATEMENT_FILED if t.cooldown_effect == "file" else ev.STATEMENT_EFFECTIVE
