@@ -100,11 +100,13 @@ def test_1c_company_may_file_inside_the_cooldown_as_the_issuer_did_in_2003(terms
 def test_1c_cooldown_invoke_prob_decides_every_deal_at_its_extremes(terms, scenario, prob):
     """The scenario's cooldown_invoke_prob is the chance the Company uses the right:
     at 1 no demand statement is filed before day 95 (-86 + 180 + 1); at 0 only a Company that
-    would otherwise file after its §1(a) deadline waits for the cooldown to end."""
+    would otherwise file after its §1(a) deadline waits for the cooldown to end. (The
+    exogenous policy, whose draw the figure is; a late strategic Company asks the
+    Investors to waive the deadline instead, tests/test_waivers.py.)"""
     world = dataclasses.replace(scenario, company=dataclasses.replace(
         scenario.company, cooldown_invoke_prob=prob))
     t = dataclasses.replace(terms, cooldown_scope="any_statement")
-    logs = [run_deal(t, world, seed=3, deal=d) for d in range(20)]
+    logs = [run_deal(t, world, seed=3, deal=d, policy="scenario") for d in range(20)]
     filed = [log.first(ev.STATEMENT_FILED).day for log in logs]
     if prob:
         assert min(filed) >= 95 and any(log.first(ev.COOLDOWN_APPLIED) for log in logs)
@@ -119,12 +121,13 @@ def test_1c_cooldown_invoke_prob_decides_every_deal_at_its_extremes(terms, scena
 def test_1c_company_that_would_file_late_uses_the_cooldown_right(terms, scenario):
     """§1(c) with §1(a): drafting done day 60, after the day-57 deadline (12 + 45); inside
     the cooldown (through day 94) even a Company that leaves the right unused when it can file in
-    time uses it now, so the late filing is excused: filed day 95, no breach."""
+    time uses it now, so the late filing is excused: filed day 95, no breach. (The
+    exogenous policy; the strategic Company asks for a waiver, tests/test_waivers.py.)"""
     world = dataclasses.replace(scenario, company=dataclasses.replace(
         scenario.company, cooldown_invoke_prob=0.0))
     script = build(Script, deep_merge(BASE, {"company": {"prep_days": 48}}), "t")
     t = dataclasses.replace(terms, cooldown_scope="any_statement")
-    log = run_deal(t, world, seed=0, script=script)
+    log = run_deal(t, world, seed=0, script=script, policy="scenario")
     assert log.first(ev.COOLDOWN_APPLIED).day == 60
     assert log.first(ev.STATEMENT_FILED).day == 95
     assert log.first(ev.FILING_DEADLINE_MISSED) is None

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 import experiments.lint.checks
 import experiments.lint.linter
-from experiments.lint.pricing import HEADLINE, bite_table, price
+from experiments.lint.pricing import HEADLINE, POLICY, bite_table, price
 from experiments.analysis.summary import proportion_with_ci
 from sim.cli.main import main
 from sim.world.distributions import Choice, Fixed, LogNormal, Uniform
@@ -243,7 +243,7 @@ def priced(terms, scenario):
     report = lint(terms, scenario)
     report = dataclasses.replace(report, findings=tuple(f for f in report.findings
                                                          if f.id in PRICED))
-    return report, price(report, terms, scenario, 0, RUNS), run_deals(terms, scenario, 0, 0, RUNS)
+    return report, price(report, terms, scenario, 0, RUNS), run_deals(terms, scenario, 0, 0, RUNS, policy=POLICY)
 
 
 def test_empty_window_probability_is_the_direct_count_and_covers_another_sample(
@@ -251,7 +251,7 @@ def test_empty_window_probability_is_the_direct_count_and_covers_another_sample(
     _, pricing, base = priced
     p = pricing.findings["empty-filing-window"]
     assert p.count == int(base["window_empty"].sum())            # same deals, same count
-    other = run_deals(terms, scenario, 7, 0, 2000)                # independent futures
+    other = run_deals(terms, scenario, 7, 0, 2000, policy=POLICY)                # independent futures
     assert p.probability.low <= other["window_empty"].mean() <= p.probability.high
 
 
@@ -259,7 +259,7 @@ def test_unconditional_notice_probability_agrees_with_the_paired_count(priced, t
     """Bites: a request rejected as late that the other reading would take; direct count:
     deals whose late requests fall when the other reading is played on the same futures."""
     _, pricing, base = priced
-    alt = run_deals(Terms(unconditional_notice="company_notice_receipt"), scenario, 0, 0, RUNS)
+    alt = run_deals(Terms(unconditional_notice="company_notice_receipt"), scenario, 0, 0, RUNS, policy=POLICY)
     direct = (base["joinders_late"].astype(int) > alt["joinders_late"].astype(int)).mean()
     p = pricing.findings["unconditional-company-notice"].probability
     assert 0 < p.value and p.low <= direct <= p.high
@@ -269,7 +269,7 @@ def test_promptly_probability_agrees_with_the_verdicts_that_flip(priced, scenari
     _, pricing, base = priced
     flips = base["company_notice_late"].copy() != base["company_notice_late"]
     for days in (5, 20):
-        alt = run_deals(Terms(promptly_days=days), scenario, 0, 0, RUNS)
+        alt = run_deals(Terms(promptly_days=days), scenario, 0, 0, RUNS, policy=POLICY)
         flips |= alt["company_notice_late"] != base["company_notice_late"]
     p = pricing.findings["promptly-undefined"].probability
     assert p.low <= flips.mean() <= p.high
@@ -281,7 +281,7 @@ def test_effects_are_paired_differences_of_the_same_deals(priced, scenario):
                for e in pricing.findings["empty-filing-window"].effects}
     assert {k[:2] for k in effects} == {("empty_window", "file_at_deadline"),
                                         ("company_notice_receipt", "first_investor")}
-    alt = run_deals(Terms(company_notice_receipt="first_investor"), scenario, 0, 0, RUNS)
+    alt = run_deals(Terms(company_notice_receipt="first_investor"), scenario, 0, 0, RUNS, policy=POLICY)
     d = effects["company_notice_receipt", "first_investor", "window_empty"]
     has = base["demand_day"].notna()
     assert d.value == pytest.approx(alt["window_empty"][has].mean() - base["window_empty"][has].mean())
@@ -297,8 +297,8 @@ def test_bite_rules_of_rarer_findings_fire_when_the_scenario_makes_them_likely(s
                        loss_fraction=Fixed(value=1.0))
     b = bite_table(Terms(), claims, 0, 60, ["cap-excess"])
     assert b["cap-excess"].any()
-    base = run_deals(Terms(), claims, 0, 0, 60)
-    alt = run_deals(Terms(cap_excess="contribution"), claims, 0, 0, 60)
+    base = run_deals(Terms(), claims, 0, 0, 60, policy=POLICY)
+    alt = run_deals(Terms(cap_excess="contribution"), claims, 0, 0, 60, policy=POLICY)
     assert (alt["loss_investors_usd"] > base["loss_investors_usd"])[b["cap-excess"]].all()
     uw = scen(investor_behaviour={"demand_underwritten_prob": 1.0})
     assert bite_table(Terms(), uw, 0, 20, ["demand-cutback-missing"])[
@@ -307,7 +307,7 @@ def test_bite_rules_of_rarer_findings_fire_when_the_scenario_makes_them_likely(s
         "public": 1.0, "stock_plan": 0.0, "rule_145": 0.0, "convertible_debt": 0.0}},
                 company={"delay_invoke_prob": 1.0})
     b = bite_table(Terms(), busy, 0, 100, ["delay-cap-vs-cooldown"])["delay-cap-vs-cooldown"]
-    rows = run_deals(Terms(), busy, 0, 0, 100)
+    rows = run_deals(Terms(), busy, 0, 0, 100, policy=POLICY)
     assert b.any() and (rows["delay_used"] & (rows["cooldown_days"] > 0))[b].all()
     assert proportion_with_ci(int(b.sum()), 100).low > 0
 

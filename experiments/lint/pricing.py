@@ -15,6 +15,12 @@ numbers: same seed, same deal indices), so differences are paired.
   :func:`experiments.analysis.compare.paired_difference`. Only outcomes that differ in at least one
   deal are printed; ``--json`` gives them all.
 
+The parties act on the scenario's draws (the exogenous policy, :data:`POLICY`): a bite
+rule asks whether the parties' natural pace runs into the reading in question, and
+each verdict that flips under another reading must be that same deal's. What the
+parties do once they weigh the terms is a sweep's question (``regsim compare``, the
+strategic policy, docs/decisions.md).
+
 Text and JSON rendering of a lint report (priced or not) are here too.
 """
 
@@ -53,6 +59,9 @@ HEADLINE: dict[str, Outcome] = {**OUTCOMES, **{o.name: o for o in (
     Outcome("piggyback_late", "piggyback_rejected", "p", "§3(a)",
             "a Piggy-back Request came too late", "probability", demand_only=False),
 )}}
+
+#: The policy the lint plays deals under: the parties' natural pace, blind to the terms.
+POLICY = "scenario"
 
 
 # --- pricing ----------------------------------------------------------------------------------
@@ -94,7 +103,7 @@ def bite_table(terms: Terms, scenario: Scenario, seed: int, runs: int,
     future as in :func:`sim.deal.batch.run_deals` with the same seed.
     """
     ids = list(ids)
-    model = DealModel(terms, scenario, seed)
+    model = DealModel(terms, scenario, seed, policy=POLICY)
     rows = []
     for chunk in chunks(model, 0, runs, CHUNK):
         for deal in chunk:
@@ -127,11 +136,12 @@ def price(report: LintReport, terms: Terms, scenario: Scenario, seed: int, runs:
     """
     ids = [f.id for f in report.findings]
     bites = bite_table(terms, scenario, seed, runs, ids, progress)
-    base = run_deals(terms, scenario, seed, 0, runs, progress=progress)
+    base = run_deals(terms, scenario, seed, 0, runs, progress=progress, policy=POLICY)
     tables = {}
     for name, value in _variants(report.findings):
         variant = dataclasses.replace(terms, **{name: value})
-        tables[name, value] = run_deals(variant, scenario, seed, 0, runs, progress=progress)
+        tables[name, value] = run_deals(variant, scenario, seed, 0, runs, progress=progress,
+                                        policy=POLICY)
     effects = {(name, value): tuple(Effect(name, value, o, paired_difference(base, df, o))
                                     for o in HEADLINE.values())
                for (name, value), df in tables.items()}
