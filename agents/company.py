@@ -302,7 +302,9 @@ class Company(mesa.Agent):
         while ((end := limits.cooldown_end(cal.now, self.cooldown_days(), terms)) is not None
                and m.policy.invokes_cooldown(self.stream, reg.cycle, effect == "file" and (
                    cal.now > waivers.deadline(reg)))):
+            # A what-if script that fixes the cooldown decision has the Company hold.
             if (waivers.active and effect == "file" and cal.now > waivers.deadline(reg)
+                    and m.policy.script.company.invoke_cooldown is None
                     and waivers.instead_of_cooldown(reg, end)):
                 break                 # §8(c): every Investor waived the deadline instead
             held = True

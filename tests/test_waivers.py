@@ -10,6 +10,7 @@ before the floor (``file_at_deadline``). Its breach costs it ``breach_usd_per_da
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -387,3 +388,19 @@ def test_reduction_no_cost_of_breach_no_waiver(seed, chunk, form, power):
     off = DealModel(terms, _with(scenario, 0.0, "none", power), model_seed)
     for deal in range(3):
         assert on.run(deal).events == off.run(deal).events
+
+
+def test_a_script_that_fixes_the_cooldown_decision_holds_rather_than_asks():
+    """The README's what-if fixes `invoke_cooldown = true`: the strategic Company, late
+    and inside the cooldown of its own offering, holds the filing as the script says
+    instead of asking the Investors to waive the deadline (it asked before)."""
+    from sim.deal.model import run_deal
+    from sim.law.terms import load_terms
+    from sim.world.scenario import load_scenario
+    from sim.world.script import load_script
+    log = run_deal(load_terms(), load_scenario(), 0,
+                   script=load_script(Path(__file__).parent / "data" / "whatif.toml"))
+    assert not [e for e in log.events if e.kind == ev.WAIVER_REQUESTED
+                and e.details["reason"] == "cooldown"]
+    held = log.first(ev.COOLDOWN_APPLIED)
+    assert held is not None and log.first(ev.STATEMENT_FILED).day == held.details["until"]
