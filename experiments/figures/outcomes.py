@@ -121,7 +121,8 @@ def _shift_text(base: np.ndarray, other: np.ndarray) -> str:
     if not moved.any():
         return "no deal's timing moved"
     finite = moved & np.isfinite(base) & np.isfinite(other)
-    text = f"timing moved in {share:.0%} of deals"
+    text = f"timing moved in {share:.0%} of deals" if share >= 0.095 else (
+        f"timing moved in {share:.1%} of deals")
     if finite.any():
         med = float(np.median(other[finite] - base[finite]))
         text += f"\nby a median {med:+.0f} days"
