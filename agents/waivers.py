@@ -67,18 +67,30 @@ class Waivers:
 
     def reset(self) -> None:
         self.count = 0
-        # (cycle, term, through_day, signers whose signature is effective)
-        self.papers: list[tuple[int, str, int, frozenset[str]]] = []
+        # (cycle, term, through_day, signers whose signature is effective, the Investors
+        # asked: those at the request, §7)
+        self.papers: list[tuple[int, str, int, frozenset[str], tuple[str, ...]]] = []
 
     # --- What the papers excuse ------------------------------------------------------
-    def toward(self, reg: DemandRegistration, term: str, day: int) -> tuple[str, ...]:
-        """The Investors toward whom a breach of ``term`` on ``day`` remains (§8(c))."""
-        waived = set()
-        for cycle, t, through, signers in self.papers:
+    def _covered(self, reg: DemandRegistration, term: str, day: int):
+        """Who waived ``term`` for ``day`` and among whom (the Investors the covering
+        request asked: a transferee who became an Investor after it takes its
+        transferor's Units as they stood, waiver included, §7), or the Investors now
+        when no paper covers it."""
+        waived: set[str] = set()
+        pool = None
+        for cycle, t, through, signers, asked in self.papers:
             if t == term and amendments.waiver_covers(day, through, reg.cycle, cycle):
                 waived |= signers
-        return amendments.breach_remains_toward(
-            [i.name for i in self.model.investors], waived)
+                pool = asked
+        if pool is None:
+            pool = tuple(i.name for i in self.model.investors)
+        return waived, pool
+
+    def toward(self, reg: DemandRegistration, term: str, day: int) -> tuple[str, ...]:
+        """The Investors toward whom a breach of ``term`` on ``day`` remains (§8(c))."""
+        waived, pool = self._covered(reg, term, day)
+        return amendments.breach_remains_toward(list(pool), waived)
 
     def breach_details(self, reg: DemandRegistration, term: str, day: int) -> dict | None:
         """For the Company's own verdict of a breach of ``term`` on ``day``: None when
@@ -86,23 +98,22 @@ class Waivers:
         (nothing without a waiver; who waived, and toward whom it remains)."""
         if not self.papers:
             return {}
-        remains = self.toward(reg, term, day)
+        waived, pool = self._covered(reg, term, day)
+        remains = amendments.breach_remains_toward(list(pool), waived)
         if not remains:
             return None
-        names = [i.name for i in self.model.investors]
-        if len(remains) == len(names):
+        if len(remains) == len(pool):
             return {}
-        return dict(waived_by=tuple(n for n in names if n not in remains), toward=remains)
+        return dict(waived_by=tuple(n for n in pool if n not in remains), toward=remains)
 
     def deadline(self, reg: DemandRegistration) -> int:
         """The filing deadline as every Investor has waived it (through the latest day
         all of them signed for), else the deadline of the terms."""
         if not self.papers:
             return reg.deadline
-        names = frozenset(i.name for i in self.model.investors)
-        return max([reg.deadline] + [through for cycle, t, through, signers in self.papers
-                                     if cycle == reg.cycle and t == DEADLINE
-                                     and names <= signers])
+        return max([reg.deadline] + [through for cycle, t, through, signers, asked
+                                     in self.papers if cycle == reg.cycle
+                                     and t == DEADLINE and frozenset(asked) <= signers])
 
     # --- When to ask -----------------------------------------------------------------
     def at_window(self, reg: DemandRegistration, window, prep_done: int, held: bool) -> None:
@@ -216,5 +227,6 @@ class Waivers:
         effective = frozenset(n for n in names if amendments.waived_toward(
             n, names, amendment, [i.name for i in investors]))
         if effective:
-            self.papers.append((reg.cycle, term, through_day, effective))
+            self.papers.append((reg.cycle, term, through_day, effective,
+                                tuple(i.name for i in investors)))
         return effective

@@ -368,3 +368,15 @@ def test_7_a_transferee_who_arrives_during_a_coalition_attempt_is_asked_like_the
     transferees = {e.details["to"] for e in log.events if e.kind == ev.UNITS_TRANSFERRED
                    and e.details["counterpart"]}
     assert transferees and log.events[-1].kind == ev.DEAL_ENDED
+
+
+def test_7_units_sold_with_no_free_registrable_share_still_make_a_holding():
+    """A seller whose Registrable Shares are none of them free (all sold or held back)
+    sells Units alone: the transferee who signs is an Investor holding 0 Registrable
+    Shares, and the ledger knows it (a KeyError when the 100,000-deal check asked what
+    it held)."""
+    from sim.engine.holdings import Holdings
+    h = Holdings({"inv01": 600})
+    h.commit("inv01", "demand-0", 600)
+    assert h.transfer("inv01", 100, "transferee-1") == 0
+    assert h.held("transferee-1") == 0 and h.free("transferee-1") == 0

@@ -404,3 +404,26 @@ def test_a_script_that_fixes_the_cooldown_decision_holds_rather_than_asks():
                 and e.details["reason"] == "cooldown"]
     held = log.first(ev.COOLDOWN_APPLIED)
     assert held is not None and log.first(ev.STATEMENT_FILED).day == held.details["until"]
+
+
+def test_a_transferee_takes_its_transferors_units_as_waived():
+    """From the 100,000-deal check (seed 0, chunk 310, deal 20, the shipped strategy
+    with transfers on): every Investor waives the empty window's floor on day 54; on day
+    55 inv06 sells Units to transferee-1, who signs a counterpart. The filing before the
+    floor on day 81 is no breach: the transferee took the Units as they stood, waiver
+    included (§7, §8(c)). The Company's own verdict agreed with the audit only after it
+    judged the waiver among the Investors it asked."""
+    import tomllib
+    from experiments.benchmarks.volume_check import replay
+    from sim.world.presets import __file__ as presets
+    preset = tomllib.loads((Path(presets).parent / "bestnet-2003.scenario.toml").read_text())
+    overlay = {"strategy": preset["strategy"],
+               "transfers": {**preset["transfers"], "rate_per_year": 0.02}}
+    log, terms = replay(0, 310, "strategic", 20, overlay)
+    signed = log.first(ev.UNITS_TRANSFERRED)
+    assert (signed.day, signed.details["to"], signed.details["counterpart"]) == (
+        55, "transferee-1", True)
+    assert log.first(ev.WAIVER_REQUESTED).day == 54
+    assert log.first(ev.FILED_BEFORE_FLOOR) is None
+    kinds = {f.kind for f in audit(log, terms)}
+    assert "filed_before_floor_waived" in kinds and "filed_before_floor" not in kinds

@@ -122,6 +122,8 @@ class Holdings:
         ledger (``lost``: no longer Registrable Shares under the agreement). Never more
         than are free; returns those transferred."""
         shares = min(shares, self.free(investor))
+        if to is not None:
+            self.registrable.setdefault(to, 0)     # an Investor, if of no free share
         if shares <= 0:
             return 0
         self.registrable[investor] -= shares
