@@ -16,6 +16,8 @@ Investors meet on their drawn days as :func:`agents.investor.initiating_group` s
 
 from __future__ import annotations
 
+import functools
+
 from sim.engine import events as ev
 from sim.law.rules import demand as demand_rules
 from sim.law.rules import securities
@@ -36,6 +38,13 @@ def _next_month(day: int) -> int:
     return (day // DAYS_PER_MONTH + 1) * DAYS_PER_MONTH
 
 
+@functools.lru_cache(maxsize=8192)
+def _discount(volatility: float, days_left: int) -> float:
+    """Longstaff's discount for ``days_left`` days of restriction (a deal asks for the
+    same few hundred values thousands of times: kept)."""
+    return longstaff_discount(volatility, restriction_years(0, days_left, days_left))
+
+
 class InvestorChoices:
     """Mixin over :class:`agents.policies.ScenarioPolicy`: the Investors' choices."""
 
@@ -51,8 +60,12 @@ class InvestorChoices:
 
     def free_day(self, inv) -> int | None:
         """The day ``inv`` may sell all it holds under Rule 144(k) (None: an affiliate,
-        never)."""
-        return rule144.unlimited_day(self.scenario, affiliate=inv.affiliate)
+        never). The same for every non-affiliate of the scenario: computed once."""
+        cache = self.__dict__.setdefault("_free_days", {})
+        if inv.affiliate not in cache:
+            cache[inv.affiliate] = rule144.unlimited_day(self.scenario,
+                                                         affiliate=inv.affiliate)
+        return cache[inv.affiliate]
 
     def value_now(self, inv, day: int, shares: int) -> float:
         """The value to ``inv`` of registering ``shares`` of its Registrable Shares on
@@ -63,8 +76,9 @@ class InvestorChoices:
             return 0.0
         m = self.model
         sc = self.scenario
-        years = restriction_years(day, self.free_day(inv), sc.horizon_days)
-        disc = longstaff_discount(sc.market.annual_volatility, years)
+        free = self.free_day(inv)
+        days_left = max(0, (sc.horizon_days if free is None else free) - day)
+        disc = _discount(sc.market.annual_volatility, days_left)
         if disc <= 0.0:
             return 0.0
         price = m.share_price(day)
