@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 from types import SimpleNamespace
 
+from conftest import DEMAND_PATH
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,14 +41,7 @@ PER_DAY = 3_563_593 * 0.30 * 0.01 / 30
 #: 2 days and answers §6 in 3, no review (effective 7 + 3 days after filing), no Company
 #: offerings, suspensions or price moves. The Company's own durations are NOT fixed: they
 #: come from the scenario (Fixed distributions below), so the strategic policy may move them.
-PATH = {
-    "latency": {"default": 2},
-    "investors": {"all": {"join": True, "join_response_days": 2, "info_response_days": 3,
-                          "sell_days": 100, "withdraw_on_mai": True, "piggyback": False}},
-    "review": {"reviewed": False, "no_review_days": 7, "clearance_days": 3},
-    "offerings": [],
-    "events": {"suspensions": [], "market_returns": []},
-}
+PATH = {k: v for k, v in DEMAND_PATH.items() if k not in ("demand", "company")}
 #: A demand sent on day 100 (received 102), after the §1(c) cooldown of the Company's
 #: January 2003 statement (the scenario's prior statement) has run out.
 DEMAND = {"demand": {"day": 100, "by": ["inv01", "inv02", "inv05"]}}
