@@ -27,7 +27,7 @@ from sim.engine import events as ev
 from sim.engine.events import EventLog
 from sim.law.terms import load_terms
 from sim.world.distributions import Fixed
-from sim.world.scenario import CompanyStrategy, Strategy, load_scenario
+from sim.world.scenario import CompanyStrategy, Strategy, WaiverStrategy, load_scenario
 from sim.world.script import Script
 
 PIPE = load_terms("pipe-typical")
@@ -303,6 +303,28 @@ def test_a_longer_filing_deadline_never_makes_filing_earlier(data, seed, extra):
     long = dataclasses.replace(BESTNET, filing_deadline_days=BESTNET.filing_deadline_days
                                + extra)
     for a, b in zip(_deals(short, sc, seed), _deals(long, sc, seed)):
+        fa, fb = _first_filed(a), _first_filed(b)
+        for cycle in fa.keys() & fb.keys():
+            assert fb[cycle] >= fa[cycle], (cycle, fa, fb)
+
+
+@SETTINGS
+@given(data=st.data(), seed=st.integers(0, 10_000), extra=st.sampled_from([5, 15, 30]),
+       breach=st.sampled_from([100.0, 400.0, 1000.0]))
+def test_with_waivers_a_longer_filing_deadline_never_makes_filing_earlier(data, seed, extra,
+                                                                           breach):
+    """The shipped setting: a positive cost of being in breach and §8(c) waivers on, the
+    scenario's own chance of using the cooldown right. The counterexample below is gone:
+    a Company late inside a cooldown asks the Investors to waive the deadline rather
+    than take the cooldown's excuse, so a shorter deadline no longer files later."""
+    sc = _random_world(data)
+    sc = dataclasses.replace(sc, strategy=dataclasses.replace(
+        sc.strategy, company=dataclasses.replace(sc.strategy.company,
+                                                 breach_usd_per_day=breach),
+        waivers=WaiverStrategy(form="waiver", bargaining_power=0.5)))
+    long = dataclasses.replace(BESTNET, filing_deadline_days=BESTNET.filing_deadline_days
+                               + extra)
+    for a, b in zip(_deals(BESTNET, sc, seed), _deals(long, sc, seed)):
         fa, fb = _first_filed(a), _first_filed(b)
         for cycle in fa.keys() & fb.keys():
             assert fb[cycle] >= fa[cycle], (cycle, fa, fb)
