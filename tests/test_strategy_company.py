@@ -288,6 +288,15 @@ def _first_filed(log: EventLog) -> dict[int, int]:
     return out
 
 
+def _never_files_earlier(short, long, sc, seed) -> None:
+    """Deal by deal on the same futures: each cycle filed under both files no earlier
+    under ``long`` (the longer deadline) than under ``short``."""
+    for a, b in zip(_deals(short, sc, seed), _deals(long, sc, seed)):
+        fa, fb = _first_filed(a), _first_filed(b)
+        for cycle in fa.keys() & fb.keys():
+            assert fb[cycle] >= fa[cycle], (cycle, fa, fb)
+
+
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -302,10 +311,7 @@ def test_a_longer_filing_deadline_never_makes_filing_earlier(data, seed, extra):
     short = BESTNET
     long = dataclasses.replace(BESTNET, filing_deadline_days=BESTNET.filing_deadline_days
                                + extra)
-    for a, b in zip(_deals(short, sc, seed), _deals(long, sc, seed)):
-        fa, fb = _first_filed(a), _first_filed(b)
-        for cycle in fa.keys() & fb.keys():
-            assert fb[cycle] >= fa[cycle], (cycle, fa, fb)
+    _never_files_earlier(short, long, sc, seed)
 
 
 @SETTINGS
@@ -324,10 +330,7 @@ def test_with_waivers_a_longer_filing_deadline_never_makes_filing_earlier(data, 
         waivers=WaiverStrategy(form="waiver", bargaining_power=0.5)))
     long = dataclasses.replace(BESTNET, filing_deadline_days=BESTNET.filing_deadline_days
                                + extra)
-    for a, b in zip(_deals(BESTNET, sc, seed), _deals(long, sc, seed)):
-        fa, fb = _first_filed(a), _first_filed(b)
-        for cycle in fa.keys() & fb.keys():
-            assert fb[cycle] >= fa[cycle], (cycle, fa, fb)
+    _never_files_earlier(BESTNET, long, sc, seed)
 
 
 @SETTINGS
