@@ -239,6 +239,22 @@ def test_more_replications_extend_the_sweep_without_duplicates(tmp_path):
     assert not table.duplicated(["point", "variant", "replication"]).any()
 
 
+def test_fewer_replications_than_finished_are_refused_and_nothing_is_deleted(tmp_path):
+    """A 120-replication sweep, then `--replications 10` into the same folder: it used to
+    delete every finished shard ("0 kept, 2 run, 6 partial replaced"). It is refused in
+    one line naming what the folder holds, and every shard is still there."""
+    exp = load_spec(write_spec(tmp_path / "s.toml", SMALL))
+    out = tmp_path / "res"
+    sweep(exp, out, InProcess(), progress=False)
+    before = sorted(p.name for p in (out / "shards").glob("*.parquet"))
+    with pytest.raises(ConfigError) as err:
+        sweep(exp.with_replications(10), out, InProcess(), progress=False)
+    assert "holds 120 finished replications" in str(err.value)
+    assert "--replications 120" in str(err.value)
+    assert sorted(p.name for p in (out / "shards").glob("*.parquet")) == before
+    pd.testing.assert_frame_equal(load_table(out, exp), run_in_process(exp, tmp_path / "b"))
+
+
 KILLABLE = """
 name = "killable"
 seed = 5

@@ -250,6 +250,25 @@ def prepare_folder(exp: Experiment, out: Path) -> dict[str, Any]:
     return manifest
 
 
+_SHARD = re.compile(r"^p(\d+)-(.+)-b(\d+)-n(\d+)\.parquet$")
+
+
+def _refuse_fewer_replications(exp: Experiment, out: Path, shards: Path) -> None:
+    """Finished results are never deleted: a folder whose shards hold more replications
+    of a cell than asked is refused in one line (rerun with at least as many, or choose
+    another folder); a smaller earlier run is extended as before."""
+    held = 0
+    for f in shards.glob("*.parquet"):
+        m = _SHARD.match(f.name)
+        if m is not None:
+            held = max(held, int(m.group(3)) * exp.task_size + int(m.group(4)))
+    if held > exp.replications:
+        raise ConfigError(str(out), "replications",
+                          f"holds {held:,} finished replications per cell; "
+                          f"--replications {exp.replications:,} would discard some: rerun "
+                          f"with --replications {held} or more, or choose another --out")
+
+
 @dataclass
 class SweepReport:
     """What a sweep did."""
@@ -287,6 +306,7 @@ def sweep(exp: Experiment, out: Path, executor: Executor,
         stale.unlink()
     tasks = plan(exp)
     wanted = {t.shard_name for t in tasks}
+    _refuse_fewer_replications(exp, out, shards)
     # A shard of a block planned with another count (a smaller earlier --replications)
     # is superseded: its block is run again whole, so no replication appears twice.
     replaced = 0
