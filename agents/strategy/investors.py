@@ -204,39 +204,34 @@ class InvestorChoices:
         return nxt if nxt <= last else None
 
     # --- Join, piggy-back, underwriting terms, withdrawal -----------------------------
+    def _weigh(self, inv, key: str, natural: bool, shares: int, clause: str,
+               choice: str, **extra) -> bool:
+        """One of the Investor's yes-or-no choices on the footing of the value of
+        registering ``shares`` now: the draw while the costs are zero or a script fixes
+        ``key``; else whether it would sell today (logged where that differs)."""
+        if not self.investors_strategic() or (self.scripted and self._inv(
+                inv.name, key) is not None):
+            return natural
+        chosen, value = self.would_sell(inv, self.model.calendar.now, shares)
+        self._investor_choice(inv.name, clause, choice, natural, chosen, value, **extra)
+        return chosen
+
     def joins(self, s, investor_id: str, cycle: int, *, reg=None) -> bool:
         natural = super().joins(s, investor_id, cycle)
-        if not self.investors_strategic() or (self.scripted and self._inv(
-                investor_id, "join") is not None):
-            return natural
         inv = self.model.investor(investor_id)
-        day = self.model.calendar.now
         second = reg.second if reg is not None else False
-        chosen, value = self.would_sell(inv, day, inv.shares_to_offer_for(second))
-        self._investor_choice(investor_id, "§1(a)", "join", natural, chosen, value, cycle=cycle)
-        return chosen
+        return self._weigh(inv, "join", natural, inv.shares_to_offer_for(second), "§1(a)",
+                           "join", cycle=cycle)
 
     def elects_piggyback(self, inv, plan) -> bool:
-        natural = super().elects_piggyback(inv, plan)
-        if not self.investors_strategic() or (self.scripted and self._inv(
-                inv.name, "piggyback") is not None):
-            return natural
-        day = self.model.calendar.now
-        chosen, value = self.would_sell(inv, day, inv.unregistered())
-        self._investor_choice(inv.name, "§3(a)", "piggyback", natural, chosen, value,
-                     offering=plan.id)
-        return chosen
+        return self._weigh(inv, "piggyback", super().elects_piggyback(inv, plan),
+                           inv.unregistered(), "§3(a)", "piggyback", offering=plan.id)
 
     def accepts_underwriting_terms(self, inv, plan) -> bool:
-        natural = super().accepts_underwriting_terms(inv, plan)
-        if not self.investors_strategic() or (self.scripted and self._inv(
-                inv.name, "accept_underwriting") is not None):
-            return natural
-        day = self.model.calendar.now
-        chosen, value = self.would_sell(inv, day, plan.requests.get(inv.name, 0))
-        self._investor_choice(inv.name, "§3(c)", "accept_underwriting", natural, chosen, value,
-                     offering=plan.id)
-        return chosen
+        return self._weigh(inv, "accept_underwriting",
+                           super().accepts_underwriting_terms(inv, plan),
+                           plan.requests.get(inv.name, 0), "§3(c)", "accept_underwriting",
+                           offering=plan.id)
 
     def withdrawal_price(self, s, cycle: int, reg) -> float | None:
         """§1(c): the Initiating Investors ask to withdraw once the price falls below
