@@ -21,16 +21,52 @@ from typing import Any, Callable, Iterable, TypeVar
 import pydantic
 from pydantic import ConfigDict
 
-#: Config shared by every validated input dataclass: unknown keys are errors.
-STRICT = ConfigDict(extra="forbid")
+#: Config shared by every validated input dataclass: unknown keys are errors, and no
+#: float may be NaN or infinite (TOML writes ``nan``, ``inf`` and ``-inf``).
+STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+#: Largest count of shares or Units an input may give (a million times BestNet's 4.5
+#: million Units; every sum of them stays far inside a 64-bit integer).
+MAX_COUNT = 10**12
+
+#: Deepest nesting of tables and arrays an input file may have (a scenario needs 4, a
+#: spec's variant 6): deeper input is refused before anything recurses into it.
+MAX_DEPTH = 32
+
+#: Characters of a bad value echoed in a message; a longer one is cut (:func:`shown`).
+SHOWN_CHARS = 60
 
 T = TypeVar("T")
 
 
+def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """``repr(value)`` for a message, cut to ``limit`` characters with its full length.
+
+    A 10 MB string is echoed as ``'aaaa...' (10,485,760 chars)``, not whole.
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} chars)"
+
+
+def _one_line(text: str, limit: int) -> str:
+    """``text`` without line breaks or control characters, cut to ``limit``."""
+    if not text.isprintable():
+        text = text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} chars)"
+
+
 class ConfigError(ValueError):
-    """A bad input file: one line naming the file, the key and what is allowed."""
+    """A bad input file: one line naming the file, the key and what is allowed.
+
+    The key is kept to one printable line (a quoted TOML key may hold a line break or
+    be megabytes long), as is the problem.
+    """
 
     def __init__(self, source: str, key: str, problem: str) -> None:
+        key = _one_line(str(key), 200)
+        problem = _one_line(str(problem), 4000)
         self.source = source
         self.key = key
         self.problem = problem
@@ -51,12 +87,40 @@ class Clause:
     words: str
 
 
+def depth_error(data: Any, limit: int = MAX_DEPTH) -> str | None:
+    """The dotted key at which ``data`` nests tables or arrays deeper than ``limit``, or
+    None. Walks without recursion, so any depth is safe to check."""
+    stack: list[tuple[Any, int, str]] = [(data, 0, "")]
+    while stack:
+        value, depth, key = stack.pop()
+        if isinstance(value, dict):
+            items = ((f"{key}.{k}" if key else str(k), v) for k, v in value.items())
+        elif isinstance(value, (list, tuple)):
+            items = ((f"{key}[{i}]", v) for i, v in enumerate(value))
+        else:
+            continue
+        if depth >= limit:
+            return key
+        stack.extend((v, depth + 1, k) for k, v in items)
+    return None
+
+
+def _too_deep() -> str:
+    return f"nested too deeply; at most {MAX_DEPTH} levels of tables and arrays"
+
+
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Read a TOML file, turning I/O and syntax errors into :class:`ConfigError`."""
+    """Read a TOML file, turning I/O and syntax errors into :class:`ConfigError`.
+
+    Tables and arrays nested deeper than :data:`MAX_DEPTH` are refused too (a TOML
+    file nested 5,000 deep would exhaust Python's recursion limit later).
+    """
     p = Path(path)
     try:
         with p.open("rb") as fh:
-            return tomllib.load(fh)
+            data = tomllib.load(fh)
+    except RecursionError:
+        raise ConfigError(str(p), "", _too_deep()) from None
     except FileNotFoundError:
         raise ConfigError(str(p), "", "file not found") from None
     except IsADirectoryError:
@@ -65,6 +129,24 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ConfigError(str(p), "", f"not valid TOML ({exc})") from None
     except UnicodeDecodeError:
         raise ConfigError(str(p), "", "not a UTF-8 text file") from None
+    deep = depth_error(data)
+    if deep is not None:
+        raise ConfigError(str(p), deep, _too_deep())
+    return data
+
+
+def preset_of(data: dict[str, Any], presets: Iterable[str], default: str,
+              source: str) -> str:
+    """Pop the ``preset`` key of a terms or scenario table: a preset's name.
+
+    Raises:
+        ConfigError: ``preset`` is not one of ``presets`` (or not a string at all).
+    """
+    preset = data.pop("preset", default)
+    if not isinstance(preset, str) or preset not in presets:
+        raise ConfigError(source, "preset", f"unknown preset {shown(preset)}; allowed: "
+                          + ", ".join(presets))
+    return preset
 
 
 def _field_names(cls: type) -> list[str]:
@@ -74,8 +156,12 @@ def _field_names(cls: type) -> list[str]:
 def _resolve(cls: type, loc: tuple[Any, ...]) -> type | None:
     """Follow a pydantic error location through nested dataclasses to the owner type."""
     current: Any = cls
+    options: list[Any] = []
     for part in loc[:-1]:
         if isinstance(part, int):
+            continue
+        if part in DIST_TAGS and options:      # the union member the tag names
+            current = next((a for a in options if getattr(a, "dist", None) == part), current)
             continue
         if not dataclasses.is_dataclass(current):
             return None
@@ -83,7 +169,8 @@ def _resolve(cls: type, loc: tuple[Any, ...]) -> type | None:
         current = hints.get(part)
         while typing.get_origin(current) in (tuple, list, typing.Union, typing.Annotated):
             args = [a for a in typing.get_args(current) if a is not Ellipsis]
-            current = next((a for a in args if dataclasses.is_dataclass(a)), args[0])
+            options = [a for a in args if dataclasses.is_dataclass(a)]
+            current = options[0] if options else args[0]
     return current if dataclasses.is_dataclass(current) else None
 
 
@@ -92,18 +179,30 @@ def _resolve(cls: type, loc: tuple[Any, ...]) -> type | None:
 DIST_TAGS = {"fixed", "uniform", "lognormal", "exponential", "choice"}
 
 
+def _name_a_distribution() -> str:
+    return "must name a distribution: dist = " + " | ".join(repr(t) for t in sorted(DIST_TAGS))
+
+
 def _describe(err: dict[str, Any], cls: type) -> tuple[str, str]:
+    tags = [p for p in err["loc"] if p in DIST_TAGS]
     loc = tuple(p for p in err["loc"] if p not in DIST_TAGS)
-    key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+    key = ".".join(f"[{p}]" if isinstance(p, int) else f'"{p}"' if "." in str(p) else str(p)
+                   for p in loc).replace(".[", "[")
     kind = err["type"]
     given = err.get("input")
     if kind in ("union_tag_not_found", "union_tag_invalid"):
-        return key, ("must name a distribution: dist = " + " | ".join(repr(t) for t in sorted(DIST_TAGS))
-                     + (f" (got {given.get('dist')!r})" if isinstance(given, dict)
+        return key, (_name_a_distribution()
+                     + (f" (got {shown(given.get('dist'))})" if isinstance(given, dict)
                         and "dist" in given else ""))
     if kind in ("unexpected_keyword_argument", "extra_forbidden"):
-        owner = _resolve(cls, loc)
+        owner = _resolve(cls, tuple(err["loc"]))
         allowed = ", ".join(_field_names(owner)) if owner else "see the documentation"
+        if tags:
+            # A table without ``dist`` merges into the distribution it overrides (a
+            # preset's lognormal): a key of another distribution is unknown to it.
+            return key, (f"not a key of the {tags[-1]} distribution it overrides (keys: "
+                         f"{allowed}); to change the distribution, "
+                         + _name_a_distribution().replace("must name", "name"))
         return key, f"unknown key; allowed keys: {allowed}"
     if kind == "missing" or kind == "missing_keyword_argument":
         return key, "required key is missing"
@@ -117,7 +216,7 @@ def _describe(err: dict[str, Any], cls: type) -> tuple[str, str]:
         return key, msg
     msg = msg.replace("Input should be", "must be")
     if isinstance(given, (str, int, float, bool, list, tuple)) or given is None and kind != "missing":
-        msg = f"{msg} (got {given!r})"
+        msg = f"{msg} (got {shown(given)})"
     return key, msg
 
 
@@ -140,6 +239,8 @@ def build(cls: type[T], data: dict[str, Any], source: str, prefix: str = "") -> 
         raise ConfigError(source, prefix, f"must be a table, got {type(data).__name__}")
     try:
         return cls(**data)
+    except RecursionError:
+        raise ConfigError(source, prefix, _too_deep()) from None
     except pydantic.ValidationError as exc:
         key, problem = _describe(exc.errors()[0], cls)
         full = f"{prefix}.{key}" if prefix and key else (prefix or key)

@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 from pydantic.dataclasses import dataclass
 
-from sim.core.config import STRICT, Clause, ConfigError, build, load_with_presets
+from sim.core.config import (MAX_COUNT, STRICT, Clause, ConfigError, build,
+                             load_with_presets, preset_of)
 
 Days = Annotated[int, Field(ge=0, le=3650, strict=True)]
 Count = Annotated[int, Field(ge=0, le=100, strict=True)]
@@ -71,16 +72,16 @@ class Terms:
     common_per_warrant: Annotated[Count, Clause(
         "recitals", "warrants to purchase one share of Common Stock")] = 1
 
-    warrant_exercise_price_usd: Annotated[float, Field(ge=0.0, strict=True), Clause(
+    warrant_exercise_price_usd: Annotated[float, Field(ge=0.0, le=1e6, strict=True), Clause(
         "recitals", "warrants ... to purchase one share of Common Stock at a per share "
         "exercise price of $0.30")] = 0.30
     warrant_term_years: Annotated[Years, Clause(
         "recitals", "three-year warrants (the 'Warrants')")] = 3
 
-    unit_price_usd: Annotated[float, Field(gt=0.0, strict=True), Clause(
+    unit_price_usd: Annotated[float, Field(gt=0.0, le=1e6, strict=True), Clause(
         "recitals", "at a purchase price per Unit of $0.30")] = 0.30
 
-    units_offered: Annotated[int, Field(ge=1, strict=True), Clause(
+    units_offered: Annotated[int, Field(ge=1, le=MAX_COUNT, strict=True), Clause(
         "recitals", "a portion of the 4,500,000 units (collectively, the 'Units' ...) offered "
         "by the Company")] = 4_500_000
 
@@ -331,11 +332,32 @@ def terms_from_dict(data: dict[str, Any], source: str = "<terms>") -> Terms:
     for old, advice in RENAMED.items():
         if old in data:
             raise ConfigError(source, old, advice)
-    preset = data.pop("preset", DEFAULT_PRESET)
-    if preset not in PRESETS:
-        raise ConfigError(source, "preset", f"unknown preset {preset!r}; allowed: "
-                          + ", ".join(PRESETS))
-    return build(Terms, {**PRESETS[preset], **data}, source)
+    preset = preset_of(data, PRESETS, DEFAULT_PRESET, source)
+    terms = build(Terms, {**PRESETS[preset], **data}, source)
+    check_given(terms, data, source)
+    return terms
+
+
+#: The cutback rules that read ``cutback_floor_percent`` (§3(c)).
+FLOOR_RULES = ("floor_percent", "investors_first_floor")
+
+
+def check_given(terms: Terms, given: Any, source: str, prefix: str = "") -> None:
+    """Cross-field checks of the keys a file sets itself (``given``), over valid terms.
+
+    A key the file sets that the terms then ignore is a mistake the user should hear
+    of: ``cutback_floor_percent`` under a ``cutback_rule`` that has no floor. (A value
+    inherited from a preset whose rule the file changes is left alone: inert.)
+
+    Raises:
+        ConfigError: one line naming both keys and the rules that read the floor.
+    """
+    if ("cutback_floor_percent" in given and terms.cutback_floor_percent != 0.0
+            and terms.cutback_rule not in FLOOR_RULES):
+        key = f"{prefix}.cutback_floor_percent" if prefix else "cutback_floor_percent"
+        raise ConfigError(source, key, f"set, but cutback_rule = {terms.cutback_rule!r} "
+                          "ignores it; only cutback_rule = " + " or ".join(
+                              repr(r) for r in FLOOR_RULES) + " reads the floor (§3(c))")
 
 
 def load_terms(path: str | Path | None = None) -> Terms:

@@ -17,11 +17,24 @@ import numpy as np
 from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
-from sim.core.config import STRICT
+from sim.core.config import MAX_COUNT, STRICT
 
-NonNeg = Annotated[float, Field(ge=0.0, strict=True)]
-Pos = Annotated[float, Field(gt=0.0, strict=True)]
+#: Parameters are finite (``STRICT``) and at most :data:`sim.core.config.MAX_COUNT`: a
+#: distribution gives days, shares, ratios or counts, and none is larger.
+NonNeg = Annotated[float, Field(ge=0.0, le=MAX_COUNT, strict=True)]
+Pos = Annotated[float, Field(gt=0.0, le=MAX_COUNT, strict=True)]
 Prob = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]
+#: Largest log-scale of a lognormal: e^20 (5 * 10^8) times the median per standard
+#: deviation is already no model of a duration or a size; a larger sigma overflows.
+MAX_SIGMA = 20.0
+
+#: Longest drawn duration, in days: 100 years, ten times the longest horizon a scenario
+#: may have (3,650 days). A drawn duration is clipped to it (:func:`whole_days`), so a
+#: day far past the horizon -- a fixed 10^12-day patience, a lognormal with a huge
+#: sigma and no max -- stays "not within the simulation" without the deal's calendar
+#: and price path running out to it (which would hang). No duration a shipped scenario
+#: draws comes near it, so no deal of a valid scenario changes.
+MAX_DAYS = 36_500
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -71,7 +84,7 @@ class LogNormal:
 
     dist: Literal["lognormal"] = "lognormal"
     median: Pos
-    sigma: NonNeg
+    sigma: Annotated[float, Field(ge=0.0, le=MAX_SIGMA, strict=True)]
     max: Pos | None = None
 
     def sample(self, u: float, z: float) -> float:
@@ -145,14 +158,19 @@ Dist = Annotated[Union[Fixed, Uniform, LogNormal, Exponential, Choice],
 
 
 def whole_days(x: float) -> int:
-    """A duration in calendar days: rounded up, never negative (day counts are whole)."""
+    """A duration in calendar days: rounded up, never negative (day counts are whole),
+    at most :data:`MAX_DAYS`."""
+    if not x < MAX_DAYS:            # also an infinite draw
+        return MAX_DAYS
     d = math.ceil(x - 1e-9)
     return d if d > 0 else 0
 
 
 def whole_days_vec(x: np.ndarray) -> np.ndarray:
     """:func:`whole_days` over an array (as floats holding whole numbers)."""
-    return np.maximum(np.ceil(x - 1e-9), 0.0)
+    out = np.ceil(x - 1e-9)
+    return np.clip(out, 0.0, MAX_DAYS, out=out)
 
 
-__all__ = ["Dist", "Fixed", "Uniform", "LogNormal", "Exponential", "Choice", "whole_days", "whole_days_vec"]
+__all__ = ["Dist", "Fixed", "Uniform", "LogNormal", "Exponential", "Choice", "MAX_DAYS",
+           "whole_days", "whole_days_vec"]

@@ -11,6 +11,7 @@ with every figure's source (see ``CALIBRATION.md``); a scenario file overrides i
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from datetime import date
 from importlib import resources
@@ -20,12 +21,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 from pydantic.dataclasses import dataclass
 
-from sim.core.config import STRICT, ConfigError, build, deep_merge, load_with_presets
+from sim.core.config import (MAX_COUNT, STRICT, ConfigError, build, deep_merge,
+                             load_with_presets, preset_of, shown)
 from sim.world.distributions import Dist, Fixed
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]
 Rate = Annotated[float, Field(ge=0.0, le=52.0, strict=True)]
-Shares = Annotated[int, Field(ge=0, strict=True)]
+Shares = Annotated[int, Field(ge=0, le=MAX_COUNT, strict=True)]
 DayCount = Annotated[int, Field(ge=0, le=3650, strict=True)]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$", strict=True)]
 
@@ -37,9 +39,9 @@ def _iso_date(value: Any) -> Any:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"must be a date such as 2003-03-30 (got {value!r})") from None
+            raise ValueError(f"must be a date such as 2003-03-30 (got {shown(value)})") from None
     if type(value) is not date:
-        raise ValueError(f"must be a date such as 2003-03-30 (got {value!r})")
+        raise ValueError(f"must be a date such as 2003-03-30 (got {shown(value)})")
     return value
 
 
@@ -48,12 +50,21 @@ NoticeMethod = Literal["registered_mail", "certified_mail", "personal", "fax", "
 OfferingType = Literal["public", "stock_plan", "rule_145", "convertible_debt"]
 
 
+def _at_most(dist: Any, key: str, limit: float, what: str) -> None:
+    """A distribution of a count (shares, letters) must not draw above ``limit``: its
+    largest possible draw (:meth:`bounds`) is checked at load, not when a deal meets it."""
+    high = dist.bounds()[1]
+    if high > limit:
+        raise ValueError(f"{key}: draws up to {high:.4g} {what}; at most {limit:,.0f} "
+                         "(give a smaller value, or a lognormal's max)")
+
+
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class InvestorSpec:
     """An Investor (§7): a signatory holding Units."""
 
     id: Ident
-    units: Annotated[int, Field(gt=0, strict=True)]
+    units: Annotated[int, Field(gt=0, le=MAX_COUNT, strict=True)]
     group: Ident | None = None
     notice_method: NoticeMethod = "certified_mail"
     #: An affiliate of the Company (Rule 144(a)(1)): its sales stay volume-limited after
@@ -66,7 +77,7 @@ class OtherHolderSpec:
     """An Other Holder (§1(b)): holds other securities with registration rights."""
 
     id: Ident
-    shares: Annotated[int, Field(gt=0, strict=True)]
+    shares: Annotated[int, Field(gt=0, le=MAX_COUNT, strict=True)]
     request_prob: Prob = 0.0
     sell_in_offering_prob: Prob = 0.0
     notice_method: NoticeMethod = "certified_mail"
@@ -111,6 +122,7 @@ class Capital:
     def _fits(self) -> "Capital":
         if self.outstanding_common > self.authorized_common:
             raise ValueError("outstanding_common: must not exceed authorized_common")
+        _at_most(self.reserved_other, "reserved_other", MAX_COUNT, "shares")
         return self
 
 
@@ -118,7 +130,8 @@ class Capital:
 class Market:
     """Geometric Brownian motion of the Common Stock price, sampled monthly."""
 
-    price0: Annotated[float, Field(gt=0.0, strict=True)]
+    #: USD per share at the closing (BestNet's Common: about $0.30); at most $1,000,000.
+    price0: Annotated[float, Field(gt=0.0, le=1e6, strict=True)]
     annual_volatility: Annotated[float, Field(ge=0.0, le=5.0, strict=True)]
     annual_drift: Annotated[float, Field(ge=-2.0, le=2.0, strict=True)] = 0.0
     #: Average weekly trading volume of the Common, in shares (Rule 144(e)(1)(ii)'s
@@ -201,6 +214,7 @@ class Offerings:
 
     @model_validator(mode="after")
     def _probs(self) -> "Offerings":
+        _at_most(self.company_shares, "company_shares", MAX_COUNT, "shares")
         if abs(sum(self.type_probs.values()) - 1.0) > 1e-6:
             raise ValueError(f"type_probs: must sum to 1 (they sum to "
                              f"{sum(self.type_probs.values()):.6g})")
@@ -209,6 +223,10 @@ class Offerings:
             raise ValueError("form_permits_resale: give every offering type; missing "
                              + ", ".join(missing))
         return self
+
+
+#: Most comment letters a review may draw (a what-if script's ``comment_letters`` too).
+MAX_LETTERS = 20
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -228,6 +246,11 @@ class Review:
     clearance_days: Dist
     troubled_letters: Annotated[int, Field(ge=1, le=20, strict=True)] = 3
     troubled_response_factor: Annotated[float, Field(ge=1.0, le=10.0, strict=True)] = 1.0
+
+    @model_validator(mode="after")
+    def _letters(self) -> "Review":
+        _at_most(self.comment_letters, "comment_letters", MAX_LETTERS, "letters")
+        return self
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -466,11 +489,33 @@ class Scenario:
         return sum(i.units for i in self.investors)
 
 
+def check_units_offered(scenario: Scenario, units_offered: int, source: str,
+                        key: str = "investors") -> None:
+    """The Investors cannot hold more Units than the Company offered: the scenario's
+    ``investors[*].units`` must sum to at most the terms' ``units_offered`` (recitals).
+
+    The two come from different files (the world and the terms), so this is checked
+    where both are loaded: by every command that runs deals and by each cell of a spec.
+
+    Raises:
+        ConfigError: one line naming ``source``, ``key`` (the file's key at fault:
+            ``investors``, or the ``units_offered`` a variant sets) and ``units_offered``.
+    """
+    held = scenario.total_units
+    if held > units_offered:
+        raise ConfigError(source, key, f"the Investors hold {held:,} Units, more than the "
+                          f"{units_offered:,} Units offered (terms: units_offered); the "
+                          "units must sum to at most units_offered")
+
+
 SCENARIO_PRESETS = {"bestnet-2003": "bestnet-2003.scenario.toml"}
 DEFAULT_SCENARIO = "bestnet-2003"
 
 
+@functools.lru_cache(maxsize=None)
 def _preset_table(name: str) -> dict[str, Any]:
+    """A shipped scenario's table, parsed once (callers never change it: deep_merge
+    copies what it merges into)."""
     text = resources.files("sim.world.presets").joinpath(SCENARIO_PRESETS[name]).read_text("utf-8")
     return tomllib.loads(text)
 
@@ -478,10 +523,7 @@ def _preset_table(name: str) -> dict[str, Any]:
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate a scenario table (``preset`` key optional) over its preset."""
     data = dict(data)
-    preset = data.pop("preset", DEFAULT_SCENARIO)
-    if preset not in SCENARIO_PRESETS:
-        raise ConfigError(source, "preset", f"unknown preset {preset!r}; allowed: "
-                          + ", ".join(SCENARIO_PRESETS))
+    preset = preset_of(data, SCENARIO_PRESETS, DEFAULT_SCENARIO, source)
     return build(Scenario, deep_merge(_preset_table(preset), data), source)
 
 
