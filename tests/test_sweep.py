@@ -124,7 +124,8 @@ BAD_SPECS = [
      "needs values"),
     ("bad design value", 'name = "x"\nseed = 1\nreplications = 5\n[design]\n'
      '[design.parameters]\n"scenario.review.review_prob" = { values = [0.5, 1.5] }\n',
-     "design point"),
+     'design.parameters."scenario.review.review_prob".values[1]: must be less than or equal '
+     "to 1 (got 1.5)"),
     ("not TOML", 'name = "x\n', "not valid TOML"),
 ]
 

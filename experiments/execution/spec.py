@@ -31,8 +31,14 @@ A spec is a TOML file::
 
 Every (design point, variant) cell is validated at load: a bad key anywhere gives one
 :class:`sim.core.config.ConfigError` line naming the spec file and the key, before anything
-is run or written. Design samples come from :mod:`scipy.stats.qmc` (Latin hypercube,
-scrambled Sobol), seeded from the spec's root seed, so a design is reproducible.
+is run or written; a design value's error is named by the design's own key
+(``design.parameters."terms.cooldown_days".values[2]``). The size is checked from the
+file's counts before any cell is built: at most 10,000 design points, 20,000 cells
+(points x variants), 10^10 deals (cells x replications) and 10^6 tasks (a larger
+``task_size`` for more); :meth:`Experiment.with_replications` and :func:`check_size`
+check a number of replications given on the command line. Design samples come from
+:mod:`scipy.stats.qmc` (Latin hypercube, scrambled Sobol), seeded from the spec's root
+seed, so a design is reproducible.
 """
 
 from __future__ import annotations
@@ -40,8 +46,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import re
 from dataclasses import dataclass as plain_dataclass
+from dataclasses import field as plain_field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -50,15 +58,25 @@ from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from sim.read.headline import DEFAULT_OUTCOMES, OUTCOMES
-from sim.core.config import STRICT, ConfigError, as_dict, build, deep_merge, read_toml
-from sim.world.scenario import SCENARIO_PRESETS, Scenario, load_scenario, scenario_from_dict
-from sim.law.terms import PRESETS, Terms, load_terms, term_names
+from sim.core.config import (STRICT, ConfigError, as_dict, build, deep_merge, read_toml,
+                             shown)
+from sim.world.scenario import (SCENARIO_PRESETS, Scenario, check_units_offered,
+                                load_scenario, scenario_from_dict)
+from sim.law.terms import PRESETS, Terms, check_given, load_terms, term_names
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"     # experiment and variant names
 Name = Annotated[str, Field(pattern=NAME_PATTERN, strict=True)]
 BASE = "base"
 MAX_VARIANTS = 100        # variant codes are stored in 8 bits
 MAX_POINTS = 10_000       # design points are stored in 16 bits (signed)
+#: Cells (design points x variants) an experiment may have: each is a validated terms
+#: and scenario held in memory, and a row group of the results.
+MAX_CELLS = 20_000
+#: Deals (cells x replications) an experiment may run: a year of a 100-core cluster.
+MAX_DEALS = 10**10
+#: Tasks (cells x replications / task_size) a sweep may plan: each is an object in
+#: memory and a shard on disk; a larger experiment takes a larger ``task_size``.
+MAX_TASKS = 1_000_000
 #: The policies that ship (:data:`agents.policies.POLICIES`' names).
 SHIPPED_POLICIES = ("strategic", "scenario", "compliant")
 
@@ -157,6 +175,56 @@ class SpecFile:
         return self
 
 
+def design_size(design: Design | None) -> int:
+    """Points of a design, counted without building them (1 without a design)."""
+    if design is None:
+        return 1
+    if design.method == "grid":
+        return math.prod(len(p.values or ()) for p in design.parameters.values())
+    return design.points or 0
+
+
+def size_problem(cells: int, replications: int, task_size: int) -> str | None:
+    """What is wrong with the size of an experiment, or None if it is within limits.
+
+    Limits (:data:`MAX_CELLS`, :data:`MAX_DEALS`, :data:`MAX_TASKS`) are checked from
+    counts alone, before a cell or a task is built: a sweep plans one task per
+    ``task_size`` replications of each cell.
+    """
+    tasks = cells * -(-replications // task_size)
+    deals = cells * replications
+    if cells > MAX_CELLS:
+        return (f"{cells:,} cells (design points x variants); at most {MAX_CELLS:,}")
+    if deals > MAX_DEALS:
+        return (f"{replications:,} replications x {cells:,} cells = {deals:,} deals; at "
+                f"most {MAX_DEALS:,} ({MAX_DEALS // cells:,} replications per cell)")
+    if tasks > MAX_TASKS:
+        return (f"{tasks:,} tasks of task_size = {task_size:,}; at most {MAX_TASKS:,} "
+                f"(a larger task_size: at least {-(-deals // MAX_TASKS):,})")
+    return None
+
+
+def check_size(exp: "Experiment", replications: int | None = None,
+               source: str | None = None) -> None:
+    """Refuse an experiment whose size is beyond the limits (:func:`size_problem`).
+
+    Args:
+        exp: The loaded experiment.
+        replications: The replications to check (default the experiment's own).
+        source: What to name in the message: a command-line option such as
+            ``"--replications"``; default the spec file and its ``replications`` key.
+
+    Raises:
+        ConfigError: one line naming the source, the counts and the limit.
+    """
+    reps = exp.replications if replications is None else replications
+    problem = size_problem(len(exp.cells), reps, exp.task_size)
+    if problem:
+        if source is None:
+            raise ConfigError(exp.source, "replications", problem)
+        raise ConfigError(source, "", problem)
+
+
 def _valid_name(name: str) -> bool:
     return re.fullmatch(NAME_PATTERN, name) is not None
 
@@ -182,12 +250,26 @@ class Cell:
     variant: str
     terms: Terms
     scenario: Scenario
+    #: The scenario as JSON (:func:`scenario_json`), shared by the cells of one scenario
+    #: so that :meth:`key` does not write it again per cell; computed if empty.
+    scenario_text: str = plain_field(default="", repr=False, compare=False)
 
     def key(self) -> str:
         """A digest of everything the cell's rows depend on besides seed and deal."""
-        blob = json.dumps([as_dict(self.terms), as_dict(self.scenario)], sort_keys=True,
-                          default=str)
+        # The same bytes as json.dumps([terms, scenario]): a list's items are joined
+        # by ", " (a results folder's fingerprint must not change).
+        blob = "[" + _json(as_dict(self.terms)) + ", " + (
+            self.scenario_text or scenario_json(self.scenario)) + "]"
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def scenario_json(scenario: Scenario) -> str:
+    """The scenario as :meth:`Cell.key` digests it."""
+    return _json(as_dict(scenario))
 
 
 @plain_dataclass(frozen=True)
@@ -243,10 +325,22 @@ class Experiment:
         }, sort_keys=True)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
-    def with_replications(self, replications: int) -> "Experiment":
-        """The same experiment with another number of replications."""
+    def with_replications(self, replications: int,
+                          source: str = "--replications") -> "Experiment":
+        """The same experiment with another number of replications.
+
+        Raises:
+            ConfigError: ``replications`` is below 1, or the experiment would be too
+                large (:func:`check_size`); the message names ``source`` (the
+                command-line option that asked for it).
+        """
         from dataclasses import replace
 
+        if isinstance(replications, bool) or not isinstance(replications, int) \
+                or replications < 1:
+            raise ConfigError(source, "", f"must be a whole number of replications, at "
+                              f"least 1 (got {shown(replications)})")
+        check_size(self, replications, source)
         return replace(self, replications=replications)
 
 
@@ -316,6 +410,9 @@ def _design_points(source: str, design: Design | None, seed: int, base_terms: di
             raise ConfigError(source, f'design.parameters."{path}"',
                               f"no such {section} parameter")
     if design.method == "grid":
+        if design_size(design) > MAX_POINTS:     # checked before the product is built
+            raise ConfigError(source, "design", f"{design_size(design):,} points; at most "
+                              f"{MAX_POINTS:,}")
         grid = itertools.product(*(design.parameters[p].values for p in paths))
         points = tuple(dict(zip(paths, combo)) for combo in grid)
     else:
@@ -346,33 +443,90 @@ def _design_points(source: str, design: Design | None, seed: int, base_terms: di
     return paths, points
 
 
+def _design_key(design: Design | None, point: dict[str, Any], where: str,
+                exc: ConfigError) -> tuple[str, str] | None:
+    """The design's own key for an error a design point's value caused, or None.
+
+    A term's error is keyed ``<where>.<term>`` and a scenario's ``a.b`` (its dotted
+    path); the parameter ``terms.<term>`` or ``scenario.a.b`` whose value it was is
+    reported as ``design.parameters."<path>".values[i]`` (grid) or
+    ``design.parameters."<path>"`` (a sampled range, whose message then names it).
+    Returns the key and what to add to the problem.
+    """
+    if design is None:
+        return None
+    for path, value in point.items():
+        section, _, rest = path.partition(".")
+        key = f"{where}.{rest}" if section == "terms" else rest
+        if exc.key == key or exc.key.startswith(key + ".") or exc.key.startswith(key + "["):
+            param = design.parameters[path]
+            if param.values is not None:
+                index = next(i for i, v in enumerate(param.values) if v == value)
+                return f'design.parameters."{path}".values[{index}]', ""
+            return (f'design.parameters."{path}"',
+                    f" (a point of the range {shown(param.low)} to {shown(param.high)})")
+    return None
+
+
 def _cell(source: str, point_index: int, point: dict[str, Any], variant: Variant,
-          base_terms: dict, base_scenario: dict) -> Cell:
+          base_terms: dict, base_scenario: dict, design: Design | None = None,
+          scenarios: dict | None = None) -> Cell:
+    """One cell, validated. ``scenarios`` memoises the scenarios built so far by what
+    they depend on (the variant and the point's scenario values): a design over terms
+    builds one scenario per variant, not one per point."""
     terms = {**(base_terms if variant.own_terms is None else variant.own_terms),
              **variant.terms}
-    scenario = deep_merge(base_scenario, variant.scenario)
+    given = set(variant.terms)
+    scenario_values = []
     for path, value in point.items():
         section, _, rest = path.partition(".")
         if section == "terms":
             terms[rest] = value
+            given.add(rest)
         else:
-            scenario = deep_merge(scenario, _nested(rest.split("."), value))
+            scenario_values.append((rest, value))
     where = f"variants.{variant.name}" if variant.name != BASE else "base"
+    memo = (variant.name, repr(scenario_values))
     try:
         t = build(Terms, terms, source, prefix=where)
-        s = scenario_from_dict(scenario, source)
+        check_given(t, given, source, where)
+        s, text = (None, "") if scenarios is None else scenarios.get(memo, (None, ""))
+        if s is None:
+            scenario = deep_merge(base_scenario, variant.scenario)
+            for rest, value in scenario_values:
+                scenario = deep_merge(scenario, _nested(rest.split("."), value))
+            s = scenario_from_dict(scenario, source)
+            if scenarios is not None:
+                text = scenario_json(s)
+                scenarios[memo] = (s, text)
+        check_units_offered(s, t.units_offered, source, f"{where}.units_offered"
+                            if "units_offered" in given else "investors")
     except ConfigError as exc:
         if point:
-            at = ", ".join(f"{k} = {v!r}" for k, v in point.items())
+            own = _design_key(design, point, where, exc)
+            if own is not None:
+                raise ConfigError(source, own[0], exc.problem + own[1]) from None
+            at = ", ".join(f"{k} = {shown(v)}" for k, v in point.items())
             raise ConfigError(source, exc.key, f"{exc.problem} (design point {at})") from None
         raise ConfigError(source, exc.key if exc.key.startswith(where)
                           else f"{where}.scenario.{exc.key}", exc.problem) from None
-    return Cell(point_index, variant.name, t, s)
+    return Cell(point_index, variant.name, t, s, text)
 
 
 def spec_from_dict(table: dict[str, Any], source: str, spec_dir: Path = Path(".")) -> Experiment:
-    """Validate a spec table into an :class:`Experiment` (every cell built)."""
+    """Validate a spec table into an :class:`Experiment` (every cell built).
+
+    Its size (:func:`size_problem`) is checked from the table before any cell is built.
+    """
     top = build(SpecFile, table, source)
+    n_points = design_size(top.design)
+    if n_points > MAX_POINTS:
+        raise ConfigError(source, "design", f"{n_points:,} design points; at most "
+                          f"{MAX_POINTS:,}")
+    n_variants = len(top.variants) + (0 if BASE in top.variants else 1)
+    problem = size_problem(n_points * n_variants, top.replications, top.task_size)
+    if problem:
+        raise ConfigError(source, "replications", problem)
     if top.policy not in SHIPPED_POLICIES:
         # A researcher's own policy: check it loads (this imports the agents, which a
         # spec naming a shipped policy need not: reading finished results stays light).
@@ -400,7 +554,8 @@ def spec_from_dict(table: dict[str, Any], source: str, spec_dir: Path = Path("."
     except ConfigError as exc:
         raise ConfigError(exc.source, exc.key, f"{exc.problem} (the base of {source})") from None
     paths, points = _design_points(source, top.design, top.seed, base_terms, base_scenario)
-    cells = tuple(_cell(source, i, pt, v, base_terms, base_scenario)
+    scenarios: dict = {}
+    cells = tuple(_cell(source, i, pt, v, base_terms, base_scenario, top.design, scenarios)
                   for i, pt in enumerate(points) for v in variants)
     return Experiment(source=source, name=top.name, description=top.description,
                       seed=top.seed, replications=top.replications, task_size=top.task_size,
