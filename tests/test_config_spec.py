@@ -147,3 +147,22 @@ def test_a_10000_point_grid_validates_in_seconds_and_shares_its_scenarios(tmp_pa
     blob = json.dumps([as_dict(cell.terms), as_dict(cell.scenario)], sort_keys=True,
                       default=str)
     assert cell.key() == hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def test_nan_among_grid_values_is_one_line(tmp_path):
+    """``values = [0.5, nan]`` raised StopIteration while naming the bad value's index."""
+    body = ('replications = 10\n[design]\n[design.parameters]\n'
+            '"terms.demand_threshold" = { values = [0.5, nan] }\n')
+    exc = refused(spec(tmp_path, body))
+    assert exc.key == 'design.parameters."terms.demand_threshold".values[1]'
+    assert exc.problem == "must be a finite number (got nan)"
+
+
+@pytest.mark.parametrize("body", [
+    'replications = 10\noutcomes = ["{x}"]\n',
+    'replications = 10\n[variants."{x}"]\nfiling_deadline_days = 60\n',
+    'replications = 10\n[design]\n[design.parameters]\n"{x}" = {{ values = [1] }}\n'],
+    ids=["outcome", "variant name", "design path"])
+def test_a_long_bad_name_in_a_spec_is_cut(tmp_path, body):
+    exc = refused(spec(tmp_path, body.format(x="x" * 100_000)))
+    assert "... (100,002 chars)" in exc.problem and "x" * 100 not in str(exc)

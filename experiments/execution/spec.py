@@ -103,6 +103,9 @@ class Parameter:
             raise ValueError("give either values = [...] or low = ... and high = ...")
         if self.values is not None and not self.values:
             raise ValueError("values: at least one value is required")
+        for i, value in enumerate(self.values or ()):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"values[{i}]: must be a finite number (got {value})")
         if self.low is not None and self.high is not None and not self.low < self.high:
             raise ValueError(f"low must be below high (got {self.low} and {self.high})")
         return self
@@ -123,12 +126,12 @@ class Design:
             raise ValueError("parameters: at least one parameter is required")
         for path, p in self.parameters.items():
             if not (path.startswith("terms.") or path.startswith("scenario.")):
-                raise ValueError(f"parameters: {path!r} must start with 'terms.' or "
+                raise ValueError(f"parameters: {shown(path)} must start with 'terms.' or "
                                  "'scenario.'")
             if self.method == "grid" and p.values is None:
-                raise ValueError(f"parameters: {path!r} needs values = [...] for a grid")
+                raise ValueError(f"parameters: {shown(path)} needs values = [...] for a grid")
             if self.method != "grid" and p.values is not None:
-                raise ValueError(f"parameters: {path!r} needs low and high for {self.method}")
+                raise ValueError(f"parameters: {shown(path)} needs low and high for {self.method}")
         if self.method != "grid":
             if self.points is None:
                 raise ValueError(f"points: required for method {self.method!r}")
@@ -162,7 +165,7 @@ class SpecFile:
     def _check(self) -> "SpecFile":
         unknown = [o for o in self.outcomes if o not in OUTCOMES]
         if unknown:
-            raise ValueError(f"outcomes: unknown outcome {unknown[0]!r}; allowed: "
+            raise ValueError(f"outcomes: unknown outcome {shown(unknown[0])}; allowed: "
                              + ", ".join(OUTCOMES))
         if not self.outcomes:
             raise ValueError("outcomes: at least one outcome is required")
@@ -170,7 +173,7 @@ class SpecFile:
             raise ValueError(f"variants: at most {MAX_VARIANTS - 1} variants")
         for name in self.variants:
             if not _valid_name(name):
-                raise ValueError(f"variants: {name!r} is not a valid variant name (lower-case "
+                raise ValueError(f"variants: {shown(name)} is not a valid variant name (lower-case "
                                  "letters, digits, '-' and '_', at most 40)")
         return self
 
@@ -461,7 +464,8 @@ def _design_key(design: Design | None, point: dict[str, Any], where: str,
         if exc.key == key or exc.key.startswith(key + ".") or exc.key.startswith(key + "["):
             param = design.parameters[path]
             if param.values is not None:
-                index = next(i for i, v in enumerate(param.values) if v == value)
+                index = next((i for i, v in enumerate(param.values)
+                              if v is value or v == value), 0)
                 return f'design.parameters."{path}".values[{index}]', ""
             return (f'design.parameters."{path}"',
                     f" (a point of the range {shown(param.low)} to {shown(param.high)})")
