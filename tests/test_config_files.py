@@ -249,3 +249,15 @@ def test_valid_presets_still_load():
     for name in ("bestnet-2003", "pipe-typical", "nvca-2020"):
         load_terms(name)
     load_scenario(None)
+
+
+@pytest.mark.parametrize("text,key", [
+    ("[demand.shares]\ninv01 = 9223372036854775808", "demand.shares.inv01"),
+    ("[investors.all]\njoin_shares = 4611686018427387904", "investors.all.join_shares"),
+    ("[company]\nreserved_other_shares = 10000000000000", "company.reserved_other_shares"),
+    ("[[offerings]]\nfile_day = 5\neffective_day = 60\ncompany_shares = 10000000000000",
+     "offerings[0].company_shares"),
+])
+def test_a_scripts_share_counts_are_bounded(tmp_path, text, key):
+    exc = error_of(load_script, write(tmp_path, text + "\n"))
+    assert exc.key == key and "less than or equal to 1000000000000" in exc.problem

@@ -108,7 +108,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 from pydantic.dataclasses import dataclass
 
-from sim.core.config import STRICT, ConfigError, build, read_toml
+from sim.core.config import MAX_COUNT, STRICT, ConfigError, build, read_toml
 
 Day = Annotated[int, Field(ge=0, le=3650, strict=True)]
 Flag = Annotated[bool, Field(strict=True)]
@@ -120,7 +120,7 @@ MAX_DEMAND_CYCLES = 6
 #: Causes of a withdrawal at the Investors' request (§1(c)).
 WITHDRAWAL_CAUSES = ("information", "price", "other")
 Cause = Literal["information", "price", "other", "none"]
-Shares = Annotated[int, Field(ge=0, strict=True)]
+Shares = Annotated[int, Field(ge=0, le=MAX_COUNT, strict=True)]
 
 
 def _as_tuple(value: Any) -> Any:
@@ -200,7 +200,7 @@ class CompanyScript:
     invoke_delay: Flag | None = None
     invoke_cooldown: Flag | None = None
     delay_hold_days: Day | None = None
-    reserved_other_shares: Annotated[int, Field(ge=0, strict=True)] | None = None
+    reserved_other_shares: Shares | None = None
     capital_increase_days: Day | None = None
 
 
@@ -238,8 +238,8 @@ class OfferingScript:
     withdrawn_day: Day | None = None
     underwritten: Flag = False
     distribution_days: Day = 0
-    company_shares: Annotated[int, Field(ge=0, strict=True)] = 0
-    marketing_limit: Annotated[int, Field(ge=0, strict=True)] | None = None
+    company_shares: Shares = 0
+    marketing_limit: Shares | None = None
     notice_day: Day | None = None
 
     @model_validator(mode="after")
