@@ -20,7 +20,7 @@ from sim.core.config import ConfigError, shown
 from sim.deal.model import run_deal
 from sim.law.terms import load_terms
 from sim.world.distributions import MAX_DAYS, whole_days, whole_days_vec
-from sim.world.scenario import check_units_offered, load_scenario
+from sim.world.scenario import check_against_terms, load_scenario
 from sim.world.script import load_script
 
 
@@ -185,12 +185,12 @@ def test_investors_cannot_hold_more_units_than_were_offered(tmp_path):
     path = write(tmp_path, '[[investors]]\nid = "a"\nunits = 8000000\n')
     scenario = load_scenario(path)
     with pytest.raises(ConfigError) as info:
-        check_units_offered(scenario, load_terms(None).units_offered, str(path))
+        check_against_terms(scenario, load_terms(None), str(path))
     assert info.value.key == "investors" and "8,000,000" in info.value.problem
     line = one_line("timeline", "--scenario", path)
     assert f"{path}: investors: the Investors hold 8,000,000 Units" in line
     assert "4,500,000 Units offered (terms: units_offered)" in line
-    check_units_offered(load_scenario(None), 4_500_000, "ok")     # the preset fits
+    check_against_terms(load_scenario(None), load_terms(None), "ok")     # the preset fits
 
 
 @pytest.mark.parametrize("text,problem", [("units_offered = 1e23", "valid integer"),
@@ -261,3 +261,23 @@ def test_valid_presets_still_load():
 def test_a_scripts_share_counts_are_bounded(tmp_path, text, key):
     exc = error_of(load_script, write(tmp_path, text + "\n"))
     assert exc.key == key and "less than or equal to 1000000000000" in exc.problem
+
+
+AFFILIATE = '[market]\navg_weekly_volume = 0\n[[investors]]\nid = "a"\nunits = 1000000\n' \
+            'affiliate = true\n[rule144]\nvolume_fraction_outstanding = '
+
+
+def test_an_affiliate_without_a_rule144_volume_limit_is_refused(tmp_path):
+    """An affiliate whose volume limit is 0 raised ValueError in every deal."""
+    path = write(tmp_path, AFFILIATE + "0.0\n")
+    line = one_line("timeline", "--scenario", path)
+    assert f"{path}: investors[0].affiliate: an affiliate's Rule 144 volume limit is 0 shares" in line
+    assert "at least one share" in line
+
+
+def test_an_affiliate_whose_exit_takes_centuries_is_refused(tmp_path):
+    """A limit of one share per three months ran the exit out to year 10000 (ValueError)."""
+    path = write(tmp_path, AFFILIATE + "0.0000001\n")
+    line = one_line("timeline", "--scenario", path)
+    assert f"{path}: investors[0]: the affiliate's 6,000,000 Registrable Shares take " in line
+    assert "at most 100 years" in line

@@ -60,7 +60,7 @@ from pydantic.dataclasses import dataclass
 from sim.read.headline import DEFAULT_OUTCOMES, OUTCOMES
 from sim.core.config import (STRICT, ConfigError, as_dict, build, deep_merge, read_toml,
                              shown)
-from sim.world.scenario import (SCENARIO_PRESETS, Scenario, check_units_offered,
+from sim.world.scenario import (SCENARIO_PRESETS, Scenario, check_against_terms,
                                 load_scenario, scenario_from_dict)
 from sim.law.terms import PRESETS, Terms, check_given, load_terms, term_names
 
@@ -503,7 +503,7 @@ def _cell(source: str, point_index: int, point: dict[str, Any], variant: Variant
             if scenarios is not None:
                 text = scenario_json(s)
                 scenarios[memo] = (s, text)
-        check_units_offered(s, t.units_offered, source, f"{where}.units_offered"
+        check_against_terms(s, t, source, f"{where}.units_offered"
                             if "units_offered" in given else "investors")
     except ConfigError as exc:
         if point:

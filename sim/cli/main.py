@@ -120,12 +120,12 @@ def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json
     """Play one deal and print it day by day with open deadlines and the audit."""
     from sim.read.audit import audit
     from sim.deal.model import run_deal
-    from sim.world.scenario import check_units_offered, load_scenario
+    from sim.world.scenario import check_against_terms, load_scenario
     from sim.world.script import load_script
     from sim.read.timeline import render
 
     t, s = load_terms(terms_file), load_scenario(scenario_file)
-    check_units_offered(s, t.units_offered, scenario_file or "bestnet-2003")
+    check_against_terms(s, t, scenario_file or "bestnet-2003")
     script = None
     if script_file:
         script = load_script(script_file, {i.id for i in s.investors},
@@ -378,10 +378,10 @@ def lint_cmd(terms_file, scenario_file, runs, seed, quantile, as_json) -> None:
 
     from experiments.lint.pricing import deals_to_play, price, render_text, to_json
     from experiments.lint.linter import lint
-    from sim.world.scenario import check_units_offered, load_scenario
+    from sim.world.scenario import check_against_terms, load_scenario
 
     t, s = load_terms(terms_file), load_scenario(scenario_file)
-    check_units_offered(s, t.units_offered, scenario_file or "bestnet-2003")
+    check_against_terms(s, t, scenario_file or "bestnet-2003")
     report = lint(t, s, quantile)
     pricing = None
     if runs:
@@ -410,10 +410,10 @@ def calibration_cmd(terms_file, scenario_file, deals, seed) -> None:
     from tqdm import tqdm
 
     from experiments.analysis.calibration import calibrate, report_text
-    from sim.world.scenario import check_units_offered, load_scenario
+    from sim.world.scenario import check_against_terms, load_scenario
 
     t, s = load_terms(terms_file), load_scenario(scenario_file)
-    check_units_offered(s, t.units_offered, scenario_file or "bestnet-2003")
+    check_against_terms(s, t, scenario_file or "bestnet-2003")
     with tqdm(total=deals, unit="deal", disable=None, file=sys.stderr) as bar:
         facts, stats = calibrate(t, s, seed, deals, progress=bar.update)
     click.echo(f"regsim calibration: terms {terms_file or 'bestnet-2003 (the agreement as written)'}, "

@@ -12,6 +12,7 @@ with every figure's source (see ``CALIBRATION.md``); a scenario file overrides i
 from __future__ import annotations
 
 import functools
+import math
 import tomllib
 from datetime import date
 from importlib import resources
@@ -483,29 +484,76 @@ class Scenario:
                              + ", ".join(sorted(reserved)))
         return self
 
+    @model_validator(mode="after")
+    def _affiliates_can_sell(self) -> "Scenario":
+        for i, inv in enumerate(self.investors):
+            if inv.affiliate and rule144_limit(self) == 0:
+                raise ValueError(
+                    f"investors[{i}].affiliate: an affiliate's Rule 144 volume limit is 0 "
+                    "shares, so it could never sell; rule144.volume_fraction_outstanding x "
+                    "capital.outstanding_common, or market.avg_weekly_volume (with "
+                    "rule144.weekly_volume_counts), must come to at least one share")
+        return self
+
     @property
     def total_units(self) -> int:
         """Units held by all Investors."""
         return sum(i.units for i in self.investors)
 
 
-def check_units_offered(scenario: Scenario, units_offered: int, source: str,
-                        key: str = "investors") -> None:
-    """The Investors cannot hold more Units than the Company offered: the scenario's
-    ``investors[*].units`` must sum to at most the terms' ``units_offered`` (recitals).
+#: Longest Rule 144 exit an affiliate may need, in months (100 years, as the longest
+#: drawn duration, ``sim/world/distributions.py: MAX_DAYS``).
+MAX_EXIT_MONTHS = 1200
 
-    The two come from different files (the world and the terms), so this is checked
-    where both are loaded: by every command that runs deals and by each cell of a spec.
+
+def rule144_limit(scenario: Scenario) -> int:
+    """Rule 144(e)(1)'s limit per period in ``scenario`` (the same arithmetic as
+    :func:`sim.world.rule144.volume_limit`, which imports this module)."""
+    facts = scenario.rule144
+    by_outstanding = math.floor(facts.volume_fraction_outstanding
+                                * scenario.capital.outstanding_common + 1e-9)
+    by_volume = (math.floor(scenario.market.avg_weekly_volume + 1e-9)
+                 if facts.weekly_volume_counts else 0)
+    return max(by_outstanding, by_volume)
+
+
+def check_against_terms(scenario: Scenario, terms: Any, source: str,
+                        key: str = "investors") -> None:
+    """Checks of a scenario that need the terms (the two come from different files, so
+    they are made where both are loaded: by every command that plays deals, and by each
+    cell of a spec).
+
+    - The Investors cannot hold more Units than the Company offered: ``investors[*].units``
+      sum to at most the terms' ``units_offered`` (recitals).
+    - An affiliate's Rule 144 exit of its Registrable Shares (``units`` x the terms'
+      shares per Unit) at the volume limit takes at most :data:`MAX_EXIT_MONTHS`.
+
+    Args:
+        scenario: The validated scenario.
+        terms: The validated terms (``units_offered``, ``registrable_per_unit``).
+        source: The file to name.
+        key: The key to name for the Units offered: ``investors``, or the
+            ``units_offered`` a spec's variant sets.
 
     Raises:
-        ConfigError: one line naming ``source``, ``key`` (the file's key at fault:
-            ``investors``, or the ``units_offered`` a variant sets) and ``units_offered``.
+        ConfigError: one line naming ``source``, the key and what is allowed.
     """
-    held = scenario.total_units
-    if held > units_offered:
+    held, offered = scenario.total_units, terms.units_offered
+    if held > offered:
         raise ConfigError(source, key, f"the Investors hold {held:,} Units, more than the "
-                          f"{units_offered:,} Units offered (terms: units_offered); the "
-                          "units must sum to at most units_offered")
+                          f"{offered:,} Units offered (terms: units_offered); the units "
+                          "must sum to at most units_offered")
+    limit, months = rule144_limit(scenario), scenario.rule144.volume_months
+    for i, inv in enumerate(scenario.investors):
+        if inv.affiliate and limit > 0:
+            shares = inv.units * terms.registrable_per_unit
+            need = -(-shares // limit) * months
+            if need > MAX_EXIT_MONTHS:
+                raise ConfigError(source, f"investors[{i}]", (
+                    f"the affiliate's {shares:,} Registrable Shares take {need:,} months to "
+                    f"sell under Rule 144 ({limit:,} shares per {months} months); at most "
+                    f"100 years: a larger volume limit (rule144, capital.outstanding_common, "
+                    f"market.avg_weekly_volume) or fewer units"))
 
 
 SCENARIO_PRESETS = {"bestnet-2003": "bestnet-2003.scenario.toml"}
