@@ -281,3 +281,10 @@ def test_an_affiliate_whose_exit_takes_centuries_is_refused(tmp_path):
     line = one_line("timeline", "--scenario", path)
     assert f"{path}: investors[0]: the affiliate's 6,000,000 Registrable Shares take " in line
     assert "at most 100 years" in line
+
+
+def test_more_holders_than_a_private_placement_has_are_refused(tmp_path):
+    """3,000 Investors took 3 GB per chunk of deals in a sweep."""
+    text = "".join(f'[[investors]]\nid = "i{k}"\nunits = 100\n' for k in range(201))
+    exc = error_of(load_scenario, write(tmp_path, text))
+    assert exc.key == "investors" and "at most 200 items" in exc.problem

@@ -441,6 +441,13 @@ class Transfers:
     price_discount: Fraction = 0.0
 
 
+#: Most Investors (and, apart, Other Holders) a scenario may name: a private placement
+#: has tens (BestNet's: 3.6 million Units). Each holder adds its own random streams to
+#: every chunk of deals (about 1 MB per holder in a chunk of 2,000), so a sweep's memory
+#: grows with them.
+MAX_HOLDERS = 200
+
+
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Scenario:
     """Everything about the world a deal meets; validated and frozen."""
@@ -448,8 +455,8 @@ class Scenario:
     name: Ident
     closing_date: CalendarDate
     horizon_days: Annotated[int, Field(ge=30, le=3650, strict=True)]
-    investors: tuple[InvestorSpec, ...]
-    other_holders: tuple[OtherHolderSpec, ...] = ()
+    investors: Annotated[tuple[InvestorSpec, ...], Field(max_length=MAX_HOLDERS)]
+    other_holders: Annotated[tuple[OtherHolderSpec, ...], Field(max_length=MAX_HOLDERS)] = ()
     prior_statements: tuple[PriorStatement, ...] = ()
     notices: Notices
     capital: Capital
