@@ -215,6 +215,8 @@ def _describe(err: dict[str, Any], cls: type) -> tuple[str, str]:
             return (f"{key}.{head}" if key else head), rest
         return key, msg
     msg = msg.replace("Input should be", "must be")
+    if kind in ("too_long", "too_short"):
+        return key, msg                                 # the count says it; no echo
     if isinstance(given, (str, int, float, bool, list, tuple)) or given is None and kind != "missing":
         msg = f"{msg} (got {shown(given)})"
     return key, msg
