@@ -371,5 +371,6 @@ def resolve_policy(name: str | type[ScenarioPolicy]) -> type[ScenarioPolicy]:
                          "module:Class (a subclass of agents.policies.ScenarioPolicy)")
     if not (isinstance(cls, type) and issubclass(cls, ScenarioPolicy)):
         raise ValueError(f"policy {name!r} is not a subclass of "
-                         "agents.policies.ScenarioPolicy")
+                         f"agents.policies.ScenarioPolicy; allowed: {', '.join(POLICIES)} or "
+                         "module:Class (a subclass of agents.policies.ScenarioPolicy)")
     return cls
