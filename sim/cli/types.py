@@ -167,15 +167,23 @@ def _options(ctx: click.Context | None) -> str:
     return ", ".join(sorted(names + ["--help"]))
 
 
+def _usage(ctx: click.Context | None) -> str:
+    """The command's usage line ("regsim sweep [OPTIONS] SPEC")."""
+    if ctx is None:
+        return "regsim COMMAND [ARGS]"
+    return " ".join([_path(ctx), *ctx.command.collect_usage_pieces(ctx)])
+
+
 def one_line(exc: click.UsageError) -> ConfigError:
     """The one-line error of a usage mistake: ``<option>: <problem; allowed>``."""
     ctx = exc.ctx
     message = " ".join(exc.message.split()).rstrip(".")
+    message = message[:1].lower() + message[1:]
     if isinstance(exc, click.MissingParameter):
         param = exc.param
-        name = (param.opts[0] if isinstance(param, click.Option) and param.opts
-                else param.human_readable_name if param is not None else _path(ctx))
-        return ConfigError(name, "", f"is required: give {name} (see {_path(ctx)} --help)")
+        name = (max(param.opts, key=len) if isinstance(param, click.Option) and param.opts
+                else param.human_readable_name if param is not None else "")
+        return ConfigError(_path(ctx), name, f"is required; allowed: {_usage(ctx)}")
     if isinstance(exc, click.BadParameter):
         param = exc.param
         if isinstance(param, click.Option) and param.opts:
@@ -189,14 +197,16 @@ def one_line(exc: click.UsageError) -> ConfigError:
         return ConfigError(_path(ctx), exc.option_name,
                            f"no such option; allowed: {_options(ctx)}")
     if isinstance(exc, click.BadOptionUsage):
-        return ConfigError(exc.option_name, "", f"{message[0].lower()}{message[1:]}; a value "
-                           "is required after the option")
+        if "requires an argument" in message:
+            return ConfigError(exc.option_name, "", "a value is required after the option")
+        if "does not take a value" in message:
+            return ConfigError(exc.option_name, "", "is a flag and takes no value; allowed: "
+                               f"{exc.option_name} alone")
+        return ConfigError(exc.option_name, "", f"{message}; allowed: {_usage(ctx)}")
     if ctx is not None and isinstance(ctx.command, click.Group):
         allowed = ", ".join(ctx.command.list_commands(ctx))
-        return ConfigError(_path(ctx), "", f"{message[0].lower()}{message[1:]}; "
-                           f"allowed commands: {allowed}")
-    return ConfigError(_path(ctx), "",
-                       f"{message[0].lower()}{message[1:]}; see {_path(ctx)} --help")
+        return ConfigError(_path(ctx), "", f"{message}; allowed commands: {allowed}")
+    return ConfigError(_path(ctx), "", f"{message}; allowed: {_usage(ctx)}")
 
 
 class _OneLineUsage(click.ClickException):
