@@ -103,15 +103,15 @@ def generated_cases() -> list:
 
 
 def _alarm(signum, frame):
-    raise CaseTimeout(f"still running after {SECONDS} s")
+    raise CaseTimeout("still running at the time limit")
 
 
-def run_case(args: list[str], tmp_path: Path, monkeypatch) -> tuple:
+def run_case(args: list[str], tmp_path: Path, monkeypatch, seconds: float = SECONDS) -> tuple:
     """Run ``regsim ARGS`` in ``tmp_path`` under the time limit; (result, KiB risen)."""
     monkeypatch.chdir(tmp_path)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, SECONDS)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         result = CliRunner().invoke(main, args)
     except CaseTimeout as exc:
@@ -193,3 +193,13 @@ def test_the_argument_bounds_are_where_the_streams_stop():
                                        "--deal", str(MAX_DEAL), "--json"])
     assert result.exit_code == 0, result.output[-500:]
     assert result.stdout.count("\n") > 10
+
+
+def test_a_hang_fails_its_case_and_does_not_hang_the_suite(tmp_path, monkeypatch):
+    """The time limit interrupts a pure-Python loop: here a --policy module whose import
+    never ends, under a limit of a second."""
+    (tmp_path / "endless_policy.py").write_text("while True:\n    pass\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(pytest.fail.Exception, match="a hang"):
+        run_case(["timeline", "--policy", "endless_policy:Policy"], tmp_path, monkeypatch,
+                 seconds=1)
