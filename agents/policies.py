@@ -363,7 +363,7 @@ def resolve_policy(name: str | type[ScenarioPolicy]) -> type[ScenarioPolicy]:
             sys.path.insert(0, os.getcwd())
         try:
             cls = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError) as exc:
+        except (ImportError, AttributeError, ValueError) as exc:    # ValueError: ":X"
             raise ValueError(f"cannot load policy {name!r} ({type(exc).__name__}: {exc}); "
                              f"allowed: {', '.join(POLICIES)} or module:Class") from None
     else:
@@ -371,5 +371,6 @@ def resolve_policy(name: str | type[ScenarioPolicy]) -> type[ScenarioPolicy]:
                          "module:Class (a subclass of agents.policies.ScenarioPolicy)")
     if not (isinstance(cls, type) and issubclass(cls, ScenarioPolicy)):
         raise ValueError(f"policy {name!r} is not a subclass of "
-                         "agents.policies.ScenarioPolicy")
+                         f"agents.policies.ScenarioPolicy; allowed: {', '.join(POLICIES)} or "
+                         "module:Class (a subclass of agents.policies.ScenarioPolicy)")
     return cls

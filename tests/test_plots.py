@@ -284,7 +284,7 @@ def test_regsim_plot_refuses_a_missing_point_or_folder(tmp_path):
     bad = CliRunner().invoke(main, ["plot", str(FIXTURES / "variants"), "--point", "3"])
     assert bad.exit_code == 2
     assert bad.output.strip() == (f"regsim: error: {FIXTURES / 'variants'}: --point: no "
-                                  "design point 3; the results have points 0 to 0")
+                                  "design point 3; allowed: 0 to 0 (the results have 1 point)")
     none = CliRunner().invoke(main, ["plot", str(tmp_path)])
     assert none.exit_code == 2 and "no manifest.json" in none.output
 

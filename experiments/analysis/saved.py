@@ -82,8 +82,9 @@ class Saved:
             ConfigError: no such design point.
         """
         if not 0 <= point < len(self.points):
-            raise ConfigError(str(self.out), "--point", f"no design point {point}; the "
-                              f"results have points 0 to {len(self.points) - 1}")
+            n = len(self.points)
+            raise ConfigError(str(self.out), "--point", f"no design point {point}; allowed: "
+                              f"0 to {n - 1} (the results have {n} point{'s' if n != 1 else ''})")
         return point
 
     def frames(self, point: int = 0) -> dict[str, pd.DataFrame]:

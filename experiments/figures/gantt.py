@@ -460,7 +460,8 @@ def check_plot_path(path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in PLOT_SUFFIXES:
         raise ConfigError(str(path), "--plot", "the chart is written as "
-                          + ", ".join(PLOT_SUFFIXES))
+                          + ", ".join(PLOT_SUFFIXES) + f" (got {path.suffix or 'no suffix'!r}); "
+                          "allowed: a file name ending in one of them")
     return path
 
 

@@ -14,8 +14,30 @@ from pathlib import Path
 
 import click
 
+from sim.cli.types import (MAX_DEAL, MAX_POINT, MAX_REPLICATIONS, MAX_SEED, MAX_WORKERS,
+                           BoundedInt, FiniteFloat, OneLineGroup)
 from sim.core.config import ConfigError, as_dict
 from sim.law.terms import SOURCES, clause_of, diff_by_clause, load_terms, term_names
+
+#: The shared argument types (sim/cli/types.py): every option of every command uses them.
+SEED = BoundedInt(0, MAX_SEED, "the seed's 128 bits")
+WORKERS = BoundedInt(0, MAX_WORKERS, "4 per core of this machine")
+
+
+def _replications(low: int) -> BoundedInt:
+    return BoundedInt(low, MAX_REPLICATIONS, "a spec's bound")
+
+
+def _check_policy(ctx, param, value):
+    """--policy: a shipped policy or an importable module:Class, checked before anything
+    runs (one line otherwise)."""
+    from agents.policies import resolve_policy
+
+    try:
+        resolve_policy(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+    return value
 
 
 def _one_line_errors(fn):
@@ -32,7 +54,7 @@ def _one_line_errors(fn):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="regsim")
 def main() -> None:
     """Simulate the 2003 BestNet registration-rights agreement, deal by deal."""
@@ -103,11 +125,12 @@ def scenario_show(file: str | None) -> None:
 @main.command()
 @click.option("--terms", "terms_file", help="Terms TOML (overrides the agreement as written).")
 @click.option("--scenario", "scenario_file", help="Scenario TOML (overrides bestnet-2003).")
-@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
-@click.option("--deal", default=0, show_default=True, type=click.IntRange(min=0),
+@click.option("--seed", default=0, show_default=True, type=SEED)
+@click.option("--deal", default=0, show_default=True,
+              type=BoundedInt(0, MAX_DEAL, "a deal's 64-bit counter word"),
               help="Which deal of the seed's sequence.")
 @click.option("--script", "script_file", help="What-if script fixing decisions and draws.")
-@click.option("--policy", default="strategic", show_default=True,
+@click.option("--policy", default="strategic", show_default=True, callback=_check_policy,
               help="How the parties decide: strategic (weighs the terms' costs), scenario (the "
                    "draws), compliant, or module:Class (your own "
                    "subclass of agents.policies.ScenarioPolicy).")
@@ -160,16 +183,16 @@ def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json
 @main.command()
 @click.option("--terms", "terms_file", help="Terms TOML (overrides the agreement as written).")
 @click.option("--scenario", "scenario_file", help="Scenario TOML (overrides bestnet-2003).")
-@click.option("--runs", default=10_000, show_default=True, type=click.IntRange(min=1))
-@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--runs", default=10_000, show_default=True, type=_replications(1))
+@click.option("--seed", default=0, show_default=True, type=SEED)
 @click.option("--out", "out_dir", default="results/run", show_default=True,
               type=click.Path(file_okay=False),
               help="Results folder: shards, manifest, figures (resumable, as a sweep's).")
-@click.option("--workers", type=click.IntRange(min=0), default=None,
+@click.option("--workers", type=WORKERS, default=None,
               help="Local worker processes (default: all cores; 0: in this process).")
 @click.option("--plot/--no-plot", default=True, show_default=True,
               help="Save the figures (who gains what, days to effectiveness, ...).")
-@click.option("--policy", default="strategic", show_default=True,
+@click.option("--policy", default="strategic", show_default=True, callback=_check_policy,
               help="How the parties decide: strategic (weighs the terms' costs), scenario (the "
                    "draws), compliant, or module:Class (your own "
                    "subclass of agents.policies.ScenarioPolicy, importable by the workers).")
@@ -213,7 +236,7 @@ def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot, policy) -
 def _execution_options(fn):
     """--workers, --dask, --out, --until-ci, --max-replications, --replications."""
     for opt in reversed([
-        click.option("--workers", type=click.IntRange(min=0), default=None,
+        click.option("--workers", type=WORKERS, default=None,
                      help="Local worker processes (default: all cores; 0: in this process). "
                           "With --dask local: the LocalCluster's workers."),
         click.option("--dask", "dask_address", metavar="ADDRESS",
@@ -221,12 +244,12 @@ def _execution_options(fn):
                           "LocalCluster."),
         click.option("--out", "out_dir", type=click.Path(file_okay=False),
                      help="Results folder (default: results/<experiment name>)."),
-        click.option("--replications", type=click.IntRange(min=1),
+        click.option("--replications", type=_replications(1),
                      help="Override the spec's replications per variant and point."),
-        click.option("--until-ci", "until_ci", type=click.FloatRange(min=0, min_open=True),
+        click.option("--until-ci", "until_ci", type=FiniteFloat(0, low_open=True),
                      metavar="X", help="Add replications (doubling) until every 95% interval "
                      "of the spec's first outcome is narrower than X (its unit)."),
-        click.option("--max-replications", type=click.IntRange(min=1), default=1_000_000,
+        click.option("--max-replications", type=_replications(1), default=1_000_000,
                      show_default=True, help="Upper bound for --until-ci."),
     ]):
         fn = opt(fn)
@@ -293,9 +316,9 @@ def sweep_cmd(spec_file, workers, dask_address, out_dir, replications, until_ci,
 
 @main.command("compare")
 @click.argument("files", nargs=-1, required=True, metavar="SPEC | A.toml B.toml")
-@click.option("--runs", type=click.IntRange(min=2), default=10_000, show_default=True,
+@click.option("--runs", type=_replications(2), default=10_000, show_default=True,
               help="Replications for A.toml B.toml (a spec sets its own).")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+@click.option("--seed", type=SEED, default=0, show_default=True,
               help="Root seed for A.toml B.toml.")
 @_execution_options
 @_one_line_errors
@@ -327,7 +350,8 @@ def compare_cmd(files, runs, seed, workers, dask_address, out_dir, replications,
 
 
 # --- plots and report ----------------------------------------------------------------------
-_POINT = click.option("--point", type=click.IntRange(min=0), default=0, show_default=True,
+_POINT = click.option("--point", type=BoundedInt(0, MAX_POINT, "a design's points"),
+                      default=0, show_default=True,
                       help="Design point of the comparison figures and headline numbers.")
 
 
@@ -363,11 +387,11 @@ def report_cmd(results_dir, target, point) -> None:
 @main.command("lint")
 @click.argument("terms_file", metavar="[TERMS]", required=False)
 @click.option("--scenario", "scenario_file", help="Scenario TOML (overrides bestnet-2003).")
-@click.option("--runs", default=0, show_default=True, type=click.IntRange(min=0),
+@click.option("--runs", default=0, show_default=True, type=_replications(0),
               help="Deals per reading to price each finding (0: the static check only).")
-@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--seed", default=0, show_default=True, type=SEED)
 @click.option("--quantile", default=0.999, show_default=True,
-              type=click.FloatRange(0.5, 1.0, min_open=True, max_open=True),
+              type=FiniteFloat(0.5, 1.0, low_open=True, high_open=True),
               help="Quantile bounding unbounded latency and delay distributions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @_one_line_errors
@@ -401,8 +425,8 @@ def lint_cmd(terms_file, scenario_file, runs, seed, quantile, as_json) -> None:
 @main.command("calibration")
 @click.option("--terms", "terms_file", help="Terms TOML (overrides the agreement as written).")
 @click.option("--scenario", "scenario_file", help="Scenario TOML (overrides bestnet-2003).")
-@click.option("--deals", default=20_000, show_default=True, type=click.IntRange(min=1))
-@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--deals", default=20_000, show_default=True, type=_replications(1))
+@click.option("--seed", default=0, show_default=True, type=SEED)
 @_one_line_errors
 def calibration_cmd(terms_file, scenario_file, deals, seed) -> None:
     """Check the scenario against the issuer's own resale statements and the SEC's review
