@@ -239,9 +239,9 @@ def test_a_distribution_table_without_dist_says_to_name_one(tmp_path):
     """``{ value = 5 }`` over a lognormal said "value: unknown key"."""
     path = write(tmp_path, "[review]\nno_review_days = { value = 5 }\n")
     exc = error_of(load_scenario, path)
-    assert exc.key == "review.no_review_days.value"
-    assert "not a key of the lognormal distribution it overrides (keys: dist, median, " \
-           "sigma, max)" in exc.problem
+    assert exc.key == "review.no_review_days"
+    assert "'value' is not a key of a lognormal distribution; allowed keys: dist, median, " \
+           "sigma, max" in exc.problem
     assert "name a distribution: dist = 'choice' | 'exponential' | 'fixed'" in exc.problem
 
 

@@ -400,6 +400,14 @@ def _lookup(table: dict[str, Any], path: list[str]) -> Any:
     return cur
 
 
+def _parameters_allowed(section: str) -> str:
+    """What a design parameter may name, in words."""
+    if section == "terms":
+        return "allowed: terms.<name>, name one of " + ", ".join(term_names())
+    return ("allowed: terms.<name>, or scenario.<dotted key> of a value the scenario "
+            "holds (see `regsim scenario show`)")
+
+
 def _design_points(source: str, design: Design | None, seed: int, base_terms: dict,
                    base_scenario: dict) -> tuple[tuple[str, ...], tuple[dict[str, Any], ...]]:
     """The design's points: one dict of parameter values each."""
@@ -411,7 +419,7 @@ def _design_points(source: str, design: Design | None, seed: int, base_terms: di
         table = base_terms if section == "terms" else base_scenario
         if _lookup(table, rest.split(".")) is None:
             raise ConfigError(source, f'design.parameters."{path}"',
-                              f"no such {section} parameter")
+                              f"no such {section} parameter; " + _parameters_allowed(section))
     if design.method == "grid":
         if design_size(design) > MAX_POINTS:     # checked before the product is built
             raise ConfigError(source, "design", f"{design_size(design):,} points; at most "
@@ -553,10 +561,14 @@ def spec_from_dict(table: dict[str, Any], source: str, spec_dir: Path = Path("."
             variants.append(v)
     try:
         base_terms = as_dict(load_terms(_resolve_input(top.base.terms, spec_dir, PRESETS)))
+    except ConfigError as exc:
+        raise ConfigError(exc.source, exc.key, f"{exc.problem} (base.terms of {source})") from None
+    try:
         base_scenario = as_dict(load_scenario(
             _resolve_input(top.base.scenario, spec_dir, SCENARIO_PRESETS)))
     except ConfigError as exc:
-        raise ConfigError(exc.source, exc.key, f"{exc.problem} (the base of {source})") from None
+        raise ConfigError(exc.source, exc.key,
+                          f"{exc.problem} (base.scenario of {source})") from None
     paths, points = _design_points(source, top.design, top.seed, base_terms, base_scenario)
     scenarios: dict = {}
     cells = tuple(_cell(source, i, pt, v, base_terms, base_scenario, top.design, scenarios)

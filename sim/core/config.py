@@ -122,13 +122,15 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     except RecursionError:
         raise ConfigError(str(p), "", _too_deep()) from None
     except FileNotFoundError:
-        raise ConfigError(str(p), "", "file not found") from None
+        raise ConfigError(str(p), "", "file not found; expected the path of a TOML file") from None
     except IsADirectoryError:
         raise ConfigError(str(p), "", "is a directory, expected a TOML file") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(p), "", f"not valid TOML ({exc})") from None
+        raise ConfigError(str(p), "", f"not valid TOML ({exc}); expected TOML syntax "
+                          "(https://toml.io): key = value lines under [table] headers") from None
     except UnicodeDecodeError:
-        raise ConfigError(str(p), "", "not a UTF-8 text file") from None
+        raise ConfigError(str(p), "", "not a UTF-8 text file; expected a TOML file (UTF-8 "
+                          "text)") from None
     deep = depth_error(data)
     if deep is not None:
         raise ConfigError(str(p), deep, _too_deep())
@@ -199,10 +201,14 @@ def _describe(err: dict[str, Any], cls: type) -> tuple[str, str]:
         allowed = ", ".join(_field_names(owner)) if owner else "see the documentation"
         if tags:
             # A table without ``dist`` merges into the distribution it overrides (a
-            # preset's lognormal): a key of another distribution is unknown to it.
-            return key, (f"not a key of the {tags[-1]} distribution it overrides (keys: "
-                         f"{allowed}); to change the distribution, "
-                         + _name_a_distribution().replace("must name", "name"))
+            # preset's lognormal): a key of another distribution is unknown to it. The
+            # message names the distribution's key, and the stray key in its words.
+            head, _, stray = key.rpartition(".")
+            return (head or key), (
+                f"{stray!r} is not a key of a {tags[-1]} distribution; allowed keys: "
+                f"{allowed}; a table without dist changes the preset's {tags[-1]}, so to "
+                "change the distribution, " + _name_a_distribution().replace("must name",
+                                                                             "name"))
         return key, f"unknown key; allowed keys: {allowed}"
     if kind == "missing" or kind == "missing_keyword_argument":
         return key, "required key is missing"
@@ -261,8 +267,8 @@ def load_with_presets(path: str | Path | None, presets: Iterable[str], default: 
     if name in presets:
         return from_dict({"preset": name}, name)
     if not Path(path).exists() and not name.endswith(".toml"):
-        raise ConfigError(name, "", "no such file, and not a preset; presets: "
-                          + ", ".join(presets))
+        raise ConfigError(name, "", "no such file, and not a preset; allowed: a TOML "
+                          "file, or one of the presets " + ", ".join(presets))
     return from_dict(read_toml(path), name)
 
 

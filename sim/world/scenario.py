@@ -483,7 +483,7 @@ class Scenario:
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"investors: duplicate holder ids (investors and other_holders "
-                             f"share one namespace): {', '.join(dupes)}")
+                             f"share one namespace): {', '.join(dupes)}; each id must be unique")
         reserved = {"company", "investors", "commission", "underwriter", "calendar", "all",
                     "default"}
         if reserved & set(ids):
