@@ -53,7 +53,7 @@ from sim.core.config import ConfigError, as_dict
 from experiments.execution.files import write_atomic, write_json
 from experiments.execution.folder import (MANIFEST, SHARDS, check_folder, locked, read_manifest,
                                           read_shard, verify_shards)
-from experiments.execution.workers import LocalPool, Terminated, sigterm_stops
+from experiments.execution.workers import LocalPool, Terminated, stop_on_signals
 from experiments.execution.provenance import git_commit, versions
 from sim.world.scenario import Scenario
 from sim.read.table import KEYS, SWEEP_SCHEMA, rows_to_table, to_frame
@@ -160,6 +160,28 @@ def _deal_by_deal(task: Task) -> list[dict]:
             row = {"deal": deal, "error": f"{type(exc).__name__}: {exc}"[:1000]}
         rows.append(row)
     return rows
+
+
+def _write_shard(path: Path, table: pa.Table) -> int:
+    """Write a task's shard atomically; returns its number of failed replications."""
+    write_atomic(path, lambda p: pq.write_table(table, p, compression="zstd"))
+    return len(table) - table.column("error").null_count
+
+
+def run_and_write(task: Task, shards: str) -> int | tuple[str, str, str]:
+    """Run a task in a local worker and write its shard there (same machine, same
+    folder); returns the number of failed replications, or a write error's (source,
+    key, problem).
+
+    The parent receives a few bytes, not the table: a message that short is written to
+    the pool's pipe at once, so a worker killed at any moment never leaves half a
+    message behind (the pool's reader would wait for the rest forever).
+    """
+    table = run_task(task)
+    try:
+        return _write_shard(Path(shards) / task.shard_name, table)
+    except ConfigError as exc:
+        return (exc.source, exc.key, exc.problem)
 
 
 class InProcess(Executor):
@@ -384,7 +406,7 @@ def sweep(exp: Experiment, out: Path, executor: Executor,
     out = Path(out)
     check_folder(out)               # a folder of someone's files is refused untouched
     out.mkdir(parents=True, exist_ok=True)
-    with locked(out), sigterm_stops():
+    with locked(out), stop_on_signals():
         return _sweep_locked(exp, out, executor, progress)
 
 
@@ -412,24 +434,35 @@ def _sweep_locked(exp: Experiment, out: Path, executor: Executor,
     errors = 0
     deaths = 0
     pending = list(todo)
+    local = isinstance(executor, LocalPool)
     started = time.perf_counter()
     try:
         with tqdm(total=deals, unit="deal", disable=progress is False
                   if progress is not None else None, file=sys.stderr, smoothing=0.1,
                   dynamic_ncols=True, desc=exp.name) as bar:
             while pending:
-                futures = {executor.submit(run_task, t): t for t in pending}
+                futures: dict[Future, Task] = {}
                 broken = False
+                for t in pending:
+                    try:
+                        futures[executor.submit(run_task, t) if not local else
+                                executor.submit(run_and_write, t, str(shards))] = t
+                    except BrokenExecutor:      # a worker died while tasks were queued
+                        broken = True
+                        break
                 for fut in as_completed(futures):
                     task = futures.pop(fut)
                     try:
-                        table = fut.result()
+                        result = fut.result()
                     except BrokenExecutor:      # a worker died: its pool is gone
                         broken = True
                         continue
-                    errors += len(table) - table.column("error").null_count
-                    write_atomic(shards / task.shard_name,
-                                 lambda p, t=table: pq.write_table(t, p, compression="zstd"))
+                    if local:                       # the worker wrote the shard
+                        if isinstance(result, tuple):
+                            raise ConfigError(*result)
+                        errors += result
+                    else:
+                        errors += _write_shard(shards / task.shard_name, result)
                     bar.update(task.count)
                 pending = [t for t in pending if not (shards / t.shard_name).exists()]
                 if broken and pending:

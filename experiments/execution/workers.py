@@ -11,7 +11,7 @@ and the resource tracker running, and one killed worker breaks the whole pool. H
   holder of its pipe is gone);
 * workers ignore SIGINT: Ctrl-C reaches the main process only, which stops the pool
   (:meth:`LocalPool.kill`) and says what is kept;
-* SIGTERM to the main process is a clean stop, as Ctrl-C (:func:`sigterm_stops`);
+* SIGTERM to the main process is a clean stop, as Ctrl-C (:func:`stop_on_signals`);
 * :class:`LocalPool` replaces a broken pool with a fresh one (:meth:`LocalPool.renew`),
   so a sweep can resubmit the tasks a killed worker took down.
 """
@@ -82,22 +82,51 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM received: stop as on Ctrl-C (finished results are kept)."""
 
 
+_holding = 0                 # > 0: a worker is being started; a stop waits for it
+_held: list[int] = []        # the signals that came meanwhile
+
+
+def _stop(signum, frame) -> None:
+    if _holding:
+        _held.append(signum)
+        return
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
 @contextmanager
-def sigterm_stops() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`Terminated` in the main thread (a clean
-    stop: the pool is stopped, what is finished stays). Elsewhere a no-op."""
+def stop_on_signals() -> Iterator[None]:
+    """Within the block, Ctrl-C raises KeyboardInterrupt and SIGTERM :class:`Terminated`
+    in the main thread -- a clean stop: the pool is stopped, what is finished stays --
+    except while a worker is being started (:func:`_holding_signals`), when the stop
+    waits until it is registered (a worker cut off mid-start prints a traceback).
+    Elsewhere than the main thread, a no-op."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def stop(signum, frame):
-        raise Terminated()
-
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGTERM, _stop)
+    if previous[signal.SIGINT] is not signal.SIG_IGN:   # a background job ignores it
+        signal.signal(signal.SIGINT, _stop)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def _holding_signals() -> Iterator[None]:
+    """Hold a Ctrl-C or SIGTERM (see :func:`stop_on_signals`) until the block ends."""
+    global _holding
+    _holding += 1
+    try:
+        yield
+    finally:
+        _holding -= 1
+        if not _holding and _held:
+            signum = _held[0]
+            _held.clear()
+            raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 class LocalPool(Executor):
@@ -123,7 +152,8 @@ class LocalPool(Executor):
                                    initializer=worker_init)
 
     def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
-        return self.pool.submit(fn, *args, **kwargs)
+        with _holding_signals():        # a submit may start a worker
+            return self.pool.submit(fn, *args, **kwargs)
 
     def renew(self) -> None:
         """Replace the pool (broken: a worker died) by a fresh one."""
