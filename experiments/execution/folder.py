@@ -58,14 +58,14 @@ def read_manifest(out: str | Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(str(path), "", f"a JSON {type(data).__name__}, not a sweep's "
                           f"manifest (an object){fix}")
+    if isinstance(data.get("kind"), str) and data["kind"] != "regsim sweep":
+        raise ConfigError(str(path), "kind", f"{data['kind'][:40]!r}: written by something "
+                          f"else, or in another format (not 'regsim sweep'){fix}")
     for key, kind in _MANIFEST_KEYS.items():
         value = data.get(key)
         if not isinstance(value, kind) or isinstance(value, bool):
             raise ConfigError(str(path), key, ("missing" if key not in data else
                               f"a {type(value).__name__}, not a {kind.__name__}") + fix)
-    if data["kind"] != "regsim sweep":
-        raise ConfigError(str(path), "kind", f"{data['kind'][:40]!r}, not 'regsim sweep'"
-                          + fix)
     if not all(isinstance(v, dict) and isinstance(v.get("name"), str)
                for v in data["variants"]) or not data["variants"]:
         raise ConfigError(str(path), "variants", f"not a list of named variants{fix}")

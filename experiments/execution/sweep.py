@@ -3,8 +3,9 @@
 A sweep splits every (design point, variant) cell into *tasks* of ``task_size``
 replications (about a second of work each). A task carries its cell's terms and
 scenario, the root seed and the deal indices -- seed material, never a live generator
--- and returns its rows as an Arrow table; the parent writes it as one Parquet shard,
-atomically (write to a temporary name, then rename).
+-- and returns its rows as an Arrow table, written as one Parquet shard, atomically
+(write to a temporary name, then rename): by the parent for Dask or in-process tasks, by
+the worker itself in the local pool (:func:`run_and_write`).
 
 Execution is written against :class:`concurrent.futures.Executor`:
 

@@ -187,8 +187,10 @@ def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot, policy) -
     from experiments.execution.sweep import MANIFEST, executor_for, load_table, sweep
 
     from experiments.execution.files import check_writable
+    from experiments.execution.folder import check_folder
 
     exp = run_spec(terms_file, scenario_file, runs, seed, policy)
+    check_folder(out_dir)               # someone's files: refused before anything is tried
     out = check_writable(out_dir, "--out")
     try:
         with executor_for(workers) as executor:
