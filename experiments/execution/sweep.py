@@ -475,6 +475,9 @@ def _sweep_locked(exp: Experiment, out: Path, executor: Executor,
                                           "kept: rerun to resume")
                     renew()
     except KeyboardInterrupt as exc:
+        stop = getattr(executor, "kill", None)
+        if stop is not None:
+            stop()              # local workers write shards: count once they are gone
         finished = sum((shards / t.shard_name).exists() for t in tasks)
         raise Interrupted(finished, len(tasks), 143 if isinstance(exc, Terminated)
                           else 130) from None
