@@ -3,8 +3,9 @@
 A sweep splits every (design point, variant) cell into *tasks* of ``task_size``
 replications (about a second of work each). A task carries its cell's terms and
 scenario, the root seed and the deal indices -- seed material, never a live generator
--- and returns its rows as an Arrow table; the parent writes it as one Parquet shard,
-atomically (write to a temporary name, then rename).
+-- and returns its rows as an Arrow table, written as one Parquet shard, atomically
+(write to a temporary name, then rename): by the parent for Dask or in-process tasks, by
+the worker itself in the local pool (:func:`run_and_write`).
 
 Execution is written against :class:`concurrent.futures.Executor`:
 
@@ -22,18 +23,22 @@ for any executor, worker count, task order, or interruption.
 Resuming: ``results/<experiment>/manifest.json`` records the experiment's fingerprint
 (:meth:`experiments.execution.spec.Experiment.fingerprint`). Rerunning keeps every finished shard
 and runs only the missing ones; a spec whose cells, seed or task size changed refuses to
-mix with the old shards. A failing replication is a row whose ``error`` says why.
+mix with the old shards; a kept shard whose footer does not read or whose row count is
+wrong is deleted and run again. One sweep at a time writes into a folder (a lock).
+
+Nothing finished is lost: a failing replication is a row whose ``error`` says why (a task
+that fails as a whole is played again deal by deal); a worker that dies (killed, out of
+memory) has its tasks resubmitted on a fresh pool, a bounded number of times; Ctrl-C or
+SIGTERM stops the pool and keeps every finished shard (:class:`Interrupted`).
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
 import os
 import re
 import sys
 import time
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import BrokenExecutor, Executor, Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +52,9 @@ import pyarrow.parquet as pq
 from experiments.execution.spec import Experiment
 from sim.core.config import ConfigError, as_dict
 from experiments.execution.files import write_atomic, write_json
+from experiments.execution.folder import (MANIFEST, SHARDS, check_folder, locked, read_manifest,
+                                          read_shard, verify_shards)
+from experiments.execution.workers import LocalPool, Terminated, stop_on_signals
 from experiments.execution.provenance import git_commit, versions
 from sim.world.scenario import Scenario
 from sim.read.table import KEYS, SWEEP_SCHEMA, rows_to_table, to_frame
@@ -55,8 +63,11 @@ from sim.law.terms import Terms
 if TYPE_CHECKING:
     from sim.deal.model import DealModel
 
-SHARDS = "shards"
-MANIFEST = "manifest.json"
+#: Fresh local pools a sweep starts after workers died, before it gives up.
+MAX_FRESH_POOLS = 3
+
+__all__ = ["MANIFEST", "SHARDS", "read_manifest", "Task", "run_task", "executor_for", "plan",
+           "sweep", "load_table", "frames_by_variant", "Interrupted", "check_dask_address"]
 
 
 @dataclass(frozen=True)
@@ -112,14 +123,66 @@ def _model(task: Task) -> DealModel:
 def run_task(task: Task) -> pa.Table:
     """Play a task's replications and return its rows (sweep schema, sorted).
 
-    A replication that raises becomes a row with its ``error`` and null outcomes.
+    A replication that raises becomes a row with its ``error`` and null outcomes. If the
+    task fails as a whole (building the model, drawing a chunk, a row that does not fit
+    the table), it is played again deal by deal (:func:`_deal_by_deal`): every deal that
+    can be played is kept, and each one that cannot is a row with its error.
     """
     from sim.deal.batch import play
 
-    rows = play(_model(task), task.first, task.count, catch_errors=True)
+    try:
+        rows = play(_model(task), task.first, task.count, catch_errors=True)
+        return _table(task, rows)
+    except Exception:  # noqa: BLE001 -- every deal is retried alone; its error is kept
+        return _table(task, _deal_by_deal(task))
+
+
+def _table(task: Task, rows: list[dict]) -> pa.Table:
     for row in rows:
         row["replication"] = row["deal"]
     return rows_to_table(rows, SWEEP_SCHEMA, point=task.point, variant=task.variant)
+
+
+def _deal_by_deal(task: Task) -> list[dict]:
+    """The task's rows, each deal played alone on a model built for it if the last one
+    failed: a deal that raises anywhere (the model, its draws, its row) is a row with
+    its ``error``."""
+    from sim.deal.batch import play
+
+    key = (task.cell_key, task.seed, task.policy)
+    _MODELS.pop(key, None)              # the failure may have left it in any state
+    rows = []
+    for deal in range(task.first, task.first + task.count):
+        try:
+            row = play(_model(task), deal, 1)[0]
+            _table(task, [dict(row)])       # the row fits the table
+        except Exception as exc:  # noqa: BLE001 -- recorded in the row, not lost
+            _MODELS.pop(key, None)
+            row = {"deal": deal, "error": f"{type(exc).__name__}: {exc}"[:1000]}
+        rows.append(row)
+    return rows
+
+
+def _write_shard(path: Path, table: pa.Table) -> int:
+    """Write a task's shard atomically; returns its number of failed replications."""
+    write_atomic(path, lambda p: pq.write_table(table, p, compression="zstd"))
+    return len(table) - table.column("error").null_count
+
+
+def run_and_write(task: Task, shards: str) -> int | tuple[str, str, str]:
+    """Run a task in a local worker and write its shard there (same machine, same
+    folder); returns the number of failed replications, or a write error's (source,
+    key, problem).
+
+    The parent receives a few bytes, not the table: a message that short is written to
+    the pool's pipe at once, so a worker killed at any moment never leaves half a
+    message behind (the pool's reader would wait for the rest forever).
+    """
+    table = run_task(task)
+    try:
+        return _write_shard(Path(shards) / task.shard_name, table)
+    except ConfigError as exc:
+        return (exc.source, exc.key, exc.problem)
 
 
 class InProcess(Executor):
@@ -148,15 +211,16 @@ def executor_for(workers: int | None = None, dask: str | None = None) -> Iterato
         if workers == 0:
             yield InProcess()
             return
-        # forkserver: workers are forked from a clean server process, never from this
-        # one, which may hold threads (a Dask client, a progress bar) that fork() would
-        # copy in an inconsistent state. The server preloads the engine once.
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["experiments.execution.sweep", "sim.deal.batch"])
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
-                                 mp_context=ctx) as pool:
+        pool = LocalPool(workers or os.cpu_count() or 1,
+                         ["experiments.execution.sweep", "sim.deal.batch"])
+        try:
             yield pool
+        except BaseException:
+            pool.kill()                 # Ctrl-C, SIGTERM, an error: no worker left
+            raise
+        pool.shutdown()
         return
+    check_dask_address(dask)
     from distributed import Client, LocalCluster
 
     if dask == "local":
@@ -167,6 +231,32 @@ def executor_for(workers: int | None = None, dask: str | None = None) -> Iterato
     else:
         with Client(dask, timeout="15s") as client:
             yield client.get_executor()
+
+
+_DASK_ADDRESS = re.compile(r"^(?:(tcp|tls)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$")
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def check_dask_address(address: str) -> str | None:
+    """Check a ``--dask`` address before connecting; returns a warning, or None.
+
+    Allowed: ``local``, ``tcp://host:port``, ``tls://host:port`` or ``host:port``. A
+    scheduler elsewhere reached without TLS gets a warning: results come back from it
+    unpickled, so it (and the network) must be trusted.
+
+    Raises:
+        ConfigError: another form (``--dask: ...``), before anything is started.
+    """
+    if address == "local":
+        return None
+    m = _DASK_ADDRESS.match(address)
+    if m is None or not 0 < int(m.group(3)) < 65536:
+        raise ConfigError("--dask", "", f"{address[:80]!r} is not a scheduler address; "
+                          "allowed: local, tcp://host:port, tls://host:port or host:port")
+    if m.group(1) != "tls" and m.group(2).lower() not in _LOCAL_HOSTS:
+        return (f"--dask {address}: results come back unpickled from this scheduler, over "
+                "a connection without TLS; use tls:// or a trusted network")
+    return None
 
 
 def plan(exp: Experiment) -> list[Task]:
@@ -227,23 +317,18 @@ def _explain_change(old: dict[str, Any], new: dict[str, Any]) -> str:
 
 
 def prepare_folder(exp: Experiment, out: Path) -> dict[str, Any]:
-    """Check ``out`` against the experiment (refusing a changed spec) and write the
-    manifest; returns it. Nothing is written when the check fails."""
+    """Check ``out`` against the experiment (refusing a folder of something else, a
+    changed spec, or fewer replications than it holds) and write the manifest; returns
+    it. Nothing is written when a check fails."""
     manifest = manifest_for(exp)
     path = out / MANIFEST
-    if path.exists():
-        try:
-            old = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise ConfigError(str(path), "", "unreadable manifest; remove the folder or "
-                              "choose another --out") from None
-        if old.get("fingerprint") != manifest["fingerprint"]:
-            raise ConfigError(str(out), "", "holds shards of a different experiment ("
-                              + _explain_change(old, manifest) + "); choose another --out "
-                              "or remove the folder")
-    elif (out / SHARDS).exists() and any((out / SHARDS).glob("*.parquet")):
-        raise ConfigError(str(out), "", "has shards but no manifest; choose another --out "
+    old = check_folder(out)
+    if old is not None and old.get("fingerprint") != manifest["fingerprint"]:
+        raise ConfigError(str(out), "", "holds shards of a different experiment ("
+                          + _explain_change(old, manifest) + "); choose another --out "
                           "or remove the folder")
+    if (out / SHARDS).is_dir():
+        _refuse_fewer_replications(exp, out, out / SHARDS)
     (out / SHARDS).mkdir(parents=True, exist_ok=True)
     manifest["status"] = "running"
     write_json(path, manifest)
@@ -251,6 +336,20 @@ def prepare_folder(exp: Experiment, out: Path) -> dict[str, Any]:
 
 
 _SHARD = re.compile(r"^p(\d+)-(.+)-b(\d+)-n(\d+)\.parquet$")
+
+
+class Interrupted(KeyboardInterrupt):
+    """A sweep stopped by Ctrl-C or SIGTERM; every finished shard is kept.
+
+    Attributes:
+        finished, total: Tasks whose shards are on disk, and all tasks.
+        code: The exit status (130 for Ctrl-C, 143 for SIGTERM).
+    """
+
+    def __init__(self, finished: int, total: int, code: int = 130) -> None:
+        self.finished, self.total, self.code = finished, total, code
+        super().__init__(f"interrupted: {finished} of {total} tasks finished are kept; "
+                         "rerun the same command to resume")
 
 
 def _refuse_fewer_replications(exp: Experiment, out: Path, shards: Path) -> None:
@@ -281,6 +380,7 @@ class SweepReport:
     deals: int
     seconds: float
     errors: int
+    corrupt: int = 0
 
     @property
     def rate(self) -> float:
@@ -294,19 +394,33 @@ def sweep(exp: Experiment, out: Path, executor: Executor,
     Args:
         exp: The loaded experiment.
         out: The results folder (``results/<name>`` by default in the CLI).
-        executor: Any ``concurrent.futures.Executor`` (see :func:`executor_for`).
+        executor: Any ``concurrent.futures.Executor`` (see :func:`executor_for`); one
+            with a ``renew()`` method (:class:`~experiments.execution.workers.LocalPool`)
+            is renewed when a worker dies, at most :data:`MAX_FRESH_POOLS` times.
         progress: Show a progress bar with rate and ETA (``None``: only on a terminal).
+
+    Raises:
+        ConfigError: a folder that holds something else, or another sweep running into
+            it; workers that kept dying. Finished shards are kept in every case.
+        Interrupted: Ctrl-C or SIGTERM (finished shards are kept).
     """
+    out = Path(out)
+    check_folder(out)               # a folder of someone's files is refused untouched
+    out.mkdir(parents=True, exist_ok=True)
+    with locked(out), stop_on_signals():
+        return _sweep_locked(exp, out, executor, progress)
+
+
+def _sweep_locked(exp: Experiment, out: Path, executor: Executor,
+                  progress: bool | None) -> SweepReport:
     from tqdm import tqdm
 
-    out = Path(out)
-    manifest = prepare_folder(exp, out)
     shards = out / SHARDS
+    manifest = prepare_folder(exp, out)
     for stale in shards.glob(".*.tmp"):       # a write cut short by a kill
         stale.unlink()
     tasks = plan(exp)
     wanted = {t.shard_name for t in tasks}
-    _refuse_fewer_replications(exp, out, shards)
     # A shard of a block planned with another count (a smaller earlier --replications)
     # is superseded: its block is run again whole, so no replication appears twice.
     replaced = 0
@@ -314,40 +428,66 @@ def sweep(exp: Experiment, out: Path, executor: Executor,
         if f.name not in wanted:
             f.unlink()
             replaced += 1
+    corrupt = verify_shards(shards, {t.shard_name: t.count for t in tasks},
+                            SWEEP_SCHEMA.names)
     todo = [t for t in tasks if not (shards / t.shard_name).exists()]
     deals = sum(t.count for t in todo)
     errors = 0
+    deaths = 0
+    pending = list(todo)
+    local = isinstance(executor, LocalPool)
     started = time.perf_counter()
-    with tqdm(total=deals, unit="deal", disable=progress is False if progress is not None
-              else None, file=sys.stderr, smoothing=0.1, dynamic_ncols=True,
-              desc=exp.name) as bar:
-        futures = {executor.submit(run_task, t): t for t in todo}
-        for fut in as_completed(futures):
-            task = futures.pop(fut)
-            table = fut.result()
-            errors += len(table) - table.column("error").null_count
-            write_atomic(shards / task.shard_name,
-                          lambda p, t=table: pq.write_table(t, p, compression="zstd"))
-            bar.update(task.count)
+    try:
+        with tqdm(total=deals, unit="deal", disable=progress is False
+                  if progress is not None else None, file=sys.stderr, smoothing=0.1,
+                  dynamic_ncols=True, desc=exp.name) as bar:
+            while pending:
+                futures: dict[Future, Task] = {}
+                broken = False
+                for t in pending:
+                    try:
+                        futures[executor.submit(run_task, t) if not local else
+                                executor.submit(run_and_write, t, str(shards))] = t
+                    except BrokenExecutor:      # a worker died while tasks were queued
+                        broken = True
+                        break
+                for fut in as_completed(futures):
+                    task = futures.pop(fut)
+                    try:
+                        result = fut.result()
+                    except BrokenExecutor:      # a worker died: its pool is gone
+                        broken = True
+                        continue
+                    if local:                       # the worker wrote the shard
+                        if isinstance(result, tuple):
+                            raise ConfigError(*result)
+                        errors += result
+                    else:
+                        errors += _write_shard(shards / task.shard_name, result)
+                    bar.update(task.count)
+                pending = [t for t in pending if not (shards / t.shard_name).exists()]
+                if broken and pending:
+                    deaths += 1
+                    renew = getattr(executor, "renew", None)
+                    if renew is None or deaths > MAX_FRESH_POOLS:
+                        raise ConfigError(str(out), "", f"a worker died {deaths} times "
+                                          "(killed, or out of memory?); finished shards are "
+                                          "kept: rerun to resume")
+                    renew()
+    except KeyboardInterrupt as exc:
+        stop = getattr(executor, "kill", None)
+        if stop is not None:
+            stop()              # local workers write shards: count once they are gone
+        finished = sum((shards / t.shard_name).exists() for t in tasks)
+        raise Interrupted(finished, len(tasks), 143 if isinstance(exc, Terminated)
+                          else 130) from None
     seconds = time.perf_counter() - started
     manifest.update(status="complete", last_run={
         "tasks_run": len(todo), "tasks_reused": len(tasks) - len(todo), "deals": deals,
-        "seconds": round(seconds, 3), "errors": errors})
+        "seconds": round(seconds, 3), "errors": errors, "corrupt_rerun": corrupt})
     write_json(out / MANIFEST, manifest)
     return SweepReport(out, len(tasks), len(tasks) - len(todo), len(todo), replaced, deals,
-                       seconds, errors)
-
-
-def read_manifest(out: Path) -> dict[str, Any]:
-    """The manifest of a results folder (ConfigError if there is none)."""
-    path = Path(out) / MANIFEST
-    if not path.exists():
-        raise ConfigError(str(out), "", "no manifest.json: not a sweep results folder "
-                          "(run `regsim sweep SPEC` first)")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-_SHARD = re.compile(r"^p(\d+)-(.+)-b(\d+)-n(\d+)\.parquet$")
+                       seconds, errors, corrupt)
 
 
 def load_table(out: Path, exp: Experiment | None = None,
@@ -385,7 +525,7 @@ def load_table(out: Path, exp: Experiment | None = None,
     if columns is not None:
         wanted = set(KEYS) | set(columns)
         schema = pa.schema([f for f in SWEEP_SCHEMA if f.name in wanted])
-    table = pa.concat_tables([pq.read_table(f, columns=schema.names, schema=schema)
+    table = pa.concat_tables([read_shard(f, columns=schema.names, schema=schema)
                               for f in files])
     codes = pc.index_in(table.column("variant"), value_set=pa.array(names, pa.string()))
     df = to_frame(table.drop_columns(["variant"]))

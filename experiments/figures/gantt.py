@@ -25,6 +25,7 @@ from experiments.figures.style import PNG_DPI, WIDE, themed
 from sim.core import dates
 from sim.engine import events as ev
 from sim.core.config import ConfigError
+from experiments.execution.files import check_writable, write_atomic, write_error
 from sim.read.outcomes import investor_cutbacks
 from sim.law.terms import Terms
 
@@ -455,13 +456,14 @@ def check_plot_path(path: str | Path) -> Path:
     """The path of a Gantt chart file, if its type is one matplotlib writes here.
 
     Raises:
-        ConfigError: another suffix.
+        ConfigError: another suffix, or a folder that cannot be written.
     """
     path = Path(path)
     if path.suffix.lower() not in PLOT_SUFFIXES:
         raise ConfigError(str(path), "--plot", "the chart is written as "
                           + ", ".join(PLOT_SUFFIXES) + f" (got {path.suffix or 'no suffix'!r}); "
                           "allowed: a file name ending in one of them")
+    check_writable(path.parent, "--plot")
     return path
 
 
@@ -470,9 +472,13 @@ def save_gantt(log: Iterable[ev.Event], terms: Terms, path: str | Path,
     """Draw the deal's Gantt chart into ``path`` (.png, .svg or .pdf); returns the path."""
     path = check_plot_path(path)
     fig = gantt_figure(log, terms, title)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with themed():
-        fig.savefig(path, dpi=PNG_DPI)
+    fmt = path.suffix.lower().lstrip(".")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with themed():
+            write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=PNG_DPI, format=fmt))
+    except OSError as exc:
+        raise write_error(path, exc, "--plot") from None
     return path
 
 

@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 from matplotlib.figure import Figure
 
 from experiments.analysis.saved import Saved, load_saved
+from experiments.execution.files import check_writable, write_error
 from experiments.figures import design, exposure, money
 from experiments.figures.common import Made, where_text
 from experiments.figures import outcomes
@@ -99,12 +100,20 @@ def plot_results(out: str | Path, fig_dir: str | Path | None = None,
 
     Returns:
         The files written, in report order.
+
+    Raises:
+        ConfigError: an unreadable results folder, or a figure folder that cannot be
+            written (checked before anything is drawn).
     """
+    fig_dir = Path(fig_dir) if fig_dir else Path(out) / "figures"
+    check_writable(fig_dir, "" if fig_dir == Path(out) / "figures" else "-o")
     saved = load_saved(out, columns=READS)
     saved.check_point(point)
-    fig_dir = Path(fig_dir) if fig_dir else Path(out) / "figures"
     paths: list[Path] = []
     for m in iter_figures(saved, point):
-        paths += save(m.fig, fig_dir, m.name)
+        try:
+            paths += save(m.fig, fig_dir, m.name)
+        except OSError as exc:
+            raise write_error(fig_dir, exc) from None
         del m                       # let the figure go before the next is drawn
     return paths

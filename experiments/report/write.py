@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from experiments.analysis.saved import load_saved
+from experiments.execution.files import check_writable, write_atomic, write_error
 from experiments.figures.plot import READS
 from sim.core.config import ConfigError
 
@@ -18,23 +19,27 @@ def write_report(out: str | Path, target: str | Path, point: int = 0) -> Path:
 
     Raises:
         ConfigError: an unreadable results folder, a design point that does not exist,
-            or another file type.
+            another file type, or a place that cannot be written (checked first; a
+            failed write leaves no file behind).
     """
-    saved = load_saved(out, columns=READS)
-    saved.check_point(point)
     target = Path(target)
     suffix = target.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
         raise ConfigError(str(target), "", "the report is written as .html or .pdf")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
+    check_writable(target.parent, "-o")
+    saved = load_saved(out, columns=READS)
+    saved.check_point(point)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(target.parent, exc, "-o") from None
     if suffix == ".pdf":
         from experiments.report.pdf import write_pdf
 
-        write_pdf(saved, tmp, point)
+        write_atomic(target, lambda tmp: write_pdf(saved, tmp, point))
     else:
         from experiments.report.html import report_html
 
-        tmp.write_text(report_html(saved, point), encoding="utf-8")
-    tmp.replace(target)
+        page = report_html(saved, point)
+        write_atomic(target, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return target

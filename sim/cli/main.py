@@ -41,7 +41,8 @@ def _check_policy(ctx, param, value):
 
 
 def _one_line_errors(fn):
-    """Turn a ConfigError into one line on stderr and exit code 2."""
+    """Turn a ConfigError into one line on stderr and exit code 2; Ctrl-C (or a sweep's
+    SIGTERM) into one line saying what is kept, exit code 130 (143)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -50,6 +51,9 @@ def _one_line_errors(fn):
         except ConfigError as exc:
             click.echo(f"regsim: error: {exc}", err=True)
             sys.exit(2)
+        except KeyboardInterrupt as exc:
+            click.echo(f"regsim: {exc if str(exc) else 'interrupted'}", err=True)
+            sys.exit(getattr(exc, "code", 130))
 
     return wrapper
 
@@ -206,8 +210,12 @@ def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot, policy) -
     from experiments.execution.spec import run_spec
     from experiments.execution.sweep import MANIFEST, executor_for, load_table, sweep
 
+    from experiments.execution.files import check_writable
+    from experiments.execution.folder import check_folder
+
     exp = run_spec(terms_file, scenario_file, runs, seed, policy)
-    out = Path(out_dir)
+    check_folder(out_dir)               # someone's files: refused before anything is tried
+    out = check_writable(out_dir, "--out")
     try:
         with executor_for(workers) as executor:
             report = sweep(exp, out, executor)
@@ -217,8 +225,9 @@ def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot, policy) -
     kept = (f"; {report.reused} of {report.tasks} tasks kept from an earlier run"
             if report.reused else "")
     failed = f"; {report.errors} failed deals" if report.errors else ""
+    corrupt = f"; {report.corrupt} corrupt shards rerun" if report.corrupt else ""
     click.echo(f"regsim run: {runs:,} deals, seed {seed}, {report.seconds:.1f} s{rate}"
-               f"{kept}{failed}\n")
+               f"{kept}{corrupt}{failed}\n")
     # Only the columns the summary reads: memory stays flat with the number of deals.
     table = load_table(out, exp, columns=SUMMARY_COLUMNS)
     click.echo(summary_text(table, exp.cells[0].scenario.closing_date), nl=False)
@@ -258,10 +267,14 @@ def _execution_options(fn):
 
 def _run_sweep(exp, out_dir, workers, dask_address, until_ci, max_replications):
     """Run (or resume) a sweep, extending it for --until-ci; returns (exp, out, table)."""
-    from experiments.execution.sweep import executor_for, load_table, sweep
+    from experiments.execution.sweep import (check_dask_address, executor_for, load_table,
+                                             sweep)
     from experiments.analysis.tables import widest_interval
 
     out = Path(out_dir or Path("results") / exp.name)
+    warning = check_dask_address(dask_address) if dask_address else None
+    if warning:
+        click.echo(f"regsim: warning: {warning}", err=True)
     try:
         with executor_for(workers, dask_address) as executor:
             while True:
@@ -269,6 +282,8 @@ def _run_sweep(exp, out_dir, workers, dask_address, until_ci, max_replications):
                 click.echo(f"regsim sweep: {exp.name}: {report.tasks} tasks "
                            f"({report.reused} kept, {report.ran} run"
                            + (f", {report.replaced} partial replaced" if report.replaced
+                              else "")
+                           + (f", {report.corrupt} corrupt shards rerun" if report.corrupt
                               else "")
                            + f"), {report.deals:,} deals in {report.seconds:.1f} s"
                            + (f" ({report.rate:,.0f} deals/s)" if report.deals else "")
