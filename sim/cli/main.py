@@ -302,7 +302,8 @@ def _run_sweep(exp, out_dir, workers, dask_address, until_ci, max_replications):
                     click.echo(f"  stopped at --max-replications {max_replications:,} "
                                "before reaching the target", err=True)
                     return exp, out, table
-                exp = exp.with_replications(min(2 * exp.replications, max_replications))
+                exp = exp.with_replications(min(2 * exp.replications, max_replications),
+                                           source="--max-replications")
     except OSError as exc:
         raise ConfigError("--dask" if dask_address else str(out), "",
                           f"{type(exc).__name__}: {exc}") from None
