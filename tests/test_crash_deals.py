@@ -152,3 +152,31 @@ def test_a_row_that_does_not_fit_the_table_is_an_error_row(tmp_path, monkeypatch
     assert list(table.loc[bad, "replication"]) == [5]
     pd.testing.assert_frame_equal(table[~bad].reset_index(drop=True),
                                   clean[~bad].reset_index(drop=True))
+
+
+def test_the_summary_of_a_run_with_failed_deals_leaves_them_out(plugins, tmp_path, clean):
+    """A run with failed deals printed $nan for four money lines: a failed deal's row
+    has no outcomes, so it is left out of every statistic and counted in the first line."""
+    code, out, err = run_cli(tmp_path / "r", f"{plugins}:EveryTenth")
+    assert code == 0, err
+    assert "nan" not in out.lower(), out
+    assert f"{RUNS - 4:,} deals played (4 failed, left out)" in out, out
+
+
+def test_the_summary_of_a_run_whose_every_deal_failed_says_why(plugins, tmp_path):
+    code, out, err = run_cli(tmp_path / "r", f"{plugins}:Unbuildable")
+    assert code == 0, err
+    assert "nan" not in out.lower(), out
+    assert f"every deal failed ({RUNS}); the first: RuntimeError: cannot build this policy" \
+        in out, out
+    code, out, err = run_cli(tmp_path / "r", f"{plugins}:Unbuildable", "--plot")
+    assert code == 0 and "no figures: every deal failed" in out, out + err
+
+
+def test_the_figures_of_a_run_with_failed_deals_are_drawn(plugins, tmp_path):
+    """`regsim run` (figures on) with failed deals ended in an ArrowInvalid traceback: a
+    failed deal's probability columns are null."""
+    r = CliRunner().invoke(main, ["run", "--runs", str(RUNS), "--out", str(tmp_path / "r"),
+                                  "--workers", "0", "--policy", f"{plugins}:EveryTenth"])
+    assert r.exit_code == 0, r.stderr or repr(r.exception)
+    assert (tmp_path / "r" / "figures").is_dir() and any((tmp_path / "r" / "figures").iterdir())

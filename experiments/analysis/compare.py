@@ -53,7 +53,7 @@ def values(df: pd.DataFrame, outcome: Outcome) -> np.ndarray:
     if outcome.statistic in ("median", "quantile"):
         x = col.astype("Float64").fillna(np.inf).to_numpy(dtype=float)
     elif outcome.statistic == "p":
-        x = (col.fillna(0).astype("Float64") > 0).astype(float).to_numpy(dtype=float)
+        x = (col.astype("Float64").fillna(0) > 0).astype(float).to_numpy(dtype=float)
     else:
         x = col.astype("Float64").fillna(0.0).to_numpy(dtype=float)
     x = np.array(x, dtype=float)        # a writable copy (Arrow-backed views are not)

@@ -57,7 +57,7 @@ MONEY = (
 )
 
 #: The columns :func:`summary_text` reads (a saved table need not hold more).
-SUMMARY_COLUMNS = (("demand_day", "effective_day", "days_demand_to_effective",
+SUMMARY_COLUMNS = (("error", "demand_day", "effective_day", "days_demand_to_effective",
                     "piggyback_requests", "cutbacks", "investment_usd", "registration_required")
                    + tuple(col for col, _, _ in PROBABILITIES
                            if col not in ("piggybacked", "cut_back"))
@@ -157,7 +157,19 @@ def calendar_line(df: pd.DataFrame, closing: date) -> str:
 
 def summary_text(df: pd.DataFrame, closing: date | None = None) -> str:
     """The printed summary of ``regsim run``; with the scenario's ``closing`` date (day 0)
-    it also names the median days of demand and effectiveness with their dates."""
+    it also names the median days of demand and effectiveness with their dates.
+
+    A failed deal (its ``error`` set) has no outcomes: it is left out of every statistic
+    and counted in the first line."""
+    failed = 0
+    if "error" in df:
+        bad = df["error"].notna().to_numpy(dtype=bool)
+        failed = int(bad.sum())
+        if failed == len(df):
+            return (f"every deal failed ({failed:,}); the first: "
+                    f"{str(df['error'].iloc[0])[:300]}\n")
+        if failed:
+            df = df[~bad]
     n = len(df)
     days = days_to_effective(df)
     m = len(days)
@@ -168,7 +180,8 @@ def summary_text(df: pd.DataFrame, closing: date | None = None) -> str:
     asked = (f"{m:,} with a Demand Notice" if not required else
              f"{required:,} with a registration required at the closing, "
              f"{m - required:,} with a Demand Notice")
-    lines = [f"{n:,} deals; {asked}; "
+    played = f"{n:,} deals played ({failed:,} failed, left out)" if failed else f"{n:,} deals"
+    lines = [f"{played}; {asked}; "
              f"{int(np.isfinite(days).sum()):,} became effective", ""]
     if closing is not None:
         lines[-1:-1] = [calendar_line(df, closing)]

@@ -231,10 +231,13 @@ def run(terms_file, scenario_file, runs, seed, out_dir, workers, plot, policy) -
     # Only the columns the summary reads: memory stays flat with the number of deals.
     table = load_table(out, exp, columns=SUMMARY_COLUMNS)
     click.echo(summary_text(table, exp.cells[0].scenario.closing_date), nl=False)
+    all_failed = bool(table["error"].notna().all())
     del table
     pyarrow.default_memory_pool().release_unused()    # before the figures read theirs
     click.echo(f"\nwrote {out / 'shards'}/ ({report.tasks} shards) and {out / MANIFEST}")
-    if plot:
+    if plot and all_failed:
+        click.echo("no figures: every deal failed")
+    elif plot:
         from experiments.figures.plot import plot_results
 
         for path in plot_results(out):
