@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -256,48 +253,8 @@ def test_fewer_replications_than_finished_are_refused_and_nothing_is_deleted(tmp
     pd.testing.assert_frame_equal(load_table(out, exp), run_in_process(exp, tmp_path / "b"))
 
 
-KILLABLE = """
-name = "killable"
-seed = 5
-replications = 3000
-task_size = 100
-outcomes = ["days_to_effective"]
-[variants.deadline-60]
-filing_deadline_days = 60
-[variants.no-delay]
-delay_uses = 0
-"""
-
-
-def test_sigkill_mid_sweep_then_rerun_gives_the_uninterrupted_table(tmp_path):
-    spec = write_spec(tmp_path / "k.toml", KILLABLE)
-    out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "sim.cli.main", "sweep", str(spec), "--out", str(out),
-           "--workers", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, cwd=tmp_path)
-    shards = out / "shards"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        done = list(shards.glob("*.parquet")) if shards.exists() else []
-        if len(done) >= 10 or proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)                 # the parent and its workers
-    proc.wait(timeout=30)
-    n_before = len(list(shards.glob("*.parquet")))
-    assert proc.returncode == -signal.SIGKILL and 10 <= n_before < 90, n_before
-    assert json.loads((out / "manifest.json").read_text())["status"] == "running"
-    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path)
-    assert rerun.returncode == 0, rerun.stderr
-    assert f"{n_before} kept" in rerun.stderr
-    exp = load_spec(spec)
-    resumed = load_table(out, exp)
-    assert len(resumed) == 9000
-    assert not resumed.duplicated(["point", "variant", "replication"]).any()
-    fresh = run_in_process(exp, tmp_path / "fresh")
-    pd.testing.assert_frame_equal(resumed, fresh)
-    assert not list(shards.glob(".*.tmp"))
+# A sweep killed (main or worker, SIGKILL) then rerun gives the uninterrupted table:
+# tests/test_crash_kill.py.
 
 
 def test_tasks_carry_seed_material_and_about_task_size_replications():

@@ -45,7 +45,7 @@ from sim.deal.model import DealModel
 from sim.read.outcomes import COLUMNS, outcomes
 from sim.core.config import deep_merge
 from sim.world.scenario import scenario_from_dict
-from sim.law.terms import terms_from_dict
+from sim.law.terms import FLOOR_RULES, terms_from_dict
 
 POLICIES = ("strategic", "scenario", "compliant")
 METHODS = ("registered_mail", "certified_mail", "personal", "fax", "regular_mail")
@@ -174,6 +174,8 @@ def random_case(r: np.random.Generator) -> tuple[dict[str, Any], dict[str, Any]]
         "majority_base": pick("units_held", "units_offered"),
         "demand_threshold": float(r.uniform(0.05, 1.0)),
     }
+    if terms["cutback_rule"] not in FLOOR_RULES:     # drawn all the same: the same stream
+        del terms["cutback_floor_percent"]            # a floor no rule reads is refused
     return scenario, terms
 
 
