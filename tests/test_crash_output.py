@@ -224,3 +224,20 @@ def test_the_warning_is_printed_once_before_connecting(tmp_path, monkeypatch):
     assert lines[0].startswith("regsim: warning: --dask tcp://10.1.2.3:8786: results come "
                                "back unpickled")
     assert lines[1].startswith("regsim: error: --dask: OSError: Timed out")
+
+
+def test_a_full_disk_while_drawing_figures_leaves_no_half_figure(tmp_path, monkeypatch):
+    """`regsim plot` on a full disk: one line, and no partly written PNG or SVG (the
+    figures were written in place, not atomically)."""
+    from matplotlib.figure import Figure
+
+    def half_then_full(self, fname, *args, **kwargs):
+        Path(fname).write_bytes(b"\x89PNG half")
+        raise OSError(errno.ENOSPC, "No space left on device", str(fname))
+
+    monkeypatch.setattr(Figure, "savefig", half_then_full)
+    figures = tmp_path / "figs"
+    code, _, err = cli("plot", REPO / "tests" / "fixtures" / "results" / "variants", "-o",
+                       figures)
+    one_line(code, err, "no space left")
+    assert [p.name for p in figures.rglob("*") if p.is_file()] == []

@@ -21,6 +21,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from experiments.execution.files import write_atomic  # noqa: E402
+
 #: Width of a figure in inches: half a 16:9 slide at 1:1, half the report's printed
 #: page at ~0.67 (fonts of 10-12 pt print at 7-8 pt).
 WIDTH = 5.4
@@ -72,13 +74,15 @@ def variant_styles(names: Sequence[str], labels: dict[str, str]) -> dict[str, Va
 
 
 def save(fig: Figure, out_dir: Path, name: str) -> list[Path]:
-    """Write ``<name>.png`` and ``<name>.svg``; returns the paths."""
+    """Write ``<name>.png`` and ``<name>.svg``, each atomically (a full disk or a kill
+    never leaves half a figure); returns the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     with themed():
         for fmt in FORMATS:
             path = out_dir / f"{name}.{fmt}"
-            fig.savefig(path, dpi=PNG_DPI if fmt == "png" else None)
+            write_atomic(path, lambda p, fmt=fmt: fig.savefig(
+                p, format=fmt, dpi=PNG_DPI if fmt == "png" else None))
             paths.append(path)
     return paths
 
