@@ -21,6 +21,7 @@ from sim.cli.main import main
 from sim.core.config import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
+VARIANTS_SPEC = REPO / "tests" / "fixtures" / "specs" / "variants.toml"
 VARIANTS = REPO / "tests" / "fixtures" / "results" / "variants"
 
 
@@ -71,6 +72,14 @@ def test_run_into_a_read_only_place_is_one_line_before_any_deal(read_only, where
     out = read_only if where == "the folder" else read_only / "run" / "deep"
     code, _, err = cli("run", "--runs", "20", "--out", out, "--workers", "0")
     one_line(code, err, str(out), "--out", "not writable")
+    assert list(read_only.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["sweep", "compare"])
+def test_a_sweep_into_a_read_only_place_is_one_line(read_only, command):
+    """It said "PermissionError: [Errno 1] Operation not permitted: 'ro/.lock'"."""
+    code, _, err = cli(command, VARIANTS_SPEC, "--out", read_only, "--workers", "0")
+    one_line(code, err, str(read_only), "--out", "not writable")
     assert list(read_only.iterdir()) == []
 
 

@@ -274,7 +274,12 @@ def _run_sweep(exp, out_dir, workers, dask_address, until_ci, max_replications):
                                              sweep)
     from experiments.analysis.tables import widest_interval
 
+    from experiments.execution.files import check_writable
+    from experiments.execution.folder import check_folder
+
     out = Path(out_dir or Path("results") / exp.name)
+    check_folder(out)                   # someone's files: refused before anything is tried
+    check_writable(out, "--out")
     warning = check_dask_address(dask_address) if dask_address else None
     if warning:
         click.echo(f"regsim: warning: {warning}", err=True)
