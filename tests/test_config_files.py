@@ -150,6 +150,20 @@ def test_a_day_far_past_the_horizon_finishes_a_deal_quickly(tmp_path, text):
     assert time.perf_counter() - start < 2.0 * 3
 
 
+def test_the_price_path_ends_at_the_horizon(tmp_path):
+    """A day past the horizon has the horizon's price: the path never grows past it,
+    whatever day a party asks about."""
+    from sim.deal.model import DealModel
+
+    scenario = load_scenario(write(tmp_path, "horizon_days = 600\n"))
+    model = DealModel(load_terms(None), scenario, 1, policy="scenario")
+    model.run(0)
+    last = model.price_at(600)
+    assert model.price_at(10**12) == last and model.price_at(36_500) == last
+    assert len(model._prices) <= 600 // 30 + 2
+    assert model.price_at(590) != model.price_at(0)          # the path is not flat
+
+
 def test_a_lognormal_sigma_beyond_any_model_is_refused(tmp_path):
     path = write(tmp_path, '[review]\nresponse_days = { dist = "lognormal", median = 10, '
                            'sigma = 50 }\n')

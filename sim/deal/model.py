@@ -179,6 +179,7 @@ class DealModel(mesa.Model):
         self._factor_days: list[tuple[int, float]] = []
         self._log_prices: list[float] = [0.0]
         self._prices: list[float] = [self.world.market.price0]   # price0 * exp(log price)
+        self._last_month = self.world.horizon_days // DAYS_PER_MONTH + 1
         self._start()
         self.calendar.run()
         self._log_price_path()
@@ -272,8 +273,12 @@ class DealModel(mesa.Model):
     def price_at(self, day: int) -> float:
         """Price of the Common on ``day`` per share at the closing (adjusted for splits and
         stock dividends, so ratios of prices are returns): GBM sampled monthly (piecewise
-        constant). The price of one share as it is then is :meth:`share_price`."""
-        month = day // DAYS_PER_MONTH if day > 0 else 0
+        constant). The price of one share as it is then is :meth:`share_price`.
+
+        The path ends at the scenario's horizon: a later day (a duration drawn past the
+        horizon, at most ``distributions.MAX_DAYS``) has the horizon's price, so no draw
+        can make the path grow without bound."""
+        month = min(day // DAYS_PER_MONTH, self._last_month) if day > 0 else 0
         prices = self._prices
         if month < len(prices):             # a month already priced (most calls)
             return prices[month]
