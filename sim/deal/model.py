@@ -179,7 +179,7 @@ class DealModel(mesa.Model):
         self._factor_days: list[tuple[int, float]] = []
         self._log_prices: list[float] = [0.0]
         self._prices: list[float] = [self.world.market.price0]   # price0 * exp(log price)
-        self._last_month = self.world.horizon_days // DAYS_PER_MONTH + 1
+        self._last_month = self.world.horizon_days // DAYS_PER_MONTH
         self._start()
         self.calendar.run()
         self._log_price_path()
