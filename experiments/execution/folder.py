@@ -43,8 +43,8 @@ def read_manifest(out: str | Path) -> dict[str, Any]:
     if not path.exists():
         raise ConfigError(str(out), "", "no manifest.json: not a sweep results folder "
                           "(run `regsim sweep SPEC` first)")
-    fix = ("; it was not written by regsim sweep or run: remove the folder, or choose "
-           "another results folder")
+    fix = ("; it was not written by regsim sweep or run, or was damaged: nothing in it "
+           "was changed; choose another results folder")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -100,7 +100,7 @@ def check_folder(out: str | Path, key: str = "--out") -> dict[str, Any] | None:
     shards = out / SHARDS
     if shards.is_dir() and any(shards.iterdir()):
         raise ConfigError(str(out), key, "has shards but no manifest; choose another --out "
-                          "or remove the folder")
+                          "(nothing in this one was changed)")
     return None
 
 

@@ -326,7 +326,7 @@ def prepare_folder(exp: Experiment, out: Path) -> dict[str, Any]:
     if old is not None and old.get("fingerprint") != manifest["fingerprint"]:
         raise ConfigError(str(out), "", "holds shards of a different experiment ("
                           + _explain_change(old, manifest) + "); choose another --out "
-                          "or remove the folder")
+                          "(nothing in this one was changed)")
     if (out / SHARDS).is_dir():
         _refuse_fewer_replications(exp, out, out / SHARDS)
     (out / SHARDS).mkdir(parents=True, exist_ok=True)
