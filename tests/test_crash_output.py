@@ -250,3 +250,21 @@ def test_a_full_disk_while_drawing_figures_leaves_no_half_figure(tmp_path, monke
                        figures)
     one_line(code, err, "no space left")
     assert [p.name for p in figures.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("failure", [OSError("Timed out trying to connect"),
+                                     MemoryError("Unable to allocate 3.07 EiB"),
+                                     ValueError("not Dask's protocol")])
+def test_a_scheduler_that_cannot_be_reached_is_one_line(failure, tmp_path, monkeypatch):
+    """Something at the address that does not speak Dask's protocol made the client try
+    to allocate 3 EiB: a MemoryError traceback."""
+    import distributed
+
+    def refuse(*_a, **_k):
+        raise failure
+
+    monkeypatch.setattr(distributed, "Client", refuse)
+    code, _, err = cli("sweep", VARIANTS_SPEC, "--dask", "127.0.0.1:8786", "--out",
+                       tmp_path / "r")
+    one_line(code, err, "--dask", "could not connect to a Dask scheduler at 127.0.0.1:8786",
+             type(failure).__name__)

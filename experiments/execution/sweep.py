@@ -229,8 +229,25 @@ def executor_for(workers: int | None = None, dask: str | None = None) -> Iterato
                 Client(cluster) as client:
             yield client.get_executor()
     else:
-        with Client(dask, timeout="15s") as client:
+        client = _connect(Client, dask)
+        with client:
             yield client.get_executor()
+
+
+def _connect(client_cls: Callable, address: str) -> Any:
+    """A Dask client connected to the scheduler at ``address``.
+
+    Raises:
+        ConfigError: the connection failed, whatever the reason (nothing listening, a
+            timeout, something at that address that does not speak Dask's protocol).
+    """
+    try:
+        return client_cls(address, timeout="15s")
+    except Exception as exc:  # noqa: BLE001 -- any failure to connect is one line
+        text = " ".join(str(exc).split())[:120]
+        raise ConfigError("--dask", "", f"could not connect to a Dask scheduler at "
+                          f"{address} ({type(exc).__name__}: {text}); allowed: the address "
+                          "of a running scheduler, or local") from None
 
 
 _DASK_ADDRESS = re.compile(r"^(?:(tcp|tls)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$")
