@@ -1,6 +1,7 @@
 """Shared fixtures: the agreement as written and the default scenario."""
 
 import pytest
+from click.testing import CliRunner
 
 import sim.deal.model
 
@@ -43,3 +44,23 @@ DEMAND_PATH = {
     "offerings": [],
     "events": {"suspensions": [], "market_returns": []},
 }
+
+
+def cli(*args) -> tuple[int, str, str]:
+    """Run ``regsim ARGS`` in this process: (exit code, stdout, stderr)."""
+    from sim.cli.main import main
+
+    r = CliRunner().invoke(main, [str(a) for a in args])
+    return r.exit_code, r.stdout, r.stderr
+
+
+def one_line(code: int, stderr: str, *expected: str) -> str:
+    """Assert a refusal: exit code 2 and one line ``regsim: error: ...`` holding each of
+    ``expected``, no traceback; returns the line."""
+    assert code == 2, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("regsim: error: "), stderr
+    assert "Traceback" not in stderr
+    for e in expected:
+        assert e in lines[0], lines[0]
+    return lines[0]

@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from experiments.execution.folder import read_manifest
 from experiments.execution.spec import load_spec
 from experiments.execution.sweep import InProcess, load_table, sweep
-from sim.cli.main import main
+from conftest import cli, one_line
 from sim.core.config import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,19 +60,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
-def cli(*args) -> tuple[int, str, str]:
-    r = CliRunner().invoke(main, [str(a) for a in args])
-    return r.exit_code, r.stdout, r.stderr
-
-
-def one_line(code: int, stderr: str, *expected: str) -> str:
-    assert code == 2, stderr
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("regsim: error: "), stderr
-    assert "Traceback" not in stderr
-    for e in expected:
-        assert e in lines[0], lines[0]
-    return lines[0]
 
 
 # --- item 2: `regsim run --out` over another experiment ----------------------------------

@@ -12,12 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import experiments.execution.files as files
 from experiments.execution.files import check_writable, write_atomic
 from experiments.execution.sweep import check_dask_address, load_table
-from sim.cli.main import main
+from conftest import cli, one_line
 from sim.core.config import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,18 +24,6 @@ VARIANTS_SPEC = REPO / "tests" / "fixtures" / "specs" / "variants.toml"
 VARIANTS = REPO / "tests" / "fixtures" / "results" / "variants"
 
 
-def cli(*args) -> tuple[int, str, str]:
-    r = CliRunner().invoke(main, [str(a) for a in args])
-    return r.exit_code, r.stdout, r.stderr
-
-
-def one_line(code: int, stderr: str, *expected: str) -> str:
-    assert code == 2, stderr
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("regsim: error: "), stderr
-    for e in expected:
-        assert e in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.fixture
@@ -232,7 +219,8 @@ def test_the_warning_is_printed_once_before_connecting(tmp_path, monkeypatch):
     assert code == 2 and len(lines) == 2, err
     assert lines[0].startswith("regsim: warning: --dask tcp://10.1.2.3:8786: results come "
                                "back unpickled")
-    assert lines[1].startswith("regsim: error: --dask: OSError: Timed out")
+    assert lines[1].startswith("regsim: error: --dask: could not connect to a Dask scheduler "
+                               "at tcp://10.1.2.3:8786 (OSError: Timed out")
 
 
 def test_a_full_disk_while_drawing_figures_leaves_no_half_figure(tmp_path, monkeypatch):
