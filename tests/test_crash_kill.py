@@ -48,12 +48,19 @@ def no_stray_process():
             os.kill(pid, signal.SIGKILL)
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C as a terminal's foreground command has it: a test run as a background job
+    (CI under nohup, `cmd &`) inherits SIGINT ignored, and the sweep rightly keeps it so."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(spec: Path, out: Path) -> subprocess.Popen:
     """`regsim sweep` in its own session (so every process it starts can be found)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim.cli.main", "sweep", str(spec), "--out", str(out),
          "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        start_new_session=True, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)))
+        start_new_session=True, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)),
+        preexec_fn=_as_in_a_terminal)
     _STARTED.append(proc.pid)
     return proc
 
