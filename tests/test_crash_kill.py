@@ -19,7 +19,10 @@ import pandas as pd
 import pytest
 
 from experiments.execution.spec import load_spec
+from experiments.analysis.saved import load_saved
+from experiments.execution.folder import read_manifest
 from experiments.execution.sweep import load_table
+from sim.core.config import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -244,3 +247,8 @@ def test_ctrl_c_says_what_is_kept_and_leaves_no_process(spec, tmp_path):
                     "rerun the same command to resume"), err
     assert "Traceback" not in err
     assert_nothing_left(proc.pid)
+    manifest = read_manifest(out)                  # the folder says so too (issue 15, 8)
+    assert manifest["status"] == "interrupted"
+    assert manifest["last_run"]["tasks_finished"] == kept
+    with pytest.raises(ConfigError, match="interrupted.*rerun the same command to resume"):
+        load_saved(out)

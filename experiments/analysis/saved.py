@@ -118,6 +118,11 @@ def load_saved(out: str | Path, columns: Sequence[str] | None = None) -> Saved:
     out = Path(out)
     manifest = read_manifest(out)
     status = manifest.get("status", "complete")
+    if status == "interrupted":
+        done = manifest.get("last_run", {})
+        kept = f"{done.get('tasks_finished', '?')} of {done.get('tasks', '?')}"
+        raise ConfigError(str(out), "", f"the sweep was interrupted ({kept} tasks finished "
+                          "are kept); rerun the same command to resume")
     if status != "complete":
         raise ConfigError(str(out), "", f"the sweep is not finished (status {status!r}); "
                           "rerun `regsim sweep` on its spec to finish it")

@@ -496,6 +496,10 @@ def _sweep_locked(exp: Experiment, out: Path, executor: Executor,
         if stop is not None:
             stop()              # local workers write shards: count once they are gone
         finished = sum((shards / t.shard_name).exists() for t in tasks)
+        manifest.update(status="interrupted", last_run={
+            "tasks_finished": finished, "tasks": len(tasks),
+            "signal": "SIGTERM" if isinstance(exc, Terminated) else "SIGINT"})
+        write_json(out / MANIFEST, manifest)
         raise Interrupted(finished, len(tasks), 143 if isinstance(exc, Terminated)
                           else 130) from None
     seconds = time.perf_counter() - started
