@@ -375,3 +375,20 @@ def test_the_lint_runs_on_every_shipped_preset(preset, present, absent):
     data = json.loads(r.output)
     ids = {f["id"] for f in data["findings"]}
     assert present <= ids and not (absent & ids), ids
+
+
+def test_cli_exit_status_follows_the_worst_finding(tmp_path):
+    """As linters do: 1 when a finding reaches --fail-on (default: error), else 0; the
+    report is printed either way (issue 15, item 5)."""
+    floor = tmp_path / "floor50.toml"
+    floor.write_text("filing_floor_days = 50\n", encoding="utf-8")     # an empty window
+    r = invoke("lint", floor)
+    assert r.exit_code == 1 and "empty-filing-window" in r.stdout, r.output
+    assert invoke("lint", floor, "--json").exit_code == 1
+    assert invoke("lint", floor, "--fail-on", "never").exit_code == 0
+    assert invoke("lint").exit_code == 0                               # warnings only
+    r = invoke("lint", "--fail-on", "warning")
+    assert r.exit_code == 1 and "14 warnings" in r.stdout, r.output
+    assert invoke("lint", "--fail-on", "info").exit_code == 1
+    r = invoke("lint", "--fail-on", "sometimes")
+    assert r.exit_code == 2 and "--fail-on" in r.stderr

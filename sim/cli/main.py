@@ -418,13 +418,20 @@ def report_cmd(results_dir, target, point) -> None:
               type=FiniteFloat(0.5, 1.0, low_open=True, high_open=True),
               help="Quantile bounding unbounded latency and delay distributions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--fail-on", "fail_on", default="error", show_default=True,
+              type=click.Choice(["error", "warning", "info", "never"]),
+              help="Exit with status 1 when a finding is at least this severe.")
 @_one_line_errors
-def lint_cmd(terms_file, scenario_file, runs, seed, quantile, as_json) -> None:
+def lint_cmd(terms_file, scenario_file, runs, seed, quantile, as_json, fail_on) -> None:
     """Gaps and contradictions of the agreement under TERMS (default: as written), with the
-    clause and switch of each; with --runs, how often each bites and what each reading costs."""
+    clause and switch of each; with --runs, how often each bites and what each reading costs.
+
+    Exit status, as linters have it: 1 when a finding is at least as severe as --fail-on
+    (default: an error), 0 otherwise, 2 for a bad input."""
     from tqdm import tqdm
 
     from experiments.lint.pricing import deals_to_play, price, render_text, to_json
+    from experiments.lint.core import SEVERITY_ORDER
     from experiments.lint.linter import lint
     from sim.world.scenario import check_against_terms, load_scenario
 
@@ -442,6 +449,9 @@ def lint_cmd(terms_file, scenario_file, runs, seed, quantile, as_json) -> None:
         click.echo(json.dumps(to_json(report, *labels, pricing), indent=2))
     else:
         click.echo(render_text(report, *labels, pricing), nl=False)
+    if fail_on != "never" and any(SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on]
+                                  for f in report.findings):
+        sys.exit(1)
 
 
 
