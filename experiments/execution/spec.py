@@ -581,8 +581,21 @@ def spec_from_dict(table: dict[str, Any], source: str, spec_dir: Path = Path("."
 
 
 def load_spec(path: str | Path) -> Experiment:
-    """Load and validate a spec file (see the module docstring)."""
+    """Load and validate a spec file (see the module docstring), or a shipped spec by
+    name (``as-written``: :mod:`experiments.specs`).
+
+    Raises:
+        ConfigError: no such file and no shipped spec of that name (one line listing
+            them), or a bad spec.
+    """
+    from experiments.specs import shipped
+
     p = Path(path)
+    if not p.exists() and str(path) in shipped():
+        p = shipped()[str(path)]
+    elif not p.exists() and not str(path).endswith(".toml"):
+        raise ConfigError(str(path), "", "no such file, and not a shipped spec; allowed: a "
+                          "spec file, or one of " + ", ".join(shipped()))
     return spec_from_dict(read_toml(p), str(p), p.parent)
 
 

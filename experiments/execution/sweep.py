@@ -221,7 +221,12 @@ def executor_for(workers: int | None = None, dask: str | None = None) -> Iterato
         pool.shutdown()
         return
     check_dask_address(dask)
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ConfigError("--dask", "", "needs Dask, an optional extra: pip install "
+                          "'regsim[dask]' (or run without --dask on this machine's "
+                          "cores)") from None
 
     if dask == "local":
         with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,

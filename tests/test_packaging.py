@@ -1,0 +1,63 @@
+"""Packaging: what a user installing the wheel gets (issue 15, item 9)."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from conftest import cli, one_line
+from experiments.execution.spec import load_spec
+from sim.core.config import ConfigError
+
+REPO = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_a_shipped_spec_is_found_by_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                   # not from the repository's folder
+    exp = load_spec("as-written")
+    assert exp.name == "as-written" and exp.source.endswith("as-written.toml")
+    assert load_spec("term-sheets").name == "term-sheets"
+
+
+def test_an_unknown_spec_name_lists_the_shipped_ones(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("sweep", "as-writen", "--workers", "0")
+    one_line(code, err, "as-writen", "no such file, and not a shipped spec",
+             "as-written", "negotiated-variants", "term-sheets")
+
+
+def test_the_specs_and_presets_are_package_data():
+    data = PYPROJECT["tool"]["setuptools"]["package-data"]
+    assert data["experiments.specs"] == ["*.toml"]
+    for package in ("experiments.specs", "sim.law.presets", "sim.world.presets"):
+        folder = REPO.joinpath(*package.split("."))
+        assert (folder / "__init__.py").exists() and list(folder.glob("*.toml")), package
+
+
+def test_dask_is_an_extra_and_its_absence_is_one_line(tmp_path, monkeypatch):
+    project = PYPROJECT["project"]
+    assert not any(d.startswith("distributed") for d in project["dependencies"])
+    assert any(d.startswith("distributed") for d in project["optional-dependencies"]["dask"])
+    monkeypatch.setitem(sys.modules, "distributed", None)        # as if not installed
+    spec = REPO / "tests" / "fixtures" / "specs" / "variants.toml"
+    code, _, err = cli("sweep", spec, "--dask", "local", "--out", tmp_path / "r")
+    one_line(code, err, "--dask", "needs Dask", "pip install 'regsim[dask]'")
+
+
+def test_the_license_file_matches_the_metadata():
+    project = PYPROJECT["project"]
+    text = (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert project["license"] == "MIT" and text.startswith("MIT License")
+    assert "License :: OSI Approved :: MIT License" not in project["classifiers"]  # PEP 639
+    assert "Programming Language :: Python :: 3.12" in project["classifiers"]
+
+
+@pytest.mark.parametrize("name", ["mesa", "simpy", "numpy", "scipy", "pandas", "pydantic",
+                                  "click", "matplotlib"])
+def test_dependencies_stop_before_the_next_major_version(name):
+    spec = next(d for d in PYPROJECT["project"]["dependencies"] if d.startswith(name))
+    assert "<" in spec, spec
