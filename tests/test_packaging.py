@@ -33,6 +33,7 @@ def test_an_unknown_spec_name_lists_the_shipped_ones(tmp_path, monkeypatch):
 def test_the_specs_and_presets_are_package_data():
     data = PYPROJECT["tool"]["setuptools"]["package-data"]
     assert data["experiments.specs"] == ["*.toml"]
+    assert data["sim.law"] == ["agreement.txt"] and (REPO / "sim" / "law" / "agreement.txt").exists()
     for package in ("experiments.specs", "sim.law.presets", "sim.world.presets"):
         folder = REPO.joinpath(*package.split("."))
         assert (folder / "__init__.py").exists() and list(folder.glob("*.toml")), package

@@ -22,6 +22,7 @@ from sim.law.rules import (  # noqa: F401  (importing registers the rules)
     other_holders,
     piggyback,
     procedures,
+    resale,
     securities,
 )
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from sim.law.rules import demand as demand_rules
+import sim.law.rules.demand as demand_rules
 from sim.law.rules._registry import rule
 from sim.law.rules.damages import damages_cap, damages_for_late_days, interest_on_unpaid
 from sim.law.terms import DAMAGES_PERIOD_DAYS, Terms
