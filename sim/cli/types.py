@@ -38,7 +38,7 @@ from typing import Any
 import click
 from click.exceptions import NoArgsIsHelpError
 
-from sim.core.config import ConfigError
+from sim.core.config import SHOWN_CHARS, ConfigError, cut
 
 MAX_SEED = 2**128 - 1
 MAX_DEAL = 2**64 - 1
@@ -146,10 +146,10 @@ def _integer(n: int) -> str:
     return f"{n:,}"
 
 
-def _shown(value: Any, limit: int = 60) -> str:
-    """A value as the message shows it: on one line, long ones cut."""
-    text = " ".join(str(value).split()) or repr(value)
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+def _shown(value: Any) -> str:
+    """A value as the message shows it: as typed, on one line, a long one cut
+    (:func:`sim.core.config.cut`)."""
+    return cut(" ".join(str(value).split()) or repr(value), SHOWN_CHARS)
 
 
 def _path(ctx: click.Context | None) -> str:

@@ -44,14 +44,12 @@ def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
 
     A 10 MB string is echoed as ``'aaaa...' (10,485,760 chars)``, not whole.
     """
-    text = repr(value)
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}... ({len(text):,} chars)"
+    return cut(repr(value), limit)
 
 
-def _one_line(text: str, limit: int) -> str:
-    """``text`` without line breaks or control characters, cut to ``limit``."""
+def cut(text: str, limit: int) -> str:
+    """``text`` without line breaks or control characters, cut to ``limit`` characters
+    with its full length."""
     if not text.isprintable():
         text = text.encode("unicode_escape").decode("ascii")
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} chars)"
@@ -65,8 +63,8 @@ class ConfigError(ValueError):
     """
 
     def __init__(self, source: str, key: str, problem: str) -> None:
-        key = _one_line(str(key), 200)
-        problem = _one_line(str(problem), 4000)
+        key = cut(str(key), 200)
+        problem = cut(str(problem), 4000)
         self.source = source
         self.key = key
         self.problem = problem
