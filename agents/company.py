@@ -398,7 +398,7 @@ class Company(mesa.Agent):
         m, cal = self.model, self.model.calendar
         hold = m.policy.delay_hold(self.stream, reg.cycle)
         # The request stays delayed through the cap day and resumes the day after at the
-        # latest (§1(d) "not in excess of 120 days from", RULES.md "Counting days").
+        # latest (§1(d) "not in excess of 120 days from", sim/law/days.py).
         if basis == "activity":
             start = m.activity_day
             cap = delay_rules.delay_cap_day(start, m.terms)

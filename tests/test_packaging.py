@@ -62,3 +62,25 @@ def test_the_license_file_matches_the_metadata():
 def test_dependencies_stop_before_the_next_major_version(name):
     spec = next(d for d in PYPROJECT["project"]["dependencies"] if d.startswith(name))
     assert "<" in spec, spec
+
+
+#: What a reader of an installed copy cannot open: the team's working notes beside the
+#: repository. The project's own pages replace them (docs/calibration.md,
+#: docs/clauses.md, sim/law/agreement.txt).
+OUTSIDE = ("../shared", "shared/", "CALIBRATION.md", "RULES.md", "DECISIONS.md",
+           "DESIGN.md")
+
+
+def test_nothing_shipped_or_documented_points_outside_the_project():
+    shipped = [p for top in ("sim", "agents", "experiments", "docs")
+               for p in (REPO / top).rglob("*") if p.suffix in {".py", ".toml", ".md", ".txt"}]
+    shipped += [REPO / "README.md", REPO / "pyproject.toml"]
+    found = [f"{p.relative_to(REPO)}: {word}" for p in shipped
+             for word in OUTSIDE if word in p.read_text(encoding="utf-8")]
+    assert not found
+
+
+def test_the_project_names_where_its_agreement_is_on_record():
+    urls = PYPROJECT["project"]["urls"]
+    assert any("sec.gov" in u and "799694" in u for u in urls.values()), urls
+    assert (REPO / "docs" / "calibration.md").exists()

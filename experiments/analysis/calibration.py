@@ -1,7 +1,7 @@
 """Calibration: the issuer's own record against the model (``regsim calibration``).
 
 BestNet filed three resale statements around this deal (SEC EDGAR, CIK 799694; see
-``CALIBRATION.md``). A scenario that claims to describe the issuer's world must make
+``docs/calibration.md``). A scenario that claims to describe the issuer's world must make
 each of them a plausible outcome, not only its median deal:
 
 * filed Nov 27, 2002, effective Jan 3, 2003: 37 days from filing, not reviewed;

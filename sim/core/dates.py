@@ -3,7 +3,7 @@
 The engine counts whole calendar days from the closing (day 0, a scenario field:
 March 30, 2003 for the BestNet deal). The agreement counts some periods in *years*
 ("one year after the effective date", §2(b)/(e); "three-year warrants", recitals), and
-a year runs by the calendar (RULES.md "Counting days"): one year after May 19, 2003 is
+a year runs by the calendar (sim/law/days.py): one year after May 19, 2003 is
 May 19, 2004, and a year that spans February 29 has 366 days. This module turns day
 numbers into dates and back and adds calendar months and years; it is pure and small,
 and the one conversion the engine makes per deal (:func:`day_after_years`) is cached.

@@ -1,6 +1,6 @@
 """Counting days: one reading of the agreement's periods for every clause.
 
-RULES.md "Counting days". Days are whole calendar days; a period "after D" or "from D"
+The one reading of "days" every rule uses. Days are whole calendar days; a period "after D" or "from D"
 starts counting on the day after D (D itself is day 0 of the count). Three forms occur:
 
 * "within N days after D" (the §1(a) joinder window, the §3(a) piggy-back window, the

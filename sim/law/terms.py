@@ -1,6 +1,7 @@
 """Terms: what the parties negotiate.
 
-Every number of the 2003 agreement and every interpretation switch of ``RULES.md``
+Every number of the 2003 agreement and every interpretation switch of the reading
+(``docs/clauses.md``)
 lives here, and nowhere else, as a typed, frozen, keyword-only field carrying the clause
 it comes from. The defaults are the agreement as written (preset ``bestnet-2003``).
 A terms file is a partial TOML table that overrides a preset.
@@ -29,12 +30,12 @@ Years = Annotated[int, Field(ge=0, le=10, strict=True)]
 #: Sources of terms that are not clauses of the 2003 agreement: the section name a
 #: :class:`Clause` (and a rule) cites -> where its words come from.
 SOURCES = {
-    "PIPE RRA": "a typical PIPE registration rights agreement: ../shared/CALIBRATION.md, "
+    "PIPE RRA": "a typical PIPE registration rights agreement: docs/calibration.md, "
                 "'Contract terms seen in the market' (PIPE resale registration) and 'More "
                 "market terms' (liquidated damages in filed PIPE registration rights "
                 "agreements); absent from the 2003 agreement (preset pipe-typical sets them)",
     "NVCA IRA": "the NVCA model Investors' Rights Agreement (2020), section 2 (demand, "
-                "Form S-3 and piggyback registrations): ../shared/CALIBRATION.md, 'Contract "
+                "Form S-3 and piggyback registrations): docs/calibration.md, 'Contract "
                 "terms seen in the market' and 'More market terms' (cutback floors); absent "
                 "from the 2003 agreement (preset nvca-2020 sets them)",
 }

@@ -10,7 +10,7 @@ investment. Its mean over deals is the value of the right.
 No value of earlier liquidity can exceed the value of perfect market timing over the
 restriction: Longstaff (1995, "How much can marketability affect security values?",
 Journal of Finance 50(5)) bounds the marketability discount by a lookback option,
-:func:`longstaff_bound`. CALIBRATION.md gives the check: at 60% volatility about 30%
+:func:`longstaff_bound`. docs/calibration.md gives the check: at 60% volatility about 30%
 for 120 days and 58% for one year.
 """
 
@@ -115,7 +115,7 @@ def longstaff_bound(sigma: float, years: float) -> float:
     ``V / P = (2 + s/2) N(sqrt(s) / 2) + sqrt(s / (2 pi)) exp(-s / 8) - 1`` with
     ``s = sigma**2 * years``. (The argument of ``N`` is ``sqrt(s)/2``, the point whose
     normal density is the ``exp(-s/8)`` of the second term; with ``N(sqrt(s/2))`` the
-    bound would be 36% and 68% at CALIBRATION.md's horizons, not its 30% and 58%.)
+    bound would be 36% and 68% at docs/calibration.md's horizons, not its 30% and 58%.)
 
     It is the expected maximum over the restriction of the discounted price, less the
     price: ``E[max_t P_t] / P_0 - 1`` for a driftless price, which a simulation checks.

@@ -5,7 +5,7 @@ authorized-capital headroom (§1(a)), the stock price process and its trading vo
 the Rule 144 exit the Investors have without a registration, the Company's own
 offering plans, the Commission's review process, suspensions (§2) and investor and
 company behaviour. The default scenario ships as ``sim/world/presets/bestnet-2003.scenario.toml``
-with every figure's source (see ``CALIBRATION.md``); a scenario file overrides it
+with every figure's source (see ``docs/calibration.md``); a scenario file overrides it
 (tables merge, lists replace).
 """
 

@@ -2,7 +2,8 @@
 
 Each rule's docstring starts with the section it encodes and quotes its words; the
 :func:`rule` decorator records that citation in :data:`REGISTRY`, which the tests use to
-check that every section of ``RULES.md`` has a rule and a fact-pattern test. Rules take
+check that every clause has a rule and a fact-pattern test (``docs/clauses.md`` lists
+them, clause by clause). Rules take
 terms and plain values (days, shares) and return plain values: no state, no I/O, no
 randomness, and no number from the agreement except through ``terms``.
 """

@@ -7,7 +7,7 @@ Investors a percentage of their purchase price for each 30 days, pro-rated by th
 that a statement is filed late, becomes effective late, or cannot be used for sales
 beyond the allowed grace days; the total is capped, and unpaid damages bear interest.
 
-Days are the model's whole calendar days (RULES.md "Counting days"). A failure "runs"
+Days are the model's whole calendar days (sim/law/days.py). A failure "runs"
 on the days after its deadline up to and including the day it is cured: filed on
 ``deadline + 45`` is 45 days late. A suspension ``(start, end)`` bars sales on days
 ``start .. end - 1`` (as :func:`sim.law.rules.procedures.may_offer`). Days on which two

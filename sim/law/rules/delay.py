@@ -59,7 +59,7 @@ def delay_cap_day(basis_day: int, terms: Terms) -> int:
     such offering or 120 days from the date of commencement of such other material
     activity": the last day the request may stay delayed, from ``basis_day`` (the
     offering's effective date, or the activity's commencement). "Not in excess of N days
-    from D" allows day D+N (RULES.md "Counting days"); the Company must act from the
+    from D" allows day D+N (sim/law/days.py); the Company must act from the
     next day (:func:`delay_end_latest`).
 
     When the offering is withdrawn before it is effective there is no effective date;

@@ -112,7 +112,7 @@ def cooldown_end(day: int, effective_days: Iterable[int], terms: Terms) -> int |
     """§1(c): "the Company shall not be required to effect any registration within 180
     days after the effective date of any other Registration Statement".
 
-    "Within 180 days after E" covers days E+1 .. E+180 (RULES.md "Counting days"): the
+    "Within 180 days after E" covers days E+1 .. E+180 (sim/law/days.py): the
     Company may decline through day E+180 and must act from day E+181. A statement
     effective on ``day`` itself does not cover it.
 

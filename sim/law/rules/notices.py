@@ -30,7 +30,7 @@ def given_day(sent_day: int, arrival_day: int, terms: Terms, method: str | None 
     Switch ``notices_effective`` (the day a notice is *given*; its receipt is always its
     arrival, see :func:`received_day`):
 
-    * ``by_method`` (default, RULES.md): by registered or certified mail a notice is given
+    * ``by_method`` (default): by registered or certified mail a notice is given
       the day it is sent; by personal delivery, facsimile or regular mail the day it
       arrives.
     * ``on_receipt``: every notice is given the day it arrives (the proviso read into
