@@ -64,6 +64,11 @@ SUMMARY_COLUMNS = (("error", "demand_day", "effective_day", "days_demand_to_effe
                    + tuple(dict.fromkeys(col for col, _, _ in MONEY + MEANS)))
 
 
+def _usd(x: float) -> str:
+    """Dollars with the sign before the symbol: ``$1,155``, ``-$26``."""
+    return f"-${-x:,.0f}" if round(x) < 0 else f"${abs(x):,.0f}"
+
+
 def _money_lines(df: pd.DataFrame) -> list[str]:
     """The money block of the summary (empty for a table older than the money columns)."""
     if not all(col in df and df[col].notna().any() for col, _, _ in MONEY[:2]):
@@ -75,8 +80,8 @@ def _money_lines(df: pd.DataFrame) -> list[str]:
         iv = mean_with_ci(df[col].astype(float).fillna(0.0).to_numpy(dtype=float))
         if label.startswith("  ") and iv.value == 0:
             continue                       # a kind these terms never pay
-        line = (f"  {label:<46} {clause:<8} ${iv.value:>10,.0f}  "
-                f"[${iv.low:,.0f}, ${iv.high:,.0f}]")
+        line = (f"  {label:<46} {clause:<8} {_usd(iv.value):>11}  "
+                f"[{_usd(iv.low)}, {_usd(iv.high)}]")
         if col == "value_to_investors_usd" and "investment_usd" in df:
             investment = float(df["investment_usd"].astype(float).mean())
             if investment > 0:
@@ -205,6 +210,6 @@ def summary_text(df: pd.DataFrame, closing: date | None = None) -> str:
     lines.append("Means per deal (95% CI):")
     for col, clause, label in MEANS:
         iv = mean_with_ci(df[col].to_numpy(dtype=float))
-        lines.append(f"  {label:<42} {clause:<6} ${iv.value:>10,.0f}  "
-                     f"[${iv.low:,.0f}, ${iv.high:,.0f}]")
+        lines.append(f"  {label:<42} {clause:<6} {_usd(iv.value):>11}  "
+                     f"[{_usd(iv.low)}, {_usd(iv.high)}]")
     return "\n".join(lines) + "\n"
