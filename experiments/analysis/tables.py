@@ -1,13 +1,19 @@
-"""Readable text tables of a sweep: per-variant estimates and paired differences.
+"""Tables of a sweep: per-variant estimates and paired differences, as text and as
+rows (``comparison.csv`` and ``comparison.json`` in the results folder).
 
 Everything here reads a saved sweep table (:func:`experiments.execution.sweep.load_table`) and
-the analysis of :mod:`experiments.analysis.compare`; nothing re-runs the model.
+the analysis of :mod:`experiments.analysis.compare`; nothing re-runs the model. An
+absolute day of the deal (a day counted from the closing) is shown with its date
+(:mod:`sim.core.dates`, the closing date from the scenario); durations stay in days.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from typing import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -15,7 +21,11 @@ from scipy import stats
 
 from experiments.analysis.compare import compare, estimate
 
-from sim.read.headline import OUTCOMES
+from sim.core.dates import label, short_label
+from sim.law.terms import diff_by_clause
+from sim.read.headline import OUTCOMES, Outcome
+from experiments.execution.files import write_atomic
+from experiments.execution.folder import TABLES
 from experiments.execution.spec import Experiment
 from experiments.execution.sweep import frames_by_variant
 
@@ -40,45 +50,207 @@ def _ci(low: float, high: float, unit: str, signed: bool = False) -> str:
     return f"[{fmt(low, unit, signed)}, {fmt(high, unit, signed)}]"
 
 
-def _pairing(row: pd.Series) -> str:
+def _pairing(row: dict) -> str:
     if row["differing"] == 0:
         return "no deal differs"
     n = row["narrowing"]
-    if math.isnan(n):                 # e.g. a median that is "never" in both
+    if n is None or math.isnan(n):    # e.g. a median that is "never" in both
         return "n/a"
     return "∞ narrower" if math.isinf(n) else f"{n:.1f}x narrower"
 
 
-def comparison_text(exp: Experiment, table: pd.DataFrame, point: int = 0) -> str:
-    """The paired comparison of every variant against the base at one design point."""
-    frames = frames_by_variant(table, point)
+def is_deal_day(outcome: Outcome) -> bool:
+    """Whether ``outcome`` is a day of the deal counted from the closing (a column
+    ``*_day``: a date), rather than a duration in days (which stays in days)."""
+    return outcome.unit == "days" and outcome.column.endswith("_day")
+
+
+def _date(value: float, closing: date) -> str:
+    """The date of deal day ``value`` ("never" for +infinity, "" for no value)."""
+    if value is None or math.isnan(value) or value == -math.inf:
+        return ""
+    if math.isinf(value):
+        return "never"
+    return label(int(round(value)), closing)
+
+
+def verdict(outcome: Outcome, diff: float, low: float, high: float) -> str:
+    """Who a difference serves (:meth:`Outcome.verdict`) when its paired interval
+    excludes zero; "" otherwise."""
+    return outcome.verdict(diff) if (low > 0 or high < 0) else ""
+
+
+_DIFF_KEYS = ("diff", "diff_low", "diff_high", "unpaired_low", "unpaired_high", "narrowing",
+              "differing")
+
+
+def comparison_rows(exp: Experiment, table: pd.DataFrame,
+                    points: Sequence[int] | None = None) -> list[dict]:
+    """The comparison as rows: one per (design point, outcome, variant).
+
+    Each row holds the point and its parameter values, the outcome (``outcome``,
+    ``outcome_label``, ``clause``, ``unit``), the variant (``variant``,
+    ``variant_label``), ``n``, the estimate with its 95% interval (``estimate``,
+    ``low``, ``high``) and, for an absolute day of the deal (:func:`is_deal_day`), their
+    dates (``estimate_date``, ``low_date``, ``high_date``; "" otherwise); against the
+    base, the paired difference and its interval (``diff``, ``diff_low``,
+    ``diff_high``), the unpaired interval, ``narrowing`` and ``differing``
+    (:func:`experiments.analysis.compare.compare`; None for the base) and ``verdict``,
+    who the difference serves when its paired interval excludes zero.
+
+    Args:
+        exp: The experiment.
+        table: Its sweep table.
+        points: The design points (default: all).
+    """
     labels = {v.name: v.label for v in exp.variants}
-    cmp = compare(frames, "base", exp.outcomes)
+    rows = []
+    for point in (range(len(exp.points)) if points is None else points):
+        values = exp.points[point]
+        cmp = compare(frames_by_variant(table, point), "base", exp.outcomes)
+        for r in cmp.to_dict("records"):
+            o = OUTCOMES[r["outcome"]]
+            closing = exp.cell(point, r["variant"]).scenario.closing_date
+            day = is_deal_day(o)
+            row = {"point": point, **{p: values[p] for p in exp.parameters},
+                   "outcome": o.name, "outcome_label": o.label, "clause": o.clause,
+                   "unit": o.unit, "variant": r["variant"],
+                   "variant_label": labels[r["variant"]], "n": int(r["n"])}
+            for key in ("estimate", "low", "high"):
+                row[key] = float(r[key])
+            for key in ("estimate", "low", "high"):
+                row[f"{key}_date"] = _date(row[key], closing) if day else ""
+            base = r["variant"] == "base"
+            for key in _DIFF_KEYS:
+                row[key] = None if base else float(r[key])
+            if not base:
+                row["differing"] = int(r["differing"])
+            row["verdict"] = "" if base else verdict(o, row["diff"], row["diff_low"],
+                                                     row["diff_high"])
+            rows.append(row)
+    return rows
+
+
+def terms_differences(exp: Experiment, point: int = 0) -> list[dict]:
+    """The terms each variant changes against the base at a design point, clause by
+    clause (as ``regsim terms diff``): ``variant``, ``term``, ``clause``, ``base``
+    (the base's value) and ``value`` (the variant's)."""
+    base = exp.cell(point, "base").terms
+    out = []
+    for v in exp.variants[1:]:
+        for section, items in diff_by_clause(base, exp.cell(point, v.name).terms):
+            out += [{"variant": v.name, "term": name, "clause": section, "base": va,
+                     "value": vb} for name, va, vb, _ in items]
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value: NaN as null, infinities as "inf" / "-inf" (as the CSV has them)."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def comparison_json(exp: Experiment, rows: list[dict], differences: list[dict]) -> str:
+    """The comparison as a JSON document (what ``regsim compare --json`` prints and
+    ``comparison.json`` holds): the experiment, its variants, the terms that differ and
+    the rows of :func:`comparison_rows`."""
+    doc = {"experiment": exp.name, "description": exp.description, "seed": exp.seed,
+           "replications": exp.replications, "policy": exp.policy,
+           "closing_date": exp.cells[0].scenario.closing_date.isoformat(),
+           "variants": [{"name": v.name, "label": v.label} for v in exp.variants],
+           "terms_differ": [{k: _plain(v) for k, v in d.items()} for d in differences],
+           "rows": [{k: _plain(v) for k, v in r.items()} for r in rows]}
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def write_comparison(out: Path, rows: list[dict], text: str) -> list[Path]:
+    """Write ``comparison.csv`` (the rows) and ``comparison.json`` (``text``, from
+    :func:`comparison_json`) into the results folder ``out``, atomically; returns them."""
+    csv, js = (Path(out) / name for name in TABLES)
+    frame = pd.DataFrame(rows)
+    if "differing" in frame:                 # whole numbers, empty for the base
+        frame["differing"] = frame["differing"].astype("Int64")
+    write_atomic(csv, lambda p: frame.to_csv(p, index=False))
+    write_atomic(js, lambda p: p.write_text(text, encoding="utf-8"))
+    return [csv, js]
+
+
+def _day_cell(value: float, unit: str, closing: date, day: bool) -> str:
+    """An estimate: ``Fri 4 Jul 2003 (day 96)`` for a deal day, else :func:`fmt`."""
+    when = _date(value, closing) if day else ""
+    return f"{when} (day {fmt(value, unit)})" if when and when != "never" \
+        else fmt(value, unit)
+
+
+def _span_cell(low: float, high: float, unit: str, closing: date, day: bool) -> str:
+    """An interval: ``[85, 103] 23 Jun - 11 Jul 2003`` for deal days, else :func:`_ci`."""
+    ci = _ci(low, high, unit)
+    if not day or not all(math.isfinite(v) for v in (low, high)):
+        return ci
+    a, b = short_label(int(round(low)), closing), short_label(int(round(high)), closing)
+    if a[-4:] == b[-4:]:
+        a = a[:-5]
+    return f"{ci} {a} - {b}"
+
+
+def comparison_text(exp: Experiment, table: pd.DataFrame, point: int = 0,
+                    rows: list[dict] | None = None) -> str:
+    """The paired comparison of every variant against the base at one design point:
+    absolute days of the deal with their dates, and who each difference whose paired
+    interval excludes zero serves.
+
+    Args:
+        exp, table: The experiment and its sweep table.
+        point: The design point.
+        rows: Its :func:`comparison_rows`, if already computed.
+    """
+    rows = [r for r in (rows if rows is not None else comparison_rows(exp, table, [point]))
+            if r["point"] == point]
+    frames = frames_by_variant(table, point)
     n = len(frames["base"])
-    lines = [f"{exp.name}: {n:,} replications per variant, seed {exp.seed} "
-             f"(common random numbers: replication r of every variant is deal r)"]
+    closing = exp.cell(point, "base").scenario.closing_date
+    lines = [f"{exp.name}: {n:,} replications per variant, seed {exp.seed}, closing "
+             f"{label(0, closing)} (common random numbers: replication r of every "
+             "variant is deal r)"]
     if exp.description:
         lines.append(exp.description)
+    labels = {v.name: v.label for v in exp.variants}
     name_w = max(12, *(len(labels[v]) for v in frames))
     for name in exp.outcomes:
         o = OUTCOMES[name]
-        rows = cmp[cmp["outcome"] == name]
-        lines += ["", f"{o.label} ({o.clause}; {o.unit})",
-                  f"  {'variant':<{name_w}} {'estimate':>10} {'95% CI':>22}   "
-                  f"{'variant - base':>14} {'paired 95% CI':>24} {'unpaired 95% CI':>24}  pairing"]
-        for _, r in rows.iterrows():
-            head = (f"  {labels[r['variant']]:<{name_w}} {fmt(r['estimate'], o.unit):>10} "
-                    f"{_ci(r['low'], r['high'], o.unit):>22}")
+        day = is_deal_day(o)
+        block = [r for r in rows if r["outcome"] == name]
+        est = [_day_cell(r["estimate"], o.unit, closing, day) for r in block]
+        ci = [_span_cell(r["low"], r["high"], o.unit, closing, day) for r in block]
+        ew, cw = max(10, *map(len, est)), max(22, *map(len, ci))
+        sep = "   " if day else " "
+        lines += ["", f"{o.label} ({o.clause}; "
+                  + (f"days from the closing on {label(0, closing)}, and dates" if day
+                     else o.unit) + ")",
+                  f"  {'variant':<{name_w}} {'estimate':>{ew}}{sep}{'95% CI':>{cw}}   "
+                  f"{'variant - base':>14} {'paired 95% CI':>24} {'unpaired 95% CI':>24}  "
+                  "pairing"]
+        for r, e, c in zip(block, est, ci):
+            head = f"  {labels[r['variant']]:<{name_w}} {e:>{ew}}{sep}{c:>{cw}}"
             if r["variant"] != "base":
                 head += (f"   {fmt(r['diff'], o.unit, True):>14} "
                          f"{_ci(r['diff_low'], r['diff_high'], o.unit, True):>24} "
                          f"{_ci(r['unpaired_low'], r['unpaired_high'], o.unit, True):>24}  "
-                         f"{_pairing(r)}")
+                         f"{_pairing(r)}" + (f"; {r['verdict']}" if r["verdict"] else ""))
             lines.append(head)
     lines += ["", "Intervals: medians/quantiles order-statistic (estimates) and paired "
               "bootstrap (differences); probabilities exact Clopper-Pearson (estimates) and "
               "paired t on per-deal differences; means t. 'unpaired' is what independent "
-              "samples of the same size would give; see experiments/analysis/compare.py."]
+              "samples of the same size would give; see experiments/analysis/compare.py. "
+              "A difference whose paired interval excludes 0 says whom it serves."]
     return "\n".join(lines) + "\n"
 
 

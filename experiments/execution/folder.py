@@ -3,8 +3,10 @@ kept shards verified, and the lock that lets one sweep at a time write into it.
 
 A results folder holds ``manifest.json`` (what the experiment is, written by
 :mod:`experiments.execution.sweep`), ``shards/`` (one Parquet file per task), and maybe
-``figures/``, a report, and ``.lock``. Every check here reads; none writes, except
-:func:`verify_shards`, which deletes a shard that cannot be kept, and :func:`locked`.
+``figures/``, the comparison tables (``comparison.csv``, ``comparison.json``), a
+report, and ``.lock``. Every check here reads; none writes, except :func:`verify_shards`,
+which deletes a shard that cannot be kept, :func:`locked`, and :func:`replace_results`,
+which deletes a folder's results when asked to on purpose (``regsim compare --replace``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -30,6 +33,11 @@ _MANIFEST_KEYS = {"kind": str, "fingerprint": str, "seed": int, "replications": 
                   "task_size": int, "variants": list, "cells": list}
 #: What a folder that has no manifest (yet) may hold: a sweep killed before it wrote one.
 _BEFORE_MANIFEST = {SHARDS, LOCK, f".{MANIFEST}.tmp"}
+#: The comparison tables ``regsim compare`` writes into a results folder.
+TABLES = ("comparison.csv", "comparison.json")
+#: Everything regsim writes into a results folder (and their temporary names): what
+#: :func:`replace_results` may delete.
+_OURS = {MANIFEST, SHARDS, "figures", *TABLES} | {f".{n}.tmp" for n in (MANIFEST, *TABLES)}
 
 
 def read_manifest(out: str | Path) -> dict[str, Any]:
@@ -128,6 +136,36 @@ def locked(out: str | Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def replace_results(out: str | Path, key: str = "--out") -> int:
+    """Delete the results of the regsim results folder ``out`` -- manifest, shards,
+    figures, comparison tables -- so that another experiment can be run into it; returns
+    how many shards were deleted. Called only when a user asks for it on purpose.
+
+    Raises:
+        ConfigError: ``out`` is not a regsim results folder, or also holds files regsim
+            did not write (a report, notes): nothing is deleted then (one line naming one).
+    """
+    out = Path(out)
+    read_manifest(out)
+    others = sorted(p.name for p in out.iterdir() if p.name not in _OURS | {LOCK})
+    if others:
+        raise ConfigError(str(out), key, f"also holds {others[0]!r}"
+                          + (f" and {len(others) - 1} more" if len(others) > 1 else "")
+                          + ", not written by regsim: nothing was replaced; move it, or "
+                          "choose another --out")
+    with locked(out):
+        shards = list((out / SHARDS).glob("*.parquet")) if (out / SHARDS).is_dir() else []
+        for name in sorted(_OURS - {MANIFEST}):
+            path = out / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+        # Last: a replacement cut short leaves the old manifest, so --replace again works.
+        (out / MANIFEST).unlink()
+    return len(shards)
 
 
 def verify_shards(shards: Path, counts: Mapping[str, int], columns: list[str]) -> int:

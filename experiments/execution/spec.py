@@ -603,19 +603,46 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")[:18] or "terms"
 
 
+def file_labels(a: str, b: str) -> tuple[str, str]:
+    """Labels of two terms inputs: a preset by its name, a file by its name without the
+    suffix (``A.toml`` -> ``A``); two files of the same name by their folder as well
+    (``x/deal``, ``y/deal``), or as given, and one input twice as ``A (1)``, ``A (2)``."""
+    def stem(x: str) -> str:
+        return x if x in PRESETS else Path(x).stem
+
+    la, lb = stem(a), stem(b)
+    if la != lb:
+        return la, lb
+    pa, pb = Path(a).resolve(), Path(b).resolve()
+    if a not in PRESETS and b not in PRESETS and pa != pb:
+        if pa.parent.name != pb.parent.name:
+            return f"{pa.parent.name}/{la}", f"{pb.parent.name}/{lb}"
+        if a != b:
+            return a, b
+    return f"{la} (1)", f"{lb} (2)"
+
+
+#: The outcomes of ``regsim compare A.toml B.toml``: a spec's default ones, and when the
+#: registration became effective, as a date.
+TWO_TERMS_OUTCOMES = (DEFAULT_OUTCOMES[:2] + ("days_closing_to_effective",)
+                      + DEFAULT_OUTCOMES[2:])
+
+
 def two_terms_spec(a: str, b: str, runs: int, seed: int) -> Experiment:
     """The spec of ``regsim compare A.toml B.toml``: base = A, one variant = B (the
-    terms where B differs from A)."""
+    terms where B differs from A), labelled by their file names (:func:`file_labels`)."""
     ta, tb = load_terms(a), load_terms(b)
     changed = {name: getattr(tb, name) for name in term_names()
                if getattr(ta, name) != getattr(tb, name)}
     variant = _slug(Path(b).stem)
     if variant == BASE:
         variant = "b"
+    label_a, label_b = file_labels(a, b)
     table = {"name": f"compare-{_slug(Path(a).stem)}-vs-{variant}"[:40],
              "description": f"{a} (base) against {b}", "seed": seed, "replications": runs,
+             "outcomes": list(TWO_TERMS_OUTCOMES),
              "base": {"terms": a if a in PRESETS else str(Path(a).resolve())},
-             "variants": {variant: {"label": Path(b).stem, **changed}}}
+             "variants": {BASE: {"label": label_a}, variant: {"label": label_b, **changed}}}
     return spec_from_dict(table, f"{a} vs {b}")
 
 

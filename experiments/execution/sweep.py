@@ -338,6 +338,14 @@ def _explain_change(old: dict[str, Any], new: dict[str, Any]) -> str:
     return "the design"
 
 
+def difference(exp: Experiment, old: dict[str, Any]) -> str | None:
+    """Why a results folder whose manifest is ``old`` holds another experiment than
+    ``exp`` (the first visible reason), or None when it holds this one."""
+    if old.get("fingerprint") == exp.fingerprint():
+        return None
+    return _explain_change(old, manifest_for(exp))
+
+
 def prepare_folder(exp: Experiment, out: Path) -> dict[str, Any]:
     """Check ``out`` against the experiment (refusing a folder of something else, a
     changed spec, or fewer replications than it holds) and write the manifest; returns

@@ -345,32 +345,90 @@ def sweep_cmd(spec_file, workers, dask_address, out_dir, replications, until_ci,
 @click.option("--seed", type=SEED, default=0, show_default=True,
               help="Root seed for A.toml B.toml.")
 @_execution_options
+@click.option("--replace", is_flag=True,
+              help="If the results folder holds another experiment's results, delete them "
+                   "and run this one there (says what was replaced).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the comparison as JSON (as written to comparison.json), and "
+                   "nothing else on stdout.")
 @_one_line_errors
 def compare_cmd(files, runs, seed, workers, dask_address, out_dir, replications, until_ci,
-                max_replications) -> None:
+                max_replications, replace, as_json) -> None:
     """Paired comparison of variants against the base, with CIs.
 
-    With one SPEC: its variants (the sweep runs or resumes first). With two terms files
-    A and B: B against A on the same random futures (--runs, --seed).
+    With one SPEC: its variants (the sweep runs or resumes first; default folder
+    results/<name>). With two terms files A and B: B against A on the same random futures
+    (--runs, --seed), labelled by file name, in results/compare-A-vs-B-<digest>, where the
+    digest keys the folder by what the results depend on (the terms, the scenario, the
+    seed, the policy): edit B and run again, and the earlier results are kept beside.
+    Prints the terms that differ, the table, and where it wrote; the table is also
+    written as comparison.csv and comparison.json into the results folder.
     """
+    from experiments.analysis.tables import (comparison_json, comparison_rows,
+                                             comparison_text, terms_differences,
+                                             write_comparison)
+    from experiments.execution.files import check_writable
+    from experiments.execution.folder import check_folder, replace_results
     from experiments.execution.spec import load_spec, two_terms_spec
-    from experiments.analysis.tables import comparison_text
+    from experiments.execution.sweep import difference
 
+    say = functools.partial(click.echo, err=as_json)     # stdout holds only the JSON
     if len(files) == 1:
         exp = load_spec(files[0])
     elif len(files) == 2:
         exp = two_terms_spec(files[0], files[1], runs, seed)
+        if out_dir is None:
+            out_dir = str(Path("results") / f"{exp.name}-{exp.fingerprint()[:8]}")
     else:
         raise ConfigError("compare", "", "give one SPEC, or two terms files A.toml B.toml")
     if replications:
         exp = exp.with_replications(replications)
-    exp, out, table = _run_sweep(exp, out_dir, workers, dask_address, until_ci,
+    out = Path(out_dir or Path("results") / exp.name)
+    old = check_folder(out)
+    why = difference(exp, old) if old is not None else None
+    if why is not None:
+        if not replace:
+            raise ConfigError(str(out), "", f"holds results of a different experiment "
+                              f"({why}); choose another --out, or add --replace to replace "
+                              "them (nothing in this one was changed)")
+        check_writable(out, "--out")
+        shards = replace_results(out)
+        click.echo(f"regsim compare: replaced the results in {out}: {old.get('name')} "
+                   f"({why}), {shards} shards deleted", err=True)
+    differences = terms_differences(exp)
+    say(_differences_text(exp, differences))
+    exp, out, table = _run_sweep(exp, str(out), workers, dask_address, until_ci,
                                  max_replications)
-    for point, values in enumerate(exp.points):
-        if values:
-            click.echo("design point " + str(point) + ": "
-                       + ", ".join(f"{k} = {v!r}" for k, v in values.items()))
-        click.echo(comparison_text(exp, table, point))
+    rows = comparison_rows(exp, table)
+    text = comparison_json(exp, rows, differences)
+    csv, js = write_comparison(out, rows, text)
+    if as_json:
+        click.echo(text, nl=False)
+    else:
+        for point, values in enumerate(exp.points):
+            if values:
+                click.echo("design point " + str(point) + ": "
+                           + ", ".join(f"{k} = {v!r}" for k, v in values.items()))
+            click.echo(comparison_text(exp, table, point, rows))
+    say(f"wrote {out}/ (shards/, manifest.json) and its tables {csv.name}, {js.name}")
+
+
+def _differences_text(exp, differences: list[dict]) -> str:
+    """The terms each variant changes against the base (``regsim terms diff``'s facts:
+    the term, its clause, the base's value and the variant's), one line each."""
+    base = exp.variants[0].label
+    lines = []
+    for v in exp.variants[1:]:
+        mine = [d for d in differences if d["variant"] == v.name]
+        n = len(mine)
+        lines.append(f"terms that differ, {v.label} against {base}: " + (
+            f"{n} term{'s' if n != 1 else ''}" if n else "none"))
+        width = max((len(d["term"]) for d in mine), default=0)
+        for d in mine:
+            lines.append(f"  {d['clause']:<8} {d['term']:<{width}}  "
+                         f"{json.dumps(d['base'], default=str)} -> "
+                         f"{json.dumps(d['value'], default=str)}")
+    return "\n".join(lines) + "\n"
 
 
 # --- plots and report ----------------------------------------------------------------------
