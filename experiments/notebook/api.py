@@ -45,7 +45,7 @@ from sim.world.scenario import Scenario, check_against_terms, load_scenario
 from sim.world.script import Script
 
 __all__ = ["Deal", "Results", "compare", "experiment", "load", "load_inputs", "play",
-           "run_deals"]
+           "run_deals", "with_verdicts"]
 
 
 def load_inputs(terms: str | Path | Terms | None = None,
@@ -61,9 +61,15 @@ def load_inputs(terms: str | Path | Terms | None = None,
     """
     t = terms if isinstance(terms, Terms) else load_terms(terms)
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    check_against_terms(s, t, "bestnet-2003" if scenario is None else str(
-        scenario if not isinstance(scenario, Scenario) else "scenario"))
+    check_against_terms(s, t, _name(scenario, "bestnet-2003"))
     return t, s
+
+
+def _name(value: str | Path | Terms | Scenario | None, default: str) -> str:
+    """How a timeline header names an input: the preset or file, as the CLI does."""
+    if value is None:
+        return default
+    return str(value) if isinstance(value, (str, Path)) else f"{type(value).__name__} object"
 
 
 def run_deals(runs: int = 1000, *, terms: str | Path | Terms | None = None,
@@ -95,6 +101,7 @@ class Deal:
         log: The frozen event log (docs/event-log.md).
         terms, scenario: What it ran under.
         seed, deal: Which deal it is.
+        terms_name, scenario_name: How the timeline's header names the inputs.
     """
 
     log: EventLog
@@ -102,6 +109,8 @@ class Deal:
     scenario: Scenario
     seed: int
     deal: int
+    terms_name: str = "bestnet-2003 (the agreement as written)"
+    scenario_name: str = "bestnet-2003"
 
     @cached_property
     def events(self) -> pd.DataFrame:
@@ -121,13 +130,14 @@ class Deal:
     def timeline(self) -> str:
         """The text of ``regsim timeline``: days with dates, open deadlines, the audit."""
         return render(self.log, self.terms, self.findings,
-                      terms_name="terms", scenario_name="scenario")
+                      terms_name=self.terms_name, scenario_name=self.scenario_name)
 
     def figure(self, title: str = ""):
         """The deal's Gantt chart (a Matplotlib figure, as ``regsim timeline --plot``)."""
         from experiments.figures.gantt import gantt_figure
 
-        return gantt_figure(self.log, self.terms, title or f"seed {self.seed}, deal {self.deal}")
+        return gantt_figure(self.log, self.terms, title or (
+            f"{self.terms_name}: seed {self.seed}, deal {self.deal}"))
 
 
 def play(*, terms: str | Path | Terms | None = None,
@@ -146,7 +156,9 @@ def play(*, terms: str | Path | Terms | None = None,
     """
     t, s = load_inputs(terms, scenario)
     log = DealModel(t, s, seed, script=script, policy=resolve_policy(policy)).run(deal)
-    return Deal(log, t, s, seed, deal)
+    return Deal(log, t, s, seed, deal,
+                _name(terms, "bestnet-2003 (the agreement as written)"),
+                _name(scenario, "bestnet-2003"))
 
 
 @dataclass

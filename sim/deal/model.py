@@ -19,7 +19,8 @@ With ``collect=True`` a Mesa ``DataCollector`` (``model.datacollector``) records
 deal's state each day (:data:`MODEL_REPORTERS`, :data:`INVESTOR_REPORTERS`), so Mesa's
 own tools (``run_model``, ``batch_run``, SolaraViz) can drive one deal. No schedulers:
 the calendar orders each day's events (:mod:`sim.engine.calendar`). One deal is stepped
-per model; ``run`` never steps, and leaves ``time`` and ``steps`` alone.
+per model; ``run`` never steps, and leaves ``time`` and ``steps`` alone. (Checked with
+Mesa 3.3.1 and 3.5.1, where ``step()`` runs Mesa's own event list to the next whole time.)
 """
 
 from __future__ import annotations
