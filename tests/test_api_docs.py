@@ -33,7 +33,7 @@ def test_the_examples_of_docs_api_run(tmp_path, monkeypatch):
     for i, code in enumerate(found):
         exec(compile(code, f"docs/api.md block {i + 1}", "exec"), namespace)
     assert (tmp_path / "deal-3.png").stat().st_size > 0
-    assert (tmp_path / "results" / "pipe" / "figures" / "who-gains-what.png").exists()
+    assert (tmp_path / "results" / "as-written" / "figures" / "who-gains-what.png").exists()
 
 
 def test_bad_input_is_the_one_line_config_error(tmp_path, monkeypatch):
