@@ -8,7 +8,19 @@ It is a pure function of (terms, scenario, seed, deal index) and returns the fro
 event log. It is built once and reused for many deals (``run(deal)`` resets all per-deal
 state), which keeps the per-deal cost to the calendar and the agents' reactions.
 
-SimPy owns the clock; the Mesa model is never stepped.
+SimPy owns the clock. Mesa's conventions hold where they fit: ``run(deal)`` plays a whole
+deal at once (the batches), and a deal can also be played day by day, as Mesa models are
+stepped: ``DealModel(terms, scenario, seed, deal=d)`` plays the closing (day 0);
+each ``step()`` runs the calendar to the next day, with ``model.time`` the day played
+through (a float, as Mesa >= 3.4 defines it; Mesa 3.3 has no ``time``, the model sets
+it) and ``model.steps`` Mesa's count of steps; ``model.running`` turns False when the
+deal's calendar is empty, its log then ``model.log``, the same log ``run(d)`` returns.
+With ``collect=True`` a Mesa ``DataCollector`` (``model.datacollector``) records the
+deal's state each day (:data:`MODEL_REPORTERS`, :data:`INVESTOR_REPORTERS`), so Mesa's
+own tools (``run_model``, ``batch_run``, SolaraViz) can drive one deal. No schedulers:
+the calendar orders each day's events (:mod:`sim.engine.calendar`). One deal is stepped
+per model; ``run`` never steps, and leaves ``time`` and ``steps`` alone. (Checked with
+Mesa 3.3.1 and 3.5.1, where ``step()`` runs Mesa's own event list to the next whole time.)
 """
 
 from __future__ import annotations
@@ -34,6 +46,7 @@ from sim.engine.calendar import Calendar, Order
 from sim.engine.events import EventLog
 from sim.engine.holdings import Holdings
 from sim.engine.registration import DemandRegistration
+from sim.core.dates import label
 from sim.engine.streams import NORMAL, Layout, Purpose, RandomStreams, StreamSpec
 from sim.law.rules import resale, securities
 from sim.law.terms import Terms
@@ -96,11 +109,24 @@ class DealModel(mesa.Model):
             ``"scenario"`` (behaviour as drawn), ``"compliant"``, ``"module:Class"``
             or a subclass of :class:`agents.policies.ScenarioPolicy` overriding any
             decision (:func:`agents.policies.resolve_policy`).
+        deal: A deal to play day by day: the model plays its closing (day 0) now, and
+            each :meth:`step` one more day. None (the default): nothing is played until
+            :meth:`run`, or the first :meth:`step` (which begins deal 0).
+        collect: Record the state of the stepped deal each day in a Mesa
+            ``DataCollector``, ``self.datacollector`` (implies ``deal=0`` when no deal
+            is given); off by default, and never used by :meth:`run`.
+
+    Attributes:
+        time: The calendar day a stepped deal has been played through (Mesa's
+            ``Model.time``; 0.0 before the first step).
+        running: False once the stepped deal's calendar is empty (Mesa's stop flag).
+        datacollector: The ``mesa.DataCollector`` of a stepped deal, or None.
     """
 
     def __init__(self, terms: Terms, scenario: Scenario, seed: int = 0, *,
                  script: Script | None = None,
-                 policy: str | type[ScenarioPolicy] = DEFAULT_POLICY) -> None:
+                 policy: str | type[ScenarioPolicy] = DEFAULT_POLICY,
+                 deal: int | None = None, collect: bool = False) -> None:
         super().__init__(rng=seed)   # Mesa's own generators: seeded, not used by the rules
         # The scenario is ``world``: Mesa >= 3.5 reserves ``Model.scenario`` for its own
         # Scenario objects.
@@ -115,6 +141,7 @@ class DealModel(mesa.Model):
         self.withdrawal_stream = self.streams.stream(WITHDRAWAL.name)
         self.review_stream = self.streams.stream(REVIEW.name)
         self.claims_stream = self.streams.stream(CLAIMS.name)
+        self.deal = 0 if deal is None else deal
         self.transfers_on = transfers.active(scenario)
         if self.transfers_on:
             self.transfers_stream = self.streams.stream(transfers.TRANSFERS.name)
@@ -157,6 +184,14 @@ class DealModel(mesa.Model):
             unlimited_years=facts.unlimited_years, volume_months=facts.volume_months,
             affiliates=tuple(i.name for i in self.investors if i.affiliate))
         self.rule144_day = rule144_unlimited_day(terms, scenario)
+        # Stepping one deal (Mesa's conventions); run() uses none of it.
+        self.time = 0.0                  # Mesa >= 3.4 defines it; 3.3 does not
+        self.day: int | None = None      # the day the stepped deal is played through
+        self.datacollector = mesa.DataCollector(
+            model_reporters=MODEL_REPORTERS,
+            agenttype_reporters={Investor: INVESTOR_REPORTERS}) if collect else None
+        if deal is not None or collect:
+            self.start(deal or 0)
 
     def investor(self, name: str) -> Investor:
         """The Investor with id ``name``."""
@@ -165,6 +200,47 @@ class DealModel(mesa.Model):
     # --- One deal ----------------------------------------------------------------------
     def run(self, deal: int = 0) -> EventLog:
         """Play deal number ``deal`` to its end and return its frozen event log."""
+        self._begin(deal)
+        self.calendar.run()
+        return self._end()
+
+    # --- One deal, day by day (Mesa's step) --------------------------------------------
+    def start(self, deal: int = 0) -> None:
+        """Begin deal number ``deal`` to be stepped: play its closing day (day 0).
+
+        ``time`` is then 0.0, ``running`` True (unless the deal ended that day), and the
+        data collector, if on, holds day 0. One deal is stepped per model: under
+        Mesa >= 3.4 ``time`` only moves forward.
+        """
+        self._begin(deal)
+        self.running = True
+        self.day = -1
+        self._play_next_day()
+
+    def step(self) -> None:
+        """Play the next calendar day: every event of that day, in the calendar's order.
+
+        Mesa counts the step (``steps``) and, from 3.4, moves ``time`` on by one; the
+        model keeps ``time`` equal to the day played through under either. The first step
+        of a model built without ``deal`` begins deal 0 (its closing) and plays day 1.
+        When the calendar is empty the deal ends (its log is ``self.log``) and
+        ``running`` turns False; later steps only count days.
+        """
+        if self.day is None:
+            self.start(self.deal)
+        self._play_next_day()
+
+    def _play_next_day(self) -> None:
+        day = self.day = self.day + 1
+        self.time = float(day)
+        if self.running and not self.calendar.run_day(day):
+            self._end()
+            self.running = False
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+
+    def _begin(self, deal: int) -> None:
+        """Reset every per-deal state and schedule deal ``deal``'s opening events."""
         self.streams.load(deal)
         self.deal = deal
         self.calendar.reset()
@@ -181,7 +257,9 @@ class DealModel(mesa.Model):
         self._prices: list[float] = [self.world.market.price0]   # price0 * exp(log price)
         self._last_month = self.world.horizon_days // DAYS_PER_MONTH
         self._start()
-        self.calendar.run()
+
+    def _end(self) -> EventLog:
+        """Log the price path and the end of the deal; freeze and return the log."""
         self._log_price_path()
         self.log.record(self.calendar.now, ev.DEAL_ENDED, "calendar", "§2(e)", dict(
             demands_used=self.company.demands_used))
@@ -308,6 +386,86 @@ class DealModel(mesa.Model):
     def demand_pending(self) -> bool:
         """Whether a demand registration is under way (received, not yet over)."""
         return bool(self.company.active)
+
+
+# --- The state of a stepped deal, day by day (DealModel(collect=True)) ----------------
+# The phase a deal is in after each of these events (the latest one up to the day).
+PHASES = {
+    ev.DEAL_CLOSED: "closed", ev.REGISTRATION_REQUIRED: "registration required",
+    ev.DEMAND_SENT: "demand sent", ev.DEMAND_RECEIVED: "demand received",
+    ev.FILING_WINDOW_SET: "preparing the filing", ev.STATEMENT_FILED: "filed",
+    ev.STATEMENT_EFFECTIVE: "effective", ev.SALES_SUSPENDED: "sales suspended",
+    ev.SALES_RESUMED: "effective", ev.STATEMENT_WITHDRAWN: "withdrawn",
+    ev.EFFECTIVENESS_ENDED: "effectiveness ended", ev.DEAL_ENDED: "ended"}
+
+
+def _events_so_far(model: DealModel):
+    day = model.day
+    return (e for e in model.log.events if e.day <= day)
+
+
+def _phase(model: DealModel) -> str:
+    phase = ""
+    for e in _events_so_far(model):
+        phase = PHASES.get(e.kind, phase)
+    return phase
+
+
+def _effective(model: DealModel):
+    return [r for r in model.registrations
+            if 0 <= r.effective_day <= model.day and not r.withdrawn]
+
+
+def _open_deadlines(model: DealModel) -> list[int]:
+    return sorted(r.deadline for r in model.registrations
+                  if r.deadline >= 0 and r.filed_day < 0 and not r.withdrawn)
+
+
+def _company_paid(model: DealModel) -> float:
+    paid = 0.0
+    for e in _events_so_far(model):
+        d = e.details
+        if e.kind == ev.REGISTRATION_EXPENSES_PAID and d.get("payer") == "company":
+            paid += d["total_usd"]
+        elif e.kind == ev.DAMAGES_PAID:
+            paid += d["amount_usd"] + d.get("interest_usd", 0.0)
+        elif e.kind == ev.CONSIDERATION_PAID:
+            paid += d["total_usd"]
+        elif e.kind == ev.LOSS_ALLOCATED:
+            paid += sum(usd for party, usd in d["borne"] if party == "company")
+    return round(paid, 2)
+
+
+def _selling_costs(model: DealModel) -> float:
+    return round(sum(e.details["cost_usd"] for e in _events_so_far(model)
+                     if e.kind == ev.SELLING_COSTS_PAID), 2)
+
+
+#: What ``DealModel(collect=True).datacollector`` records each day, read from the model
+#: and its log up to that day: the day and its date, the phase (the latest of
+#: :data:`PHASES`), the shares registered by statements declared effective so far (and
+#: not withdrawn before), the §1(a) filing deadlines set
+#: and not yet met (their number and the next one's date), what the Company has paid
+#: (Registration Expenses it bore, liquidated damages with interest, consideration for
+#: waivers, claim losses) and the sellers' selling costs (§4).
+MODEL_REPORTERS = {
+    "day": lambda m: m.day,
+    "date": lambda m: label(m.day, m.world.closing_date),
+    "phase": _phase,
+    "shares_registered": lambda m: sum(sum(r.registered.values()) for r in _effective(m)),
+    "open_deadlines": lambda m: len(_open_deadlines(m)),
+    "next_deadline": lambda m: next(
+        (label(d, m.world.closing_date) for d in _open_deadlines(m)), ""),
+    "company_paid_usd": _company_paid,
+    "selling_costs_usd": _selling_costs,
+}
+#: Each Investor, each day: its Registrable Shares (§7) and its shares registered by
+#: statements declared effective so far.
+INVESTOR_REPORTERS = {
+    "registrable_shares": lambda a: a.model.holdings.registrable.get(a.name, 0),
+    "shares_registered": lambda a: sum(r.registered.get(a.name, 0)
+                                       for r in _effective(a.model)),
+}
 
 
 def rule144_unlimited_day(terms: Terms, scenario: Scenario) -> int | None:

@@ -112,6 +112,17 @@ class Calendar:
         """Start an agent's process."""
         return self.env.process(generator)
 
+    def run_day(self, day: int) -> bool:
+        """Run every event up to and including ``day``, in the order :meth:`run` would.
+
+        The clock stays at the last event run (as after a whole :meth:`run`), so a deal
+        played day by day logs what it logs in one run. Returns whether events remain.
+        """
+        queue, step = self.env._queue, self.env.step
+        while queue and queue[0][0] <= day:
+            step()
+        return bool(queue)
+
     def run(self, until: int | None = None) -> None:
         """Run the calendar until its queue is empty, or to day ``until`` (exclusive)."""
         env = self.env

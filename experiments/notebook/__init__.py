@@ -1,0 +1,1 @@
+"""The Python API for notebooks: :mod:`experiments.notebook.api` (docs/api.md)."""
