@@ -172,3 +172,22 @@ def test_two_files_with_the_same_stem_get_distinct_labels(tmp_path):
     preset = two_terms_spec("bestnet-2003", "pipe-typical", 10, 0)
     assert [v.label for v in preset.variants] == ["bestnet-2003", "pipe-typical"]
     assert load_terms("pipe-typical") == preset.cells[1].terms
+
+
+def test_the_python_api_shares_the_command_s_folder_and_verdicts(tmp_path, monkeypatch):
+    """`api.compare(A, B)` writes where `regsim compare A B` looks (the command then keeps
+    every shard), and names a winner only where the paired interval excludes zero."""
+    from experiments.notebook import api
+
+    monkeypatch.chdir(tmp_path)
+    Path("A.toml").write_text("filing_deadline_days = 45\n", encoding="utf-8")
+    Path("B.toml").write_text("filing_deadline_days = 60\n", encoding="utf-8")
+    diffs = api.compare("A.toml", "B.toml", runs=int(RUNS))
+    (folder,) = Path("results").iterdir()
+    assert folder.name.startswith("compare-a-vs-b-")
+    result = _compare("A.toml", "B.toml")
+    assert result.exit_code == 0 and "(2 kept, 0 run)" in result.output, result.output
+    b = diffs[diffs["variant"] != "base"]
+    clear = (b["diff_low"] > 0) | (b["diff_high"] < 0)
+    assert (b.loc[~clear, "verdict"] == "").all()
+    assert (b.loc[clear & (b["diff"] != 0), "verdict"] != "").any()

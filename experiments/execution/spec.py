@@ -646,6 +646,14 @@ def two_terms_spec(a: str, b: str, runs: int, seed: int) -> Experiment:
     return spec_from_dict(table, f"{a} vs {b}")
 
 
+def keyed_folder(exp: Experiment, root: Path = Path("results")) -> Path:
+    """The results folder of ``regsim compare A.toml B.toml``, keyed by content:
+    ``results/<name>-<digest>``, the digest the first 8 characters of the experiment's
+    fingerprint (its terms, scenario, seed and policy). Edit B and the folder is new;
+    the same files find their finished results again."""
+    return root / f"{exp.name}-{exp.fingerprint()[:8]}"
+
+
 #: The headline outcomes of ``regsim run``: those its printed summary reports.
 RUN_OUTCOMES = ("value_to_investors", "company_cost", "days_to_effective", "days_to_effective_p90", "company_notice_late",
                 "window_empty", "filing_deadline_missed", "target_missed",

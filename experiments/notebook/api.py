@@ -208,14 +208,17 @@ class Results:
 
 
 def with_verdicts(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with a ``verdict`` column: the party each ``diff`` favours, or ""."""
+    """``table`` with a ``verdict`` column: the party each ``diff`` favours when its
+    paired interval excludes zero (as ``regsim compare`` says it), or ""."""
+    from experiments.analysis.tables import verdict
     from sim.read.headline import OUTCOMES
 
     if "diff" not in table:
         return table.assign(verdict="")
     table = table.copy()
-    table["verdict"] = [OUTCOMES[o].verdict(d) if pd.notna(d) else ""
-                        for o, d in zip(table["outcome"], table["diff"])]
+    table["verdict"] = [verdict(OUTCOMES[o], d, lo, hi) if pd.notna(d) else ""
+                        for o, d, lo, hi in zip(table["outcome"], table["diff"],
+                                                table["diff_low"], table["diff_high"])]
     return table
 
 
@@ -269,7 +272,8 @@ def compare(a: str | Path, b: str | Path, *, runs: int = 1000, seed: int = 0,
         a, b: Terms files or preset names; A is the base.
         runs: Deals per side (paired: deal d of ``seed`` under A and under B).
         seed: The root seed.
-        out: The results folder (default ``results/<experiment name>``).
+        out: The results folder (default, as ``regsim compare``: keyed by content,
+            ``results/compare-<a>-vs-<b>-<digest>``, so an edited B gets a new folder).
         outcomes: Headline outcomes (default: those of ``regsim compare``).
         workers: As :func:`experiment`.
 
@@ -277,4 +281,5 @@ def compare(a: str | Path, b: str | Path, *, runs: int = 1000, seed: int = 0,
         As :meth:`Results.compare`: per outcome, a row for A and a row for B with B - A.
     """
     exp = _spec.two_terms_spec(str(a), str(b), runs, seed)
-    return _run(exp, out, workers).compare(outcomes=outcomes)
+    return _run(exp, out if out is not None else _spec.keyed_folder(exp),
+                workers).compare(outcomes=outcomes)

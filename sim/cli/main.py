@@ -369,7 +369,7 @@ def compare_cmd(files, runs, seed, workers, dask_address, out_dir, replications,
                                              write_comparison)
     from experiments.execution.files import check_writable
     from experiments.execution.folder import check_folder, replace_results
-    from experiments.execution.spec import load_spec, two_terms_spec
+    from experiments.execution.spec import keyed_folder, load_spec, two_terms_spec
     from experiments.execution.sweep import difference
 
     say = functools.partial(click.echo, err=as_json)     # stdout holds only the JSON
@@ -378,7 +378,7 @@ def compare_cmd(files, runs, seed, workers, dask_address, out_dir, replications,
     elif len(files) == 2:
         exp = two_terms_spec(files[0], files[1], runs, seed)
         if out_dir is None:
-            out_dir = str(Path("results") / f"{exp.name}-{exp.fingerprint()[:8]}")
+            out_dir = str(keyed_folder(exp))
     else:
         raise ConfigError("compare", "", "give one SPEC, or two terms files A.toml B.toml")
     if replications:
