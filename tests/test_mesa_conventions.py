@@ -85,11 +85,6 @@ def test_collector_is_off_by_default_and_records_every_day_when_on(terms, scenar
     expenses = sum(e.details["total_usd"] for e in model.log.of_kind(
         "REGISTRATION_EXPENSES_PAID") if e.details["payer"] == "company")
     assert paid.iloc[-1] == pytest.approx(expenses, abs=0.01)
-    filing = model.log.first("FILING_WINDOW_SET")
-    assert frame["open_deadlines"].iloc[filing.day] == 1
-    assert frame["next_deadline"].iloc[filing.day] == label(filing.details["deadline"],
-                                                             closing)
-    assert frame["open_deadlines"].iloc[-1] == 0
     agents = model.datacollector.get_agenttype_vars_dataframe(Investor)
     last = agents.xs(agents.index.get_level_values(0).max(), level=0)
     assert len(last) == len(model.investors)
@@ -107,3 +102,27 @@ def test_the_model_follows_mesa_3(terms, scenario):
     for scheduler in ("mesa.time", "RandomActivation", "BaseScheduler", "SimultaneousActivation"):
         assert scheduler not in text
     assert not hasattr(model, "schedule")
+
+
+def test_the_collector_s_open_deadlines_are_the_timeline_s(terms, scenario):
+    """Seed 0, deal 0: the Demand Notice is received on day 4 (Thu 3 Apr 2003), which
+    opens the Company Notice (due day 14) and the filing deadline (day 49), as the
+    timeline prints them; after filing, the effectiveness target is open. The collector
+    counts what the timeline shows on every day, not only filing deadlines."""
+    from sim.read.timeline import OpenDeadlines
+
+    model = stepped(terms, scenario, 0, 0, collect=True)
+    frame = model.datacollector.get_model_vars_dataframe()
+    received = model.log.first("DEMAND_RECEIVED").day
+    closing = scenario.closing_date
+    assert frame["open_deadlines"].iloc[received] == 2
+    assert frame["next_deadline"].iloc[received] == label(received + terms.promptly_days,
+                                                          closing)
+    filed = model.log.first("STATEMENT_FILED").day
+    assert frame["open_deadlines"].iloc[filed] >= 1
+    tracker, events, expected = OpenDeadlines(terms, closing), list(model.log.events), []
+    for day in range(model.day + 1):
+        while events and events[0].day <= day:
+            tracker.update(events.pop(0))
+        expected.append(len(tracker.due(day)))
+    assert list(frame["open_deadlines"]) == expected

@@ -47,6 +47,7 @@ from sim.engine.events import EventLog
 from sim.engine.holdings import Holdings
 from sim.engine.registration import DemandRegistration
 from sim.core.dates import label
+from sim.read.timeline import OpenDeadlines
 from sim.engine.streams import NORMAL, Layout, Purpose, RandomStreams, StreamSpec
 from sim.law.rules import resale, securities
 from sim.law.terms import Terms
@@ -416,9 +417,28 @@ def _effective(model: DealModel):
             if 0 <= r.effective_day <= model.day and not r.withdrawn]
 
 
-def _open_deadlines(model: DealModel) -> list[int]:
-    return sorted(r.deadline for r in model.registrations
-                  if r.deadline >= 0 and r.filed_day < 0 and not r.withdrawn)
+class _DeadlinesSoFar:
+    """The timeline's open deadlines (:class:`sim.read.timeline.OpenDeadlines`), fed
+    with the log's events as a stepped deal advances, read once per day."""
+
+    def __init__(self, model: DealModel) -> None:
+        self.tracker = OpenDeadlines(model.terms, model.world.closing_date)
+        self.seen, self.day, self.today = 0, -1, []
+
+    def due(self, model: DealModel) -> list[tuple[str, int | None, str]]:
+        if model.day != self.day:
+            events = model.log.events
+            while self.seen < len(events) and events[self.seen].day <= model.day:
+                self.tracker.update(events[self.seen])
+                self.seen += 1
+            self.day, self.today = model.day, self.tracker.due(model.day)
+        return self.today
+
+
+def _open_deadlines(model: DealModel) -> list[tuple[str, int | None, str]]:
+    if getattr(model, "_deadlines_so_far", None) is None:
+        model._deadlines_so_far = _DeadlinesSoFar(model)
+    return model._deadlines_so_far.due(model)
 
 
 def _company_paid(model: DealModel) -> float:
@@ -444,8 +464,8 @@ def _selling_costs(model: DealModel) -> float:
 #: What ``DealModel(collect=True).datacollector`` records each day, read from the model
 #: and its log up to that day: the day and its date, the phase (the latest of
 #: :data:`PHASES`), the shares registered by statements declared effective so far (and
-#: not withdrawn before), the §1(a) filing deadlines set
-#: and not yet met (their number and the next one's date), what the Company has paid
+#: not withdrawn before), the deadlines open as the timeline shows them (their number and
+#: the next one's date: :class:`sim.read.timeline.OpenDeadlines`), what the Company has paid
 #: (Registration Expenses it bore, liquidated damages with interest, consideration for
 #: waivers, claim losses) and the sellers' selling costs (§4).
 MODEL_REPORTERS = {
@@ -455,7 +475,8 @@ MODEL_REPORTERS = {
     "shares_registered": lambda m: sum(sum(r.registered.values()) for r in _effective(m)),
     "open_deadlines": lambda m: len(_open_deadlines(m)),
     "next_deadline": lambda m: next(
-        (label(d, m.world.closing_date) for d in _open_deadlines(m)), ""),
+        (label(d, m.world.closing_date) for _, d, _ in _open_deadlines(m) if d is not None),
+        ""),
     "company_paid_usd": _company_paid,
     "selling_costs_usd": _selling_costs,
 }

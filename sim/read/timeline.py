@@ -321,8 +321,13 @@ def closing_of(log: Iterable[ev.Event]) -> date | None:
     return None
 
 
-class _Deadlines:
-    """Open deadlines derived from the log as it unfolds (label -> (day, clause))."""
+class OpenDeadlines:
+    """Open deadlines derived from the log as it unfolds (label -> (day, clause)).
+
+    Feed it the log's events in order (:meth:`update`); :meth:`due` gives the deadlines
+    still open on a day. The timeline prints them; a stepped deal's data collector
+    counts them (:mod:`sim.deal.model`).
+    """
 
     def __init__(self, terms: Terms, closing: date | None) -> None:
         self.terms, self.closing = terms, closing
@@ -393,15 +398,21 @@ class _Deadlines:
                 if k.startswith("delay ends") and d["offering"] in k:
                     o[k] = (delay_rules.delay_cap_day(e.day, t), clause)
 
-    def lines(self, today: int) -> list[str]:
+    def due(self, today: int) -> list[tuple[str, int | None, str]]:
+        """The deadlines open on ``today`` (passed ones are dropped), soonest first:
+        (label, day or None for one not yet fixed, clause)."""
         live = {k: v for k, v in self.open.items() if v[0] is None or v[0] >= today}
         self.open = live
         ordered = sorted(live.items(), key=lambda kv: (kv[1][0] is None, kv[1][0] or 0, kv[0]))
+        return [(label, day, clause) for label, (day, clause) in ordered]
+
+    def lines(self, today: int) -> list[str]:
+        """:meth:`due` as the timeline prints it: day number, date, label, clause."""
         width = 17 if self.closing is not None else 0
         return [f"{'day ' + format(day, '>4') if day is not None else '    open':>8}  "
                 + (format(dates.label(day, self.closing) if day is not None else "",
                           f"<{width}") if width else "")
-                + f"{label} [{clause}]" for label, (day, clause) in ordered]
+                + f"{label} [{clause}]" for label, day, clause in self.due(today)]
 
 
 def header(log: Iterable[ev.Event], terms_name: str, scenario_name: str) -> str:
@@ -434,7 +445,7 @@ def render(log: Iterable[ev.Event], terms: Terms, findings: list[Finding], *,
     out: list[str] = []
     if terms_name is not None or scenario_name is not None:
         out += [header(log, terms_name or "?", scenario_name or "?"), ""]
-    dl = _Deadlines(terms, closing)
+    dl = OpenDeadlines(terms, closing)
     day_events: list[ev.Event] = []
     shown: list[list[str]] = [[]]
 
