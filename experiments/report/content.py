@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+import numpy as np
 
 from experiments.analysis.compare import compare
 
 from sim.read.headline import OUTCOMES
 from experiments.analysis.saved import Saved, short_name
 from experiments.analysis.tables import fmt
+from sim.core import dates
 from sim.core.config import as_dict
 from sim.law.terms import clause_of, load_terms, term_names
 
@@ -82,20 +86,78 @@ def policy_text(saved: Saved) -> str:
     return POLICY_TEXT.get(name, f"the parties decide by the policy {name}")
 
 
-def facts(saved: Saved) -> str:
+def closing_date(saved: Saved, variant: str = "base", point: int = 0) -> date | None:
+    """The closing (deal day 0) of a variant's deals at a design point: a design's
+    ``scenario.closing_date``, else the variant's scenario override, else the manifest's
+    scenario; None when the results do not record it (made before scenarios had one)."""
+    given = saved.points[point].get("scenario.closing_date")
+    if given is None:
+        over = next((v.get("scenario") or {} for v in saved.manifest["variants"]
+                     if v["name"] == variant), {})
+        given = over.get("closing_date",
+                         (saved.manifest.get("scenario") or {}).get("closing_date"))
+    return dates.parse_iso(given)
+
+
+def closing_text(saved: Saved, point: int = 0) -> str:
+    """The sentence naming the closing, day 0 of every deal: ``Day 0 is the closing,
+    Sun 30 Mar 2003.`` (one date per variant where the variants close on different
+    days)."""
+    closings = {v: closing_date(saved, v, point) for v in saved.variants}
+    if None in closings.values():
+        return ("Days count from the closing (day 0); these results do not record its "
+                "date.")
+    if len(set(closings.values())) == 1:
+        return f"Day 0 is the closing, {dates.label(0, closings[saved.variants[0]])}."
+    each = "; ".join(f"{saved.labels[v]} {dates.label(0, c)}" for v, c in closings.items())
+    return f"Day 0 is each variant's closing: {each}."
+
+
+def facts(saved: Saved, point: int = 0) -> str:
     """What was run: variants, design points, replications, seed (and what that buys),
-    and the policy the parties decided by."""
+    the policy the parties decided by, and the closing date (day 0)."""
     n, seed = saved.replications, saved.manifest["seed"]
     variants = len(saved.variants)
     head = (f"{variants} variant{'s' if variants > 1 else ''}"
             + (f" × {len(saved.points)} design points" if saved.parameters else ""))
     how = " " + policy_text(saved)[0].upper() + policy_text(saved)[1:] + "."
+    when = " " + closing_text(saved, point)
     if one_variant(saved) and not saved.parameters:
         return (f"{head}, {n:,} deals, root seed {seed}: replication r is deal r of the "
-                "seed." + how)
+                "seed." + how + when)
     return (f"{head}, {n:,} replications each, root seed {seed}: replication r of every "
             "variant meets the same random future (deal r), so differences are the "
-            "terms' doing." + how)
+            "terms' doing." + how + when)
+
+
+#: The deal days the calendar rows name: (column of the outcome row, what it is).
+CALENDAR = (("demand_day", "median Demand Notice"), ("effective_day", "median effective"))
+
+
+def calendar(saved: Saved, point: int = 0) -> list[tuple[str, dict[str, str]]]:
+    """The median deal days of the first Demand Notice and of effectiveness as dates,
+    per variant (deals with a Demand Notice; never effective counts as later than any
+    day, so a median past the deals' end reads "never"): ``(what, {variant: "Mon 30 Jun
+    2003 (day 92)"})``. Empty when the closing date is not recorded or the table lacks
+    the columns."""
+    frames = saved.frames(point)
+    rows: list[tuple[str, dict[str, str]]] = []
+    for col, what in CALENDAR:
+        cells = {}
+        for v in saved.variants:
+            closing, df = closing_date(saved, v, point), frames[v]
+            if closing is None or col not in df or "demand_day" not in df:
+                return []
+            with_demand = df[df["demand_day"].notna()]
+            if not len(with_demand):
+                cells[v] = "no Demand Notice"
+                continue
+            x = with_demand[col].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
+            q = float(np.quantile(x, 0.5, method="inverted_cdf"))
+            cells[v] = ("never" if math.isinf(q)
+                        else f"{dates.label(int(q), closing)} (day {q:.0f})")
+        rows.append((what, cells))
+    return rows
 
 
 def diff_heading(saved: Saved) -> str:

@@ -1,10 +1,12 @@
-"""The comparison report as one self-contained HTML page.
+"""The comparison report as one self-contained HTML page, on screen and in print.
 
 It renders the facts of :mod:`experiments.report.content` (terms that differ, headline
-numbers with paired differences, design, provenance) and every figure
-:func:`experiments.figures.plot.figures_for` draws, embedded as SVG data URIs. Its print
-style sheet fits a comparison on two A4 or Letter pages (a design sweep adds its design
-figures). :mod:`experiments.report.pdf` lays the same out with matplotlib;
+numbers with paired differences, the deal calendar in dates, design, provenance) and
+every figure :func:`experiments.figures.plot.figures_for` draws, embedded as SVG data
+URIs. The one style sheet serves both: a page in a browser, and A4 pages in print
+(margins, page numbers, headings kept with what follows, tables of fixed layout that
+wrap long keys, figures scaled to the page width).
+:mod:`experiments.report.pdf` prints this same page to PDF;
 :func:`experiments.report.write.write_report` picks one by the file's suffix.
 """
 
@@ -18,9 +20,10 @@ from experiments.analysis.saved import Saved
 from experiments.figures.common import Made
 from experiments.figures.plot import LEAD_FIGURE, figures_for
 from experiments.figures.style import svg_bytes
-from experiments.report.content import (design_rows, diff_columns, diff_heading, diff_hint,
-                                        facts, headline, no_diff_text, one_variant,
-                                        provenance, terms_diff, title, value_text)
+from experiments.report.content import (calendar, design_rows, diff_columns, diff_heading,
+                                        diff_hint, facts, headline, no_diff_text,
+                                        one_variant, provenance, terms_diff, title,
+                                        value_text)
 
 
 # --- HTML --------------------------------------------------------------------------------
@@ -29,19 +32,22 @@ CSS = """
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff;
   font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-    sans-serif; }
+    "DejaVu Sans", sans-serif; }
 main { max-width: 1040px; margin: 0 auto; padding: 24px 28px 40px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 15px; margin: 18px 0 6px; border-bottom: 1px solid var(--rule);
-  padding-bottom: 2px; }
+  padding-bottom: 2px; break-after: avoid; page-break-after: avoid; }
 p { margin: 4px 0; }
 .lede { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; table-layout: fixed; }
+thead { display: table-header-group; }
 th, td { padding: 3px 6px; border-bottom: 1px solid var(--rule); text-align: left;
   vertical-align: top; overflow-wrap: anywhere; }
+tr { break-inside: avoid; page-break-inside: avoid; }
 col.clause { width: 5em; }
 th { font-weight: 600; background: #f4f4f6; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+code { font-size: 0.95em; overflow-wrap: anywhere; }
 .same { color: var(--muted); }
 .changed { font-weight: 700; }
 .words { color: var(--muted); font-size: 11.5px; }
@@ -52,37 +58,39 @@ span.clause { color: var(--muted); white-space: nowrap; }
 .sig .ci { font-weight: 400; }
 .note { color: var(--muted); font-size: 11.5px; }
 .hint { color: var(--muted); font-size: 11.5px; font-weight: 400; }
-.figures { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-  grid-auto-flow: row dense; gap: 12px 18px; }
-figure { margin: 0; min-width: 0; break-inside: avoid; page-break-inside: avoid; }
-figure.wide { grid-column: 1 / -1; }
-figure img { display: block; width: 100%; height: auto; margin: 0 auto; }
+table.calendar { margin-top: 4px; }
+.figrow { margin: 0 0 12px; break-inside: avoid; page-break-inside: avoid; }
+figure { display: inline-block; vertical-align: top; margin: 0; width: 100%;
+  break-inside: avoid; page-break-inside: avoid; }
+figure.half { width: 49%; }
+figure.half + figure.half { margin-left: 2%; }
+figure img { display: block; width: 100%; height: auto; }
 figcaption { font-size: 11.5px; color: var(--muted); margin-top: 2px; }
-footer { margin-top: 20px; font-size: 11.5px; color: var(--muted); }
-footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 1px 12px; margin: 0; }
-footer dt { font-weight: 600; color: var(--ink); }
-footer dd { margin: 0; overflow-wrap: anywhere; }
-@page { size: auto; margin: 8mm 11mm; }
+footer { margin-top: 20px; font-size: 11.5px; color: var(--muted); break-inside: avoid;
+  page-break-inside: avoid; }
+footer table { font-size: inherit; }
+footer h2 { color: var(--ink); }
+footer th { width: 11em; background: none; color: var(--ink); white-space: nowrap;
+  word-break: normal; }
+footer th, footer td { border: 0; padding: 1px 12px 1px 0; }
+@page { size: A4; margin: 14mm 13mm 16mm;
+  @bottom-left { content: string(doc-title); font: 7pt "DejaVu Sans", sans-serif;
+    color: #6b6b70; }
+  @bottom-right { content: "page " counter(page) " of " counter(pages);
+    font: 7pt "DejaVu Sans", sans-serif; color: #6b6b70; } }
 @media print {
-  body { font-size: 9.5pt; }
+  body { font-size: 9pt; }
   main { max-width: none; padding: 0; }
-  h1 { font-size: 15pt; }
-  h2 { font-size: 11pt; margin: 7px 0 3px; break-after: avoid; page-break-after: avoid; }
-  .hint { font-size: 7.5pt; }
-  table { font-size: 7.8pt; }
-  .words { font-size: 6.6pt; white-space: nowrap; overflow: hidden;
-    text-overflow: ellipsis; }
-  .words, .delta, .note, footer { font-size: 7.5pt; }
-  figcaption { font-size: 7pt; margin-top: 0; }
-  .ci { font-size: 6.8pt; }
+  h1 { font-size: 14pt; string-set: doc-title content(); }
+  h2 { font-size: 10.5pt; margin: 8px 0 3px; }
+  .hint, .words, .delta, .note, figcaption { font-size: 7pt; }
+  table { font-size: 7.5pt; }
+  .ci { font-size: 6.5pt; }
   th, td { padding: 2px 4px; }
-  tr { break-inside: avoid; page-break-inside: avoid; }
-  .figures { gap: 4px 10px; }
-  figure img { width: auto; max-width: 100%; max-height: 70mm; }
-  figure.wide img { max-height: 76mm; }
-  footer { margin-top: 2px; font-size: 6.8pt; line-height: 1.25; }
-  footer h2 { margin-top: 4px; }
-  footer dl { grid-template-columns: max-content 1fr max-content 1fr; }
+  .figrow { margin-bottom: 6px; }
+  figure.wide img { width: auto; max-width: 100%; max-height: 150mm; margin: 0 auto; }
+  footer { margin-top: 6px; font-size: 7pt; line-height: 1.25; }
+  footer th { width: 11em; }
 }
 """
 
@@ -92,7 +100,10 @@ def _e(text: Any) -> str:
 
 
 def _first_column(variants: int, widest: int, narrowest: int) -> int:
-    """Width (%) of a table's first column: narrower as variant columns are added."""
+    """Width (%) of a table's first column: narrower as variant columns are added, and
+    half the width beside one variant's column."""
+    if variants == 1:
+        return max(widest, 50)
     return max(narrowest, widest - 4 * max(0, variants - 4))
 
 
@@ -151,6 +162,21 @@ def _headline_html(saved: Saved, point: int) -> str:
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
+def _calendar_html(saved: Saved, point: int) -> str:
+    rows = calendar(saved, point)
+    if not rows:
+        return ""
+    head = "".join(f"<th class=\"num\">{_e(saved.labels[v])}</th>" for v in saved.variants)
+    body = "".join(f"<tr><td>{_e(what)}</td>"
+                   + "".join(f"<td class=\"num\">{_e(cells[v])}</td>" for v in saved.variants)
+                   + "</tr>" for what, cells in rows)
+    return (f"<table class=\"calendar\" id=\"calendar\"><colgroup>"
+            f"<col style=\"width: {_first_column(len(saved.variants), 24, 16)}%\">"
+            f"{'<col>' * len(saved.variants)}</colgroup><thead><tr>"
+            f"<th>on the calendar (deals with a Demand Notice)</th>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
 def _design_html(saved: Saved) -> str:
     if not saved.parameters:
         return ""
@@ -169,9 +195,26 @@ def _figure_html(m: Made) -> str:
             f"<figcaption><b>{_e(m.title)}.</b> {_e(m.caption)}</figcaption></figure>")
 
 
+def _figure_rows(made: list[Made]) -> str:
+    """Figures in order, one row each: a wide figure alone, a half-width one with the
+    next half-width one beside it (a row is never split across pages)."""
+    todo, rows = list(made), []
+    while todo:
+        first = todo.pop(0)
+        partner = None if first.wide else next((m for m in todo if not m.wide), None)
+        if partner is not None:
+            todo.remove(partner)
+        row = [first] + ([partner] if partner else [])
+        # No white space between the figures: they are inline blocks, side by side.
+        rows.append("<div class=\"figrow\">" + "".join(_figure_html(m) for m in row)
+                    + "</div>")
+    return "".join(rows)
+
+
 def _footer_html(saved: Saved) -> str:
-    items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in provenance(saved))
-    return f"<footer id=\"provenance\"><h2>Provenance</h2><dl>{items}</dl></footer>"
+    items = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in provenance(saved))
+    return (f"<footer id=\"provenance\"><h2>Provenance</h2><table class=\"facts\">"
+            f"<tbody>{items}</tbody></table></footer>")
 
 
 def report_html(saved: Saved, point: int = 0, made: list[Made] | None = None) -> str:
@@ -181,24 +224,22 @@ def report_html(saved: Saved, point: int = 0, made: list[Made] | None = None) ->
     # The report leads with the money (who gains what), beside the headline numbers;
     # the terms that differ follow, then every other figure.
     lead = [x for x in made if x.name == LEAD_FIGURE]
-    figures = "".join(_figure_html(x) for x in made if x.name != LEAD_FIGURE)
+    figures = _figure_rows([x for x in made if x.name != LEAD_FIGURE])
     return (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>regsim report: {_e(m['name'])}</title><style>{CSS}</style></head><body><main>"
         f"<header><h1>{_e(title(saved))}</h1>"
         f"<p><span class=\"lede\">{_e(m.get('description') or '')}</span> "
-        f"{_e(facts(saved))}</p>"
+        f"{_e(facts(saved, point))}</p>"
         "</header>"
         "<section id=\"numbers\"><h2>Headline numbers <span class=\"hint\">(estimate [95% "
         "interval]" + ("" if one_variant(saved) else "; Δ: paired difference against the "
                        "base, blue where its interval excludes zero")
-        + f")</span></h2>{_headline_html(saved, point)}"
+        + f")</span></h2>{_headline_html(saved, point)}{_calendar_html(saved, point)}"
         "</section>"
-        + (f"<section id=\"money\"><div class=\"figures\">{_figure_html(lead[0])}</div>"
-           "</section>" if lead else "")
+        + (f"<section id=\"money\">{_figure_rows(lead)}</section>" if lead else "")
         + f"<section id=\"terms\"><h2>{_e(diff_heading(saved))} <span class=\"hint\">"
         f"({_e(diff_hint(saved))})</span></h2>{_diff_html(saved, point)}</section>"
         f"{_design_html(saved)}"
-        f"<section id=\"figures\"><h2>Figures</h2><div class=\"figures\">{figures}</div>"
-        f"</section>{_footer_html(saved)}</main></body></html>\n")
+        f"<section id=\"figures\"><h2>Figures</h2>{figures}</section>{_footer_html(saved)}</main></body></html>\n")

@@ -454,7 +454,8 @@ def plot_cmd(results_dir, fig_dir, point) -> None:
 @main.command("report")
 @click.argument("results_dir", metavar="RESULTS_DIR", type=click.Path(file_okay=False))
 @click.option("-o", "--out", "target", required=True, type=click.Path(dir_okay=False),
-              help="The report: report.html (one self-contained page) or report.pdf.")
+              help="The report: report.html (one self-contained page) or report.pdf "
+                   "(the same page printed on A4; needs Pango).")
 @_POINT
 @_one_line_errors
 def report_cmd(results_dir, target, point) -> None:
