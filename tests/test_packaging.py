@@ -58,7 +58,7 @@ def test_the_license_file_matches_the_metadata():
 
 
 @pytest.mark.parametrize("name", ["mesa", "simpy", "numpy", "scipy", "pandas", "pydantic",
-                                  "click", "matplotlib"])
+                                  "click", "matplotlib", "weasyprint"])
 def test_dependencies_stop_before_the_next_major_version(name):
     spec = next(d for d in PYPROJECT["project"]["dependencies"] if d.startswith(name))
     assert "<" in spec, spec
