@@ -10,7 +10,10 @@ from sim.read.headline import OUTCOMES
 @pytest.mark.parametrize("name, down, up", [
     ("days_to_effective", "better for the Investors", "worse for the Investors"),
     ("delay_used", "better for the Investors", "better for the Company"),
-    ("rights_expenses", "better for the Company", "better for the Investors"),
+    # Expenses the Company pays for the Investors' registrations cost the Investors
+    # nothing either way: more of them is worse for the Company, not a gain to them.
+    ("rights_expenses", "better for the Company", "worse for the Company"),
+    ("damages", "better for the Company", "better for the Investors"),
     ("company_expenses", "better for the Company", "worse for the Company"),
     ("value_to_investors", "worse for the Investors", "better for the Investors"),
     ("piggybacked", "", ""),
