@@ -219,7 +219,7 @@ def _probability_rows(saved: Saved, point: int) -> pd.DataFrame:
 
 #: Characters a probability's label is wrapped at, and the height of one text line
 #: (inches, 10 pt with leading) and of one variant's row with its value (9 pt).
-_WRAP, _LINE, _VARIANT_ROW = 26, 0.19, 0.19
+_WRAP, _LINE, _VARIANT_ROW = 26, 0.16, 0.19
 #: Up to this many variants, each probability is written beside its interval.
 MAX_VALUE_LABELS = 3
 
@@ -248,7 +248,7 @@ def probability_figure(saved: Saved, point: int = 0) -> Figure | None:
     n = len(saved.variants)
     # One outcome's row: its label's lines or its variants' values, whichever is taller.
     values = n <= MAX_VALUE_LABELS
-    row = max(max(_outcome_label(o).count("\n") + 1 for o in names) * _LINE + 0.08,
+    row = max(max(_outcome_label(o).count("\n") + 1 for o in names) * _LINE + 0.06,
               n * _VARIANT_ROW + 0.1 if values else 0.17 + 0.04 * n)
     with themed():
         fig = Figure(figsize=(WIDTH if len(panels) == 1 else WIDE,
@@ -306,7 +306,7 @@ def _probability_panel(ax, rows: pd.DataFrame, names: list[str], variants: list[
 
 # --- paired differences ----------------------------------------------------------------
 #: Rows of the forest panels' top band that holds whom each side serves.
-_VERDICT_BAND = 1.5
+_VERDICT_BAND = 1.3
 
 
 def forest_figure(saved: Saved, point: int = 0) -> Figure | None:
@@ -326,7 +326,7 @@ def forest_figure(saved: Saved, point: int = 0) -> Figure | None:
     ncols = min(4, n)
     nrows = -(-n // ncols)
     with themed():
-        fig = Figure(figsize=(WIDE, 0.9 + nrows * (1.35 + 0.26 * len(others))),
+        fig = Figure(figsize=(WIDE, 0.9 + nrows * (0.95 + 0.26 * len(others))),
                      layout="constrained")
         axes = np.atleast_1d(fig.subplots(nrows, ncols, sharey=True)).ravel()
         for ax, name in zip(axes, saved.outcomes):
@@ -360,13 +360,14 @@ def _forest_panel(ax, rows: pd.DataFrame, o: Outcome, others: list[str], styles)
                         va="bottom", color=s.color)
     ax.axvline(0, color="0.3", lw=1)
     ax.grid(axis="y", visible=False)
-    ax.set_title(wrap(display(f"{o.label} {o.clause}"), 26), fontsize=9.5, loc="left")
+    ax.set_title(wrap(display(f"{o.label} {o.clause}"), 22), fontsize=9.5, loc="left")
     ax.set_xlabel({"%": "percentage points", "USD": "USD per deal"}.get(unit, unit),
                   fontsize=9.5)
     if unit == "USD":
         ax.xaxis.set_major_formatter(FuncFormatter(usd_tick))
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.tick_params(axis="x", labelsize=9)
+    ax.tick_params(axis="y", labelsize=10)
     # From the lowest to the highest interval end, zero inside; at least 1 day / point /
     # $100 wide when nothing moved.
     ax.set_xlim(*span(drawn, margin=0.06, zero=True,
@@ -375,6 +376,6 @@ def _forest_panel(ax, rows: pd.DataFrame, o: Outcome, others: list[str], styles)
     # Two lines, so the two sides never meet however narrow the panel.
     for k, (text, x, ha) in enumerate((t for t in ((left, 0.02, "left"),
                                                    (right, 0.98, "right")) if t[0])):
-        ax.annotate(text, (x, 1.0), xycoords="axes fraction", xytext=(0, -3 - 12 * k),
-                    textcoords="offset points", ha=ha, va="top", fontsize=8.5,
+        ax.annotate(text, (x, 1.0), xycoords="axes fraction", xytext=(0, -2 - 10.5 * k),
+                    textcoords="offset points", ha=ha, va="top", fontsize=8,
                     color="0.25", gid="verdict")
