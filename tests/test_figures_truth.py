@@ -96,7 +96,7 @@ def test_ecdf_marks_no_target_from_the_deadline_and_states_the_misses_per_deal(s
     (box,) = ax.texts
     text = box.get_text()
     target = saved.terms("base")["effectiveness_target_days"]
-    assert f"effective {target} days after\neach deal's own filing" in text
+    assert f"effective within {target} days\nof each deal's own filing" in text
     for v, df in saved.frames().items():       # each share counted here from the table
         with_demand = df[df["demand_day"].notna()]
         share = with_demand["effectiveness_target_missed"].astype(bool).mean()
@@ -109,7 +109,7 @@ def test_ecdf_target_days_come_from_the_terms(saved):
     changed = replace(saved, manifest=dict(saved.manifest, cells=cells))
     assert changed.terms("base")["effectiveness_target_days"] == 90
     (ax,) = ecdf_figure(changed).axes
-    assert "effective 90 days after" in ax.texts[0].get_text()
+    assert "effective within 90 days" in ax.texts[0].get_text()
 
 
 # --- 2. axes end where the data ends ------------------------------------------------------

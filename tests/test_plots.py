@@ -83,8 +83,8 @@ def test_ecdf_has_one_curve_per_variant_and_states_the_target_per_deal(saved):
     # No deadline is a day of this axis (the target runs from each deal's filing).
     assert marks == {}
     (box,) = ax.texts
-    assert box.get_text().startswith("§1(a) target: effective 120 days after\neach deal's "
-                                     "own filing; missed in\n")
+    assert box.get_text().startswith("§1(a) target: effective within 120 days\nof each "
+                                     "deal's own filing; missed in\n")
     assert box.get_text().count("% (") == len(LABELS)
     assert set(LABELS) <= set(legend_texts(fig))
 

@@ -62,8 +62,8 @@ def _target_text(saved: Saved, point: int) -> str:
     if not lines:
         return ""
     if len(days) == 1:
-        head = (f"§1(a) target: effective {days.pop()} days after\neach deal's own filing;"
-                " missed in")
+        head = (f"§1(a) target: effective within {days.pop()} days\nof each deal's own "
+                "filing; missed in")
         body = [f"{share:.1%}" + (f" ({label})" if len(lines) > 1 else " of deals")
                 for label, _t, share in lines]
     else:
@@ -298,7 +298,8 @@ def _probability_panel(ax, rows: pd.DataFrame, names: list[str], variants: list[
         ax.axhline(k - 0.5, color="0.88", lw=0.8)
     top = max(float(rows["high"].max()) * 100, 0.1)
     # Room on the right for the value written beside the highest interval.
-    ax.set_xlim(0, top * (1.22 if values else 1.04))
+    # A sliver left of 0, so a marker at 0% shows whole.
+    ax.set_xlim(-top * 0.02, top * (1.22 if values else 1.04))
     ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda t, _p: f"{t:g}%"))
     ax.set_xlabel("% of deals (exact 95% CI)", fontsize=10.5)
