@@ -79,6 +79,41 @@ def dodge(n: int, i: int, band: float = 0.78) -> float:
     return (i - (n - 1) / 2) * band / max(n, 1)
 
 
+def span(values, margin: float = 0.04, zero: bool = False,
+         least: float = 0.0) -> tuple[float, float]:
+    """Axis limits that end where the data ends: the finite values' range (with 0 when
+    ``zero``), widened by ``margin`` of it on each side and to at least ``least``.
+
+    Args:
+        values: The numbers drawn (estimates and interval ends; NaN and inf ignored).
+        margin: Share of the range added on each side.
+        zero: Keep 0 inside (a bar's base, the no-difference line).
+        least: The smallest width (a range of one value would be empty).
+    """
+    x = np.asarray([v for v in np.ravel(np.asarray(values, dtype=float)) if np.isfinite(v)]
+                   + ([0.0] if zero else []), dtype=float)
+    if not len(x):
+        return (0.0, 1.0)
+    lo, hi = float(x.min()), float(x.max())
+    if hi - lo < least:                 # too narrow: widen away from a kept zero
+        if zero and lo >= 0:
+            hi = lo + least
+        elif zero and hi <= 0:
+            lo = hi - least
+        else:
+            lo, hi = (lo + hi - least) / 2, (lo + hi + least) / 2
+    pad = (hi - lo) * margin
+    return (lo - pad, hi + pad)
+
+
+def verdict_sides(outcome: Outcome) -> tuple[str, str]:
+    """What a decrease and an increase of the outcome mean to the parties:
+    (``"← better for the Investors"``, ``"worse for the Investors →"``), or ``("", "")``
+    for an outcome neither party ranks (:meth:`sim.read.headline.Outcome.verdict`)."""
+    left, right = outcome.verdict(-1.0), outcome.verdict(1.0)
+    return ("← " + left if left else "", right + " →" if right else "")
+
+
 def finite(*xs: float) -> bool:
     """All values are numbers (not None, NaN or infinite)."""
     return all(x is not None and np.isfinite(x) for x in xs)

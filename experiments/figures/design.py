@@ -1,11 +1,12 @@
-"""Figures of a design sweep: each outcome against each swept parameter, and a heat map.
+"""Figures of a design sweep: each outcome against each swept parameter, and a heat map
+where the design is a full grid of two parameters.
 
-Design points are grouped by a parameter's value: a grid's values as they are; a Latin
-hypercube's or Sobol design's continuous values in quantile bins (about four points a
-bin). The rows of every design point in a group are pooled and the outcome estimated on
-them with its 95% interval (:func:`experiments.analysis.compare.estimate`): the parameter's main
-effect, the other parameters averaged over the design. Each design point's own estimate
-is drawn as a faint dot, so the spread the other parameters cause stays visible.
+Each design point is its own estimate, drawn at its parameter value with its 95%
+interval (:func:`experiments.analysis.compare.estimate` on that point's rows): no bins
+pool points, and no line joins neighbouring points, whose differences are as much the
+other parameters and noise as this one. A heat map is drawn only for a full grid of two
+parameters, one design point per cell; a Latin hypercube or Sobol design has no cells to
+fill. (Sensitivity indices and box-finding are for a later issue.)
 """
 
 from __future__ import annotations
@@ -21,16 +22,13 @@ from matplotlib.ticker import FuncFormatter
 from experiments.analysis.compare import estimate
 
 from sim.read.headline import OUTCOMES
-from experiments.analysis.saved import Saved, design_frame, pooled_rows, short_name
-from experiments.figures.common import Made
+from experiments.analysis.saved import Saved, pooled_rows, short_name
+from experiments.figures.common import Made, dodge
 from experiments.figures.style import WIDE, WIDTH, themed, variant_styles
 
-#: A parameter with at most this many distinct values is drawn value by value.
-MAX_LEVELS = 8
-
-
-def groups(values: pd.Series) -> list[tuple[float, str, list[int]]]:
-    """Design points grouped by one parameter: (x position, tick label, point indices).
+def levels(values: pd.Series) -> list[tuple[float, str, list[int]]]:
+    """Design points by one parameter's value: (x position, tick label, point indices),
+    one entry per distinct value (a categorical switch at 0, 1, 2, ...).
 
     Args:
         values: The parameter's value at each design point (index = point).
@@ -40,17 +38,7 @@ def groups(values: pd.Series) -> list[tuple[float, str, list[int]]]:
         cats = list(dict.fromkeys(values.astype(str)))
         return [(float(i), c, list(values.index[values.astype(str) == c]))
                 for i, c in enumerate(cats)]
-    levels = sorted(x.unique())
-    if len(levels) <= MAX_LEVELS:
-        return [(float(v), _num(v), list(x.index[x == v])) for v in levels]
-    nbins = max(2, min(5, len(x) // 4))
-    bins = pd.qcut(x, nbins, duplicates="drop")
-    out = []
-    for interval in bins.cat.categories:
-        members = list(x.index[bins == interval])
-        out.append((float(x[members].mean()),
-                    f"{_num(interval.left, 2)}–{_num(interval.right, 2)}", members))
-    return out
+    return [(float(v), _num(v), list(x.index[x == v])) for v in sorted(x.unique())]
 
 
 def _point_x(values: pd.Series) -> np.ndarray:
@@ -71,39 +59,41 @@ def _scale(name: str) -> tuple[float, str]:
     return {"probability": (100.0, "%"), "USD": (1.0, "USD")}.get(unit, (1.0, unit))
 
 
-def _main_effect(saved: Saved, variant: str, grouped, name: str) -> np.ndarray:
-    """(x, estimate, low, high) per group, from the pooled rows of its points."""
+def point_estimates(saved: Saved, variant: str, name: str) -> np.ndarray:
+    """(estimate, low, high) of ``name`` at each design point, on that point's rows only,
+    in the outcome's display unit (% for probabilities)."""
+    factor, _unit = _scale(name)
     out = []
-    for x, _label, members in grouped:
-        iv = estimate(pooled_rows(saved, variant, members), OUTCOMES[name])
-        out.append((x, iv.value, iv.low, iv.high))
-    return np.array(out, dtype=float)
+    for i in range(len(saved.points)):
+        iv = estimate(pooled_rows(saved, variant, [i]), OUTCOMES[name])
+        out.append((iv.value, iv.low, iv.high))
+    return np.array(out, dtype=float).reshape(-1, 3) * factor
 
 
 def effects_figure(saved: Saved) -> Figure:
-    """Each outcome (rows) against each swept parameter (columns), line per variant with
-    a 95% CI band; faint dots are single design points."""
+    """Each outcome (rows) against each swept parameter (columns): every design point's
+    estimate with its 95% interval, a marker per variant side by side, no lines."""
     params, outs = saved.parameters, saved.outcomes
     styles = variant_styles(saved.variants, saved.labels)
-    frame = design_frame(saved)
     pts = pd.DataFrame(saved.points)
+    est = {(v, name): point_estimates(saved, v, name) for v in saved.variants for name in outs}
     with themed():
         fig = Figure(figsize=(max(WIDTH, min(WIDE, 3.6 * len(params))), 0.8 + 2.9 * len(outs)),
                      layout="constrained")
         axes = np.atleast_2d(fig.subplots(len(outs), len(params), sharey="row", squeeze=False))
         for c, p in enumerate(params):
-            grouped = groups(pts[p])
             for r, name in enumerate(outs):
-                _effect_panel(axes[r, c], saved, frame, p, grouped, name, styles)
+                _effect_panel(axes[r, c], saved, pts[p], p, name, est, styles)
                 if c == 0:
-                    factor, unit = _scale(name)
+                    _factor, unit = _scale(name)
                     axes[r, c].set_ylabel(wrap(f"{_short_label(name)} ({unit})", 24),
                                           fontsize=10)
         handles, labels = axes[0, 0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)),
                    fontsize=9.5)
-        fig.suptitle(f"Outcomes across the {saved.manifest['design']['method']} design "
-                     f"({len(saved.points)} points, {saved.replications:,} replications each)",
+        fig.suptitle(f"Outcomes at each point of the {saved.manifest['design']['method']} "
+                     f"design ({len(saved.points)} points, {saved.replications:,} "
+                     "replications each; 95% CI)",
                      x=0.01, ha="left", fontweight="bold", fontsize=12.5)
     return fig
 
@@ -113,29 +103,48 @@ def _short_label(name: str) -> str:
     return f"{o.label} {o.clause}".replace("Demand Notice -> effective", "demand → effective")
 
 
-def _effect_panel(ax, saved: Saved, frame: pd.DataFrame, param: str, grouped, name: str,
+def _effect_panel(ax, saved: Saved, values: pd.Series, param: str, name: str, est,
                   styles) -> None:
-    factor, unit = _scale(name)
-    for v in saved.variants:
+    x = _point_x(values)
+    categorical = pd.to_numeric(values, errors="coerce").isna().any()
+    # Variants side by side around each point's value: a small share of the axis.
+    width = (x.max() - x.min()) if len(x) and x.max() > x.min() else 1.0
+    n = len(saved.variants)
+    for j, v in enumerate(saved.variants):
         s = styles[v]
-        e = _main_effect(saved, v, grouped, name) * [1, factor, factor, factor]
-        ok = np.isfinite(e).all(axis=1)
-        ax.plot(e[ok, 0], e[ok, 1], color=s.color, ls=s.linestyle, marker=s.marker, lw=2,
-                ms=5, label=s.label)
-        ax.fill_between(e[ok, 0], e[ok, 2], e[ok, 3], color=s.color, alpha=0.15, lw=0)
-        mine = frame[frame["variant"] == v]
-        ax.scatter(_point_x(mine[param]), mine[name] * factor, s=10, color=s.color,
-                   alpha=0.35, lw=0, label="_nolegend_")
-    if pd.to_numeric(frame[param], errors="coerce").isna().any():      # categorical
-        ax.set_xticks([g[0] for g in grouped], [g[1] for g in grouped])
+        e = est[(v, name)]
+        ok = np.isfinite(e[:, 0])
+        lo = np.where(np.isfinite(e[:, 1]), e[:, 1], e[:, 0])
+        hi = np.where(np.isfinite(e[:, 2]), e[:, 2], e[:, 0])
+        xj = x + dodge(n, j, 0.04 * n if not categorical else 0.5) * (
+            width if not categorical else 1.0)
+        ax.errorbar(xj[ok], e[ok, 0], yerr=[e[ok, 0] - lo[ok], hi[ok] - e[ok, 0]],
+                    fmt=s.marker, ls="none", color=s.color, ms=4.5, capsize=2,
+                    elinewidth=1.1, alpha=0.9, label=s.label)
+    if categorical:
+        cats = list(dict.fromkeys(values.astype(str)))
+        ax.set_xticks(range(len(cats)), cats)
     ax.set_xlabel(short_name(param), fontsize=10)
     ax.tick_params(labelsize=9)
-    if unit == "USD":
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"${x / 1e3:,.0f}k"))
+    if OUTCOMES[name].unit == "USD":
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: f"${y / 1e3:,.0f}k"))
+
+
+def full_grid(saved: Saved) -> bool:
+    """The design is a grid of exactly two parameters with one point per cell: a heat map
+    of it shows every point once and averages nothing."""
+    if len(saved.parameters) != 2 or saved.manifest.get("design", {}).get("method") != "grid":
+        return False
+    pts = pd.DataFrame(saved.points)
+    px, py = saved.parameters
+    cells = pts[[px, py]].astype(str).drop_duplicates()
+    return (len(cells) == len(pts)
+            == pts[px].astype(str).nunique() * pts[py].astype(str).nunique())
 
 
 def _cell_matrix(saved: Saved, variant: str, gx, gy, name: str) -> np.ndarray:
-    """Estimate of ``name`` on the pooled rows of the points in each (x, y) group."""
+    """Estimate of ``name`` at the design point of each (x, y) cell (a full grid: one
+    point per cell)."""
     factor, _unit = _scale(name)
     m = np.full((len(gy), len(gx)), np.nan)
     for i, (_y, _ly, ys) in enumerate(gy):
@@ -148,13 +157,14 @@ def _cell_matrix(saved: Saved, variant: str, gx, gy, name: str) -> np.ndarray:
 
 
 def heatmap_figure(saved: Saved, name: str | None = None) -> Figure | None:
-    """The outcome over the first two swept parameters, one panel per variant."""
-    if len(saved.parameters) < 2 or not saved.outcomes:
+    """The outcome over a full grid of two parameters (:func:`full_grid`), one panel per
+    variant, each cell one design point; None for any other design."""
+    if not full_grid(saved) or not saved.outcomes:
         return None
     name = name or saved.outcomes[0]
     px, py = saved.parameters[:2]
     pts = pd.DataFrame(saved.points)
-    gx, gy = groups(pts[px]), groups(pts[py])
+    gx, gy = levels(pts[px]), levels(pts[py])
     mats = {v: _cell_matrix(saved, v, gx, gy, name) for v in saved.variants}
     finite = np.concatenate([m[np.isfinite(m)] for m in mats.values()])
     vmin, vmax = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
@@ -177,10 +187,8 @@ def heatmap_figure(saved: Saved, name: str | None = None) -> Figure | None:
         factor, unit = _scale(name)
         fig.colorbar(image, ax=list(axes[:n]), label=wrap(f"{_short_label(name)} ({unit})",
                                                           30), shrink=0.9)
-        extra = ("; other parameters averaged over the design"
-                 if len(saved.parameters) > 2 else "")
         fig.suptitle(wrap(f"{_short_label(name)} over {short_name(px)} and {short_name(py)}"
-                          + extra, 70), x=0.01, ha="left", fontweight="bold", fontsize=12)
+                          ", each cell a design point", 70), x=0.01, ha="left", fontweight="bold", fontsize=12)
     return fig
 
 
@@ -208,16 +216,16 @@ def figures_for(saved: Saved) -> list[Made]:
     """The design figures of a results folder (none without a design)."""
     if not saved.parameters or not saved.outcomes:
         return []
-    made = [Made("design-effects", "Outcomes across the design", (
-        "Lines: the design points with each parameter value (a grid) or in each quantile "
-        "bin (LHS, Sobol) pooled, with a 95% band: the parameter's main effect, the others "
-        "averaged over the design. Faint dots: single design points."),
+    made = [Made("design-effects", "Outcomes at each design point", (
+        "Each design point's estimate with its 95% interval, at its value of each swept "
+        "parameter (variants side by side); no bins, no lines: points that share a value "
+        "differ in the other parameters."),
         effects_figure(saved))]
     heat = heatmap_figure(saved)
     if heat is not None:
         made.append(Made("design-heatmap", "Heat map over two parameters", (
-            f"{OUTCOMES[saved.outcomes[0]].label} estimated on the pooled rows of the design "
-            "points in each cell; grey: no design point."), heat))
+            f"{OUTCOMES[saved.outcomes[0]].label} at each design point of the full grid, "
+            "one point per cell."), heat))
     for m in made:
         m.wide = m.fig.get_figwidth() > WIDTH * 1.2
     return made

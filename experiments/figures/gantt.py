@@ -334,7 +334,8 @@ def gantt_figure(log: Iterable[ev.Event], terms: Terms, title: str = "") -> Figu
     Args:
         log: The deal's event log (a fresh run or ``EventLog.from_jsonl``).
         terms: The terms the deal ran under (for the deadlines the log implies).
-        title: The figure title (default: seed and deal from the log).
+        title: The figure title (default: :func:`title_of` the log, without the names of
+            the terms and the scenario, which the log does not hold).
     """
     events = list(log)
     chart = chart_of(events, terms)
@@ -357,15 +358,26 @@ def gantt_figure(log: Iterable[ev.Event], terms: Terms, title: str = "") -> Figu
                          hatch="////" if k == "suspended" else None, label=KIND_LABELS[k])
                    for k in kinds] + handles
         fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9)
-        ax.set_title(title or _default_title(events), loc="left")
+        ax.set_title(title or title_of(events), loc="left", fontsize=12)
     return fig
 
 
-def _default_title(events: list[ev.Event]) -> str:
-    closed = next((e for e in events if e.kind == ev.DEAL_CLOSED), None)
-    if closed is None:
-        return "One deal's timeline"
-    return f"Deal {closed.details['deal']} of seed {closed.details['seed']}: timeline"
+def title_of(log: Iterable[ev.Event], terms_name: str = "", scenario_name: str = "") -> str:
+    """The chart's title: the deal and its seed, the terms, the scenario and the closing.
+
+    ``Deal 8557 of seed 2024, closing Sun 30 Mar 2003 (day 0)`` and, on a second line,
+    ``terms: bestnet-2003; scenario: bestnet-2003``: the deal from the log's DEAL_CLOSED,
+    the names as given (left out when empty).
+    """
+    closed = next((e for e in log if e.kind == ev.DEAL_CLOSED), None)
+    head = ("One deal's timeline" if closed is None else
+            f"Deal {closed.details['deal']} of seed {closed.details['seed']}")
+    closing = dates.parse_iso(closed.details.get("closing_date")) if closed else None
+    if closing is not None:
+        head += f", closing {dates.label(0, closing)} (day 0)"
+    names = ([f"terms: {terms_name}"] if terms_name else []) + (
+        [f"scenario: {scenario_name}"] if scenario_name else [])
+    return head + ("\n" + "; ".join(names) if names else "")
 
 
 def _draw_bars(ax, chart: Chart, row: dict[str, int]) -> None:
@@ -482,4 +494,4 @@ def save_gantt(log: Iterable[ev.Event], terms: Terms, path: str | Path,
     return path
 
 
-__all__ = ["Chart", "chart_of", "gantt_figure", "save_gantt", "check_plot_path"]
+__all__ = ["Chart", "chart_of", "gantt_figure", "save_gantt", "check_plot_path", "title_of"]

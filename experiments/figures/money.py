@@ -22,7 +22,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from experiments.analysis.saved import Saved
 from experiments.analysis.summary import mean_with_ci
-from experiments.figures.common import usd_tick, where_text
+from experiments.figures.common import span, usd_tick, where_text
 from experiments.figures.style import WIDE, themed
 
 #: (party, column, sign, label, colour): a party's components, gains first.
@@ -87,7 +87,8 @@ def who_gains_figure(saved: Saved, point: int = 0) -> Figure | None:
     labels = [saved.labels.get(v, v) for v in variants]
     with themed():
         fig = Figure(figsize=(WIDE, 1.9 + 0.42 * len(variants)), layout="constrained")
-        axes = fig.subplots(1, len(PARTIES), sharey=True, sharex=True)
+        # Each party's own x range: one party's gains would stretch the other's axis.
+        axes = fig.subplots(1, len(PARTIES), sharey=True)
         handles = {}
         for ax, party in zip(axes, PARTIES):
             _panel(ax, rows[rows["party"] == party], variants, handles)
@@ -104,6 +105,8 @@ def who_gains_figure(saved: Saved, point: int = 0) -> Figure | None:
 
 
 def _panel(ax, rows: pd.DataFrame, variants: list[str], handles: dict) -> None:
+    extent: list[float] = []
+    sides: set[str] = set()         # where net labels sit
     for i, v in enumerate(variants):
         r = rows[rows["variant"] == v]
         right = left = 0.0
@@ -118,17 +121,29 @@ def _panel(ax, rows: pd.DataFrame, variants: list[str], handles: dict) -> None:
             else:
                 left += x
             del bar
+        extent += [left, right]
         net = r[r["column"] == "net"].iloc[0]
         if np.isfinite(net["value"]):
             err = [[max(net["value"] - net["low"], 0.0) if np.isfinite(net["low"]) else 0.0],
                    [max(net["high"] - net["value"], 0.0) if np.isfinite(net["high"]) else 0.0]]
             ax.errorbar([net["value"]], [i], xerr=err, fmt="D", color="black", ms=6,
                         elinewidth=1.4, capsize=3, zorder=5)
-            ax.annotate(usd_tick(net["value"]), (net["value"], i), xytext=(0, 9),
-                        textcoords="offset points", ha="center", fontsize=9,
-                        fontweight="bold")
+            # Beside the interval, away from zero: never on the diamond or its whiskers.
+            hi = net["value"] + err[1][0]
+            lo = net["value"] - err[0][0]
+            right_side = net["value"] >= 0
+            sides.add("right" if right_side else "left")
+            ax.annotate(usd_tick(net["value"]), (hi if right_side else lo, i),
+                        xytext=(5 if right_side else -5, 0), textcoords="offset points",
+                        ha="left" if right_side else "right", va="center", fontsize=9,
+                        fontweight="bold", gid="net-label")
+            extent += [lo, hi]
     ax.axvline(0, color="black", lw=0.9)
     ax.grid(axis="y", visible=False)
+    # The axis ends where the bars and intervals end, with room for the net's label.
+    lo, hi = span(extent, margin=0.04, zero=True, least=1.0)
+    room = (hi - lo) * 0.16
+    ax.set_xlim(lo - (room if "left" in sides else 0), hi + (room if "right" in sides else 0))
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(FuncFormatter(usd_tick))
     ax.tick_params(axis="x", labelsize=9.5)

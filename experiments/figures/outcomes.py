@@ -17,15 +17,15 @@ from textwrap import fill as wrap
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from experiments.analysis.compare import compare, estimate
 
 from sim.read.headline import OUTCOMES, Outcome
 from experiments.analysis.saved import Saved
 from experiments.analysis.summary import days_to_effective
-from experiments.figures.common import (display, dodge, finite, styles_of, unit_scale,
-                                        usd_tick, where_text)
+from experiments.figures.common import (display, dodge, finite, span, styles_of,
+                                        unit_scale, usd_tick, verdict_sides, where_text)
 from experiments.figures.style import WIDE, WIDTH, themed
 
 #: The table columns these figures read.
@@ -45,26 +45,42 @@ def _ecdf_points(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xs, np.cumsum(counts) / max(len(days), 1)
 
 
-def _deadline_marks(saved: Saved, point: int) -> list[tuple[int, int, list[str]]]:
-    """Distinct (filing deadline, effectiveness target) pairs, the base's first, with the
-    labels of the variants whose pair differs from the base's (none for the base's)."""
-    marks: dict[tuple[int, int], list[str]] = {}
-    for v in saved.variants:
-        t = saved.terms(v, point)
-        names = marks.setdefault((t["filing_deadline_days"], t["effectiveness_target_days"]),
-                                 [])
-        if marks and next(iter(marks)) != (t["filing_deadline_days"],
-                                           t["effectiveness_target_days"]):
-            names.append(saved.labels[v])
-    return [(d, t, names) for (d, t), names in marks.items()]
+def _target_text(saved: Saved, point: int) -> str:
+    """What the figure says of the §1(a) effectiveness target, per variant: the share of
+    deals with a Demand Notice that missed it, each counted from its own filing (the
+    target runs from a deal's filing, so no single day on this axis marks it)."""
+    target = OUTCOMES["target_missed"]
+    lines, days = [], set()
+    frames = saved.frames(point)
+    for v, df in frames.items():
+        t = saved.terms(v, point)["effectiveness_target_days"]
+        days.add(t)
+        iv = estimate(df, target) if target.column in df else None
+        if iv is None or not finite(iv.value):
+            continue
+        lines.append((saved.labels[v], t, iv.value))
+    if not lines:
+        return ""
+    if len(days) == 1:
+        head = (f"§1(a) target: effective within {days.pop()} days\nof each deal's own "
+                "filing; missed in")
+        body = [f"{share:.1%}" + (f" ({label})" if len(lines) > 1 else " of deals")
+                for label, _t, share in lines]
+    else:
+        head = "§1(a) target, from each deal's own filing;\nmissed in"
+        body = [f"{share:.1%} ({label}, {t} days)" for label, t, share in lines]
+    return head + (" " + body[0] if len(body) == 1 else "\n" + "\n".join(body))
 
 
 def ecdf_figure(saved: Saved, point: int = 0) -> Figure:
     """ECDF of days from Demand Notice to effectiveness, one curve per variant.
 
-    Marks the filing deadline (§1(a), counted from receipt of the Demand Notice) and
-    the deadline plus the 120-day effectiveness target: the latest day an on-time filing
-    meets the target. Deals never effective keep a curve below 1.
+    Deals never effective keep a curve below 1. No deadline is drawn on the axis: the
+    filing deadline (§1(a)) runs from the Company's receipt of the Demand Notice and the
+    120-day effectiveness target from each deal's own filing, so neither is a day of this
+    axis; the figure states instead the share of deals that missed the target, each
+    counted from its filing (column ``effectiveness_target_missed``, the target's length
+    read from the terms). The x axis ends where the data ends.
     """
     styles = styles_of(saved)
     with themed():
@@ -82,16 +98,12 @@ def ecdf_figure(saved: Saved, point: int = 0) -> Figure:
                     ls=s.linestyle, lw=2.2,
                     label=s.label + (f" ({never:.1%} never effective)" if never > 0 else ""))
             if len(xs):
-                right = max(right, float(np.quantile(days[np.isfinite(days)], 0.995)))
-        marks = _deadline_marks(saved, point)
-        for i, (d, t, names) in enumerate(marks):
-            who = f" ({', '.join(names)})" if names else ""
-            ls = ["--", ":", "-."][i % 3]
-            ax.axvline(d, color="0.4", ls=ls, lw=1.4, label=f"filing deadline, day {d}{who}")
-            ax.axvline(d + t, color="firebrick", ls=ls, lw=1.4,
-                       label=f"deadline + {t}-day target, day {d + t}{who}")
-            right = max(right, d + t)
-        ax.set_xlim(0, right * 1.05 or 1)
+                right = max(right, float(xs[-1]))
+        text = _target_text(saved, point)
+        if text:
+            ax.text(0.97, 0.04, text, transform=ax.transAxes, ha="right", va="bottom",
+                    fontsize=9, bbox=dict(boxstyle="round,pad=0.35", fc="white", ec="0.7"))
+        ax.set_xlim(0, right * 1.01 or 1)
         ax.set_ylim(0, 1.02)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlabel("days from Demand Notice to effectiveness")
@@ -99,7 +111,8 @@ def ecdf_figure(saved: Saved, point: int = 0) -> Figure:
         ax.set_title("Time to effectiveness (§1(a))" + where_text(saved, point, 50),
                      loc="left")
         # Below the axes: with many variants an inside legend would cover the curves.
-        fig.legend(loc="outside lower center", ncols=2, fontsize=9.5)
+        fig.legend(loc="outside lower center", ncols=2 if len(saved.variants) > 1 else 1,
+                   fontsize=9.5)
     return fig
 
 
@@ -126,14 +139,19 @@ def _shift_text(base: np.ndarray, other: np.ndarray) -> str:
     if finite.any():
         med = float(np.median(other[finite] - base[finite]))
         text += f"\nby a median {med:+.0f} days"
+        verdict = OUTCOMES["days_to_effective"].verdict(med)
+        if verdict:
+            text += f",\n{verdict}"
     return text
 
 
 def ecdf_pairs_figure(saved: Saved, point: int = 0) -> Figure | None:
     """One small panel per variant: its ECDF of days from Demand Notice to effectiveness
     over the base's (grey), titled with how many deals' timing it moved on the same
-    random futures. Drawn for three variants or more, where one panel of many curves
-    hides which variants move timing; None otherwise."""
+    random futures, and whom the median change serves. No deadline is drawn: the filing
+    deadline runs from the Company's receipt of the notice, not from the day it was
+    sent. Drawn for three variants or more, where one panel of many curves hides which
+    variants move timing; None otherwise."""
     others = saved.variants[1:]
     if len(others) < 2:
         return None
@@ -148,7 +166,7 @@ def ecdf_pairs_figure(saved: Saved, point: int = 0) -> Figure | None:
     for df in frames.values():
         days = days_to_effective(df)
         if np.isfinite(days).any():
-            right = max(right, float(np.quantile(days[np.isfinite(days)], 0.995)))
+            right = max(right, float(days[np.isfinite(days)].max()))
     with themed():
         fig = Figure(figsize=(WIDTH if few else WIDE, 1.0 + (1.7 if few else 2.7) * nrows),
                      layout="constrained")
@@ -161,10 +179,6 @@ def ecdf_pairs_figure(saved: Saved, point: int = 0) -> Figure | None:
             xs, ys = _ecdf_points(days_to_effective(frames[v]))
             ax.step(np.r_[0, xs, 1e6], np.r_[0, ys, ys[-1] if len(ys) else 0.0],
                     where="post", color=s.color, ls=s.linestyle, lw=2.0, label=s.label)
-            d = saved.terms(v, point)["filing_deadline_days"]
-            if d != saved.terms("base", point)["filing_deadline_days"]:
-                ax.axvline(d, color=s.color, ls=":", lw=1.3,
-                           label=f"filing deadline, day {d}")
             ax.set_title(wrap(s.label, 28 if few else 40), fontsize=9.5, loc="left")
             # Bottom right is empty: every curve is near its top by the right edge.
             ax.text(0.97, 0.06, _shift_text(base, _paired_days(frames[v])),
@@ -175,7 +189,7 @@ def ecdf_pairs_figure(saved: Saved, point: int = 0) -> Figure | None:
             ax.tick_params(labelsize=9)
         for ax in axes[len(others):]:
             ax.set_visible(False)
-        axes[0].set_xlim(0, right * 1.05 or 1)
+        axes[0].set_xlim(0, right * 1.01 or 1)
         axes[0].set_ylim(0, 1.02)
         fig.supxlabel("days from Demand Notice to effectiveness", fontsize=10)
         fig.supylabel("deals effective", fontsize=10)
@@ -203,9 +217,27 @@ def _probability_rows(saved: Saved, point: int) -> pd.DataFrame:
     return out[seen]
 
 
+#: Characters a probability's label is wrapped at, and the height of one text line
+#: (inches, 10 pt with leading) and of one variant's row with its value (9 pt).
+_WRAP, _LINE, _VARIANT_ROW = 26, 0.16, 0.19
+#: Up to this many variants, each probability is written beside its interval.
+MAX_VALUE_LABELS = 3
+
+
+def _outcome_label(name: str) -> str:
+    return wrap(display(f"{OUTCOMES[name].label} {OUTCOMES[name].clause}"), _WRAP)
+
+
 def probability_figure(saved: Saved, point: int = 0) -> Figure | None:
     """Probability of each breach, missed target and event per variant, exact 95% CIs:
-    breaches and missed targets in one panel, the other events in a second."""
+    breaches and missed targets in one panel, the other events in a second.
+
+    A plain percent scale from 0; with up to ``MAX_VALUE_LABELS`` variants each estimate
+    is written beside its interval (a small share reads as its number where the scale
+    squeezes it; with more, the table of headline outcomes has the numbers). Each
+    outcome's row is as tall as its wrapped label and its variants' values need, so no
+    two texts meet.
+    """
     rows = _probability_rows(saved, point)
     if rows.empty:
         return None
@@ -214,20 +246,21 @@ def probability_figure(saved: Saved, point: int = 0) -> Figure | None:
                           [n for n in names if n not in BREACHES]) if p]
     styles = styles_of(saved)
     n = len(saved.variants)
+    # One outcome's row: its label's lines or its variants' values, whichever is taller.
+    values = n <= MAX_VALUE_LABELS
+    row = max(max(_outcome_label(o).count("\n") + 1 for o in names) * _LINE + 0.06,
+              n * _VARIANT_ROW + 0.1 if values else 0.17 + 0.04 * n)
     with themed():
         fig = Figure(figsize=(WIDTH if len(panels) == 1 else WIDE,
-                              # a row holds a two-line label even with one variant
-                              1.4 + 0.13 * n + max(map(len, panels))
-                              * max(0.4, 0.17 + 0.04 * n)),
+                              1.5 + 0.13 * n + max(map(len, panels)) * row),
                      layout="constrained")
         axes = np.atleast_1d(fig.subplots(1, len(panels)))
-        for ax, panel, title in zip(axes, panels, ("breaches and missed targets",
-                                                   "other events")):
+        for ax, panel in zip(axes, panels):
             _probability_panel(ax, rows[rows["outcome"].isin(panel)], panel, saved.variants,
-                               styles)
+                               styles, values)
             if len(panels) > 1:
-                ax.set_title(title if panel[0] in BREACHES else "events", loc="left",
-                             fontsize=10.5)
+                ax.set_title("breaches and missed targets" if panel[0] in BREACHES
+                             else "events", loc="left", fontsize=10.5)
         fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center",
                    ncols=min(4, n) if len(panels) > 1 else 2, fontsize=9.5)
         fig.suptitle("Probabilities per deal with a Demand Notice"
@@ -236,8 +269,15 @@ def probability_figure(saved: Saved, point: int = 0) -> Figure | None:
     return fig
 
 
+def _percent_text(p: float) -> str:
+    """``12%``, ``1.2%``, ``0.27%``, ``0%``: two significant digits below 10%."""
+    if p == 0:
+        return "0%"
+    return f"{p:.0f}%" if p >= 9.95 else f"{p:.2g}%" if p < 1 else f"{p:.1f}%"
+
+
 def _probability_panel(ax, rows: pd.DataFrame, names: list[str], variants: list[str],
-                       styles) -> None:
+                       styles, values: bool) -> None:
     for j, v in enumerate(variants):
         r = rows[rows["variant"] == v].set_index("outcome").reindex(names)
         y = np.arange(len(names)) + dodge(len(variants), j)
@@ -246,38 +286,38 @@ def _probability_panel(ax, rows: pd.DataFrame, names: list[str], variants: list[
         s = styles[v]
         ax.errorbar(x, y, xerr=err, fmt=s.marker, color=s.color, ms=5, capsize=2.5,
                     elinewidth=1.3, label=s.label)
-    ax.set_yticks(np.arange(len(names)),
-                  [wrap(display(f"{OUTCOMES[n].label} {OUTCOMES[n].clause}"), 22)
-                   for n in names], fontsize=10)
+        for xi, yi, hi in zip(x, y, r["high"].to_numpy() * 100):
+            if values and np.isfinite(xi):
+                ax.annotate(_percent_text(xi), (hi, yi), xytext=(4, 0),
+                            textcoords="offset points", va="center", ha="left",
+                            fontsize=8.5, color=s.color, gid="value-label")
+    ax.set_yticks(np.arange(len(names)), [_outcome_label(n) for n in names], fontsize=10)
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
     for k in range(1, len(names)):
         ax.axhline(k - 0.5, color="0.88", lw=0.8)
-    _sqrt_percent_axis(ax, float(rows["high"].max()) * 100)
-    ax.set_xlabel("% of deals (square-root scale; exact 95% CI)", fontsize=10.5)
-
-
-def _signed_sqrt(x):
-    return np.sign(x) * np.sqrt(np.abs(x))
-
-
-def _sqrt_percent_axis(ax, top: float) -> None:
-    """A square-root percent axis: 0.5% and 2% stay apart when another bar reaches 40%."""
-    ax.set_xscale("function", functions=(_signed_sqrt, lambda y: np.sign(y) * y ** 2))
-    top = max(top, 1.0)
-    ticks: list[float] = []
-    for t in (0, 0.5, 1, 2, 5, 10, 20, 30, 40, 50, 60, 80, 100):
-        # Keep ticks at least 12% of the axis apart (in square-root space), so none overlap.
-        if t <= top * 1.1 and (not ticks or np.sqrt(t) - np.sqrt(ticks[-1])
-                               >= 0.12 * np.sqrt(top)):
-            ticks.append(t)
-    ax.set_xticks(ticks, [f"{t:g}%" for t in ticks])
-    ax.set_xlim(-(0.025 * np.sqrt(top)) ** 2, top * 1.08)
+    top = max(float(rows["high"].max()) * 100, 0.1)
+    # Room on the right for the value written beside the highest interval.
+    # A sliver left of 0, so a marker at 0% shows whole.
+    ax.set_xlim(-top * 0.02, top * (1.22 if values else 1.04))
+    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda t, _p: f"{t:g}%"))
+    ax.set_xlabel("% of deals (exact 95% CI)", fontsize=10.5)
 
 
 # --- paired differences ----------------------------------------------------------------
+#: Rows of the forest panels' top band that holds whom each side serves.
+_VERDICT_BAND = 1.3
+
+
 def forest_figure(saved: Saved, point: int = 0) -> Figure | None:
-    """Paired differences variant - base with 95% CIs, one panel per headline outcome."""
+    """Paired differences variant - base with 95% CIs, one panel per headline outcome.
+
+    Each panel says at its top whom a difference to either side serves
+    (:meth:`sim.read.headline.Outcome.verdict`: "← better for the Investors", "worse for
+    the Investors →"), and its x axis runs from the data's lowest to its highest value
+    (zero, the line of no difference, always inside).
+    """
     if len(saved.variants) < 2 or not saved.outcomes:
         return None
     cmp = compare(saved.frames(point), "base", saved.outcomes)
@@ -287,15 +327,16 @@ def forest_figure(saved: Saved, point: int = 0) -> Figure | None:
     ncols = min(4, n)
     nrows = -(-n // ncols)
     with themed():
-        fig = Figure(figsize=(WIDE, 0.9 + nrows * (0.85 + 0.26 * len(others))),
+        fig = Figure(figsize=(WIDE, 0.9 + nrows * (0.95 + 0.26 * len(others))),
                      layout="constrained")
         axes = np.atleast_1d(fig.subplots(nrows, ncols, sharey=True)).ravel()
         for ax, name in zip(axes, saved.outcomes):
             _forest_panel(ax, cmp[cmp["outcome"] == name], OUTCOMES[name], others, styles)
         for ax in axes[n:]:
             ax.set_visible(False)
-        axes[0].set_yticks(range(len(others)), [styles[v].label for v in others])
-        axes[0].set_ylim(len(others) - 0.5, -0.5)
+        axes[0].set_yticks(range(len(others)), [styles[v].label for v in others],
+                          fontsize=10)
+        axes[0].set_ylim(len(others) - 0.5, -0.5 - _VERDICT_BAND)
         fig.suptitle("Paired differences, variant − " + styles["base"].label
                      + " (same random futures; 95% CI)" + where_text(saved, point, 120),
                      x=0.01, ha="left", fontweight="bold", fontsize=12.5)
@@ -305,6 +346,7 @@ def forest_figure(saved: Saved, point: int = 0) -> Figure | None:
 def _forest_panel(ax, rows: pd.DataFrame, o: Outcome, others: list[str], styles) -> None:
     factor, unit = unit_scale(o)
     rows = rows.set_index("variant")
+    drawn: list[float] = []
     for i, v in enumerate(others):
         r = rows.loc[v]
         s = styles[v]
@@ -312,18 +354,29 @@ def _forest_panel(ax, rows: pd.DataFrame, o: Outcome, others: list[str], styles)
         if finite(d, lo, hi):
             ax.errorbar([d], [i], xerr=[[d - lo], [hi - d]], fmt=s.marker, color=s.color,
                         ms=6, capsize=3, elinewidth=1.6, label=s.label)
+            drawn += [lo, hi]
         else:
             ax.errorbar([0], [i], fmt="none", color=s.color, label=s.label)
             ax.annotate("n/a (never effective)", (0, i), fontsize=8, ha="center",
                         va="bottom", color=s.color)
     ax.axvline(0, color="0.3", lw=1)
     ax.grid(axis="y", visible=False)
-    ax.set_title(wrap(display(f"{o.label} {o.clause}"), 24), fontsize=9.5, loc="left")
-    ax.set_xlabel({"%": "percentage points", "USD": "USD per deal"}.get(unit, unit))
+    ax.set_title(wrap(display(f"{o.label} {o.clause}"), 22), fontsize=9.5, loc="left")
+    ax.set_xlabel({"%": "percentage points", "USD": "USD per deal"}.get(unit, unit),
+                  fontsize=9.5)
     if unit == "USD":
         ax.xaxis.set_major_formatter(FuncFormatter(usd_tick))
+    ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.tick_params(axis="x", labelsize=9)
-    lo, hi = ax.get_xlim()
-    # Zero in the middle of every panel; at least +-1 day / point / $100 when nothing moved.
-    span = max(abs(lo), abs(hi), {"USD": 100.0}.get(unit, 1.0))
-    ax.set_xlim(-span * 1.1, span * 1.1)
+    ax.tick_params(axis="y", labelsize=10)
+    # From the lowest to the highest interval end, zero inside; at least 1 day / point /
+    # $100 wide when nothing moved.
+    ax.set_xlim(*span(drawn, margin=0.06, zero=True,
+                      least={"USD": 100.0}.get(unit, 1.0)))
+    left, right = verdict_sides(o)
+    # Two lines, so the two sides never meet however narrow the panel.
+    for k, (text, x, ha) in enumerate((t for t in ((left, 0.02, "left"),
+                                                   (right, 0.98, "right")) if t[0])):
+        ax.annotate(text, (x, 1.0), xycoords="axes fraction", xytext=(0, -2 - 10.5 * k),
+                    textcoords="offset points", ha=ha, va="top", fontsize=8,
+                    color="0.25", gid="verdict")

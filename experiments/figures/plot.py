@@ -54,13 +54,14 @@ def iter_figures(saved: Saved, point: int = 0) -> Iterator[Made]:
          lambda: ecdf_pairs_figure(saved, point),
          "Deals effective by each day, each variant over the base (grey) on the same "
          "random futures; the box: deals whose effective day moved, and the median "
-         "change. Dotted: a filing deadline that differs." + where)
+         "change, and whom it serves." + where)
         if len(saved.variants) > 3 else
         ("ecdf-days-to-effective", "Time to effectiveness",
          lambda: ecdf_figure(saved, point),
          "Deals with a Demand Notice effective by each day (never effective: the curve "
-         "stays below 100%). Lines: the §1(a) filing deadline, and it plus the 120-day "
-         "target." + where),
+         "stays below 100%). The §1(a) effectiveness target runs from each deal's own "
+         "filing, so no day of this axis marks it: the box gives the share of deals that "
+         "missed it." + where),
         ("probabilities", "Breaches, missed targets and events",
          lambda: probability_figure(saved, point),
          "Share of deals with a Demand Notice in which each happened, with exact "

@@ -176,10 +176,11 @@ def timeline(terms_file, scenario_file, seed, deal, script_file, policy, as_json
                           + (f", script {script_file}" if script_file else ""),
                           scenario_name=scenario_file or "bestnet-2003"), nl=False)
     if plot_file:
-        from experiments.figures.gantt import save_gantt
+        from experiments.figures.gantt import save_gantt, title_of
 
-        title = (f"{terms_file or 'agreement as written'}: seed {seed}, deal {deal}"
-                 + (f", script {script_file}" if script_file else ""))
+        title = title_of(log, (terms_file or "bestnet-2003 (the agreement as written)")
+                         + (f", script {script_file}" if script_file else ""),
+                         scenario_file or "bestnet-2003")
         click.echo(f"wrote {save_gantt(log, t, plot_file, title)}", err=True)
 
 
