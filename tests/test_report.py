@@ -148,12 +148,25 @@ def test_headline_numbers_have_intervals_and_paired_differences(page):
     median = rows[1]
     assert re.fullmatch(r"\d+ \[\d+, \d+\]", median[1])            # base: no difference
     # The 90-day cooldown makes deals effective sooner: a negative paired difference.
-    cooldown = re.fullmatch(r"\d+ \[\d+, \d+\] Δ (-\d+) \[(-\d+), (-\d+)\]", median[3])
+    cooldown = re.fullmatch(r"\d+ \[\d+, \d+\] Δ (-\d+) \[(-\d+), (-\d+)\]"
+                            r" better for the Investors", median[3])
     assert cooldown and int(cooldown.group(3)) < 0
     assert median[2].endswith("Δ +0 [+0, +0]")                     # no deal differs
     # Probabilities in percent, differences in percentage points.
     assert re.fullmatch(r"\d+\.\d% \[[\d.]+, [\d.]+\] Δ [+-]\d+\.\d pts "
-                        r"\[[+-][\d.]+, [+-][\d.]+\]", rows[3][2])
+                        r"\[[+-][\d.]+, [+-][\d.]+\]( (better|worse) for the \w+)?",
+                        rows[3][2])
+
+
+def test_a_clear_difference_says_whom_it_serves(page):
+    """A paired difference whose interval excludes zero is labelled with the party it
+    serves (the 90-day cooldown: effective sooner, better for the Investors); one whose
+    interval holds zero is not."""
+    rows = {r[0]: r for r in page.tables["headline"][1:]}
+    cooldown = rows["median days Demand Notice → effective §1(a)"][3]
+    assert cooldown.endswith("better for the Investors"), cooldown
+    unchanged = rows["median days Demand Notice → effective §1(a)"][2]
+    assert "better for" not in unchanged and "worse for" not in unchanged
 
 
 def test_every_figure_is_embedded_as_svg_and_nothing_is_fetched(page):

@@ -228,6 +228,7 @@ class Cell:
     diff: str = ""
     diff_interval: str = ""
     significant: bool = False
+    verdict: str = ""
 
 
 def _num(value: float, unit: str, signed: bool = False) -> str:
@@ -259,7 +260,8 @@ def _delta(value: float, unit: str) -> str:
 def headline(saved: Saved, point: int = 0) -> list[tuple[str, str, dict[str, Cell]]]:
     """Per headline outcome: (label, clause, cell per variant).
 
-    A difference is ``significant`` when its paired 95% interval excludes zero.
+    A difference is ``significant`` when its paired 95% interval excludes zero; it then
+    says whom it serves (:meth:`sim.read.headline.Outcome.verdict`), as the text tables do.
     """
     if not saved.outcomes:
         return []
@@ -274,7 +276,8 @@ def headline(saved: Saved, point: int = 0) -> list[tuple[str, str, dict[str, Cel
                 lo, hi = r["diff_low"], r["diff_high"]
                 sig = bool(not math.isnan(lo) and not math.isnan(hi) and (lo > 0 or hi < 0))
                 cell = Cell(cell.estimate, cell.interval, _delta(r["diff"], o.unit),
-                            _ci(lo, hi, o.unit, True), sig)
+                            _ci(lo, hi, o.unit, True), sig,
+                            o.verdict(r["diff"]) if sig else "")
             cells[r["variant"]] = cell
         out.append((o.label.replace(" -> ", " → "), o.clause, cells))
     return out

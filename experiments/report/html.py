@@ -54,6 +54,7 @@ code { font-size: 0.95em; overflow-wrap: anywhere; }
 span.clause { color: var(--muted); white-space: nowrap; }
 .ci { color: var(--muted); font-size: 11px; }
 .delta { font-size: 11.5px; }
+.verdict { font-size: 10.5px; color: #1f5fa8; }
 .sig { color: var(--sig); font-weight: 700; }
 .sig .ci { font-weight: 400; }
 .note { color: var(--muted); font-size: 11.5px; }
@@ -84,6 +85,7 @@ footer th, footer td { border: 0; padding: 1px 12px 1px 0; }
   h1 { font-size: 14pt; string-set: doc-title content(); }
   h2 { font-size: 10.5pt; margin: 8px 0 3px; }
   .hint, .words, .delta, .note, figcaption { font-size: 7pt; }
+  .verdict { font-size: 6.5pt; }
   table { font-size: 7.5pt; }
   .ci { font-size: 6.5pt; }
   th, td { padding: 2px 4px; }
@@ -149,6 +151,8 @@ def _headline_html(saved: Saved, point: int) -> str:
             if c.diff:
                 diff = (f"<div class=\"delta{' sig' if c.significant else ''}\">Δ {_e(c.diff)} "
                         f"<span class=\"ci\">{_e(c.diff_interval)}</span></div>")
+                if c.verdict:
+                    diff += f"<div class=\"verdict\">{_e(c.verdict)}</div>"
             tds.append(f"<td class=\"num\">{_e(c.estimate)} <span class=\"ci\">"
                        f"{_e(c.interval)}</span>{diff}</td>")
         body.append(f"<tr><td>{_e(label)} <span class=\"clause\">{_e(clause)}</span></td>"
@@ -235,7 +239,7 @@ def report_html(saved: Saved, point: int = 0, made: list[Made] | None = None) ->
         "</header>"
         "<section id=\"numbers\"><h2>Headline numbers <span class=\"hint\">(estimate [95% "
         "interval]" + ("" if one_variant(saved) else "; Δ: paired difference against the "
-                       "base, blue where its interval excludes zero")
+                       "base, blue where its interval excludes zero, with whom it serves")
         + f")</span></h2>{_headline_html(saved, point)}{_calendar_html(saved, point)}"
         "</section>"
         + (f"<section id=\"money\">{_figure_rows(lead)}</section>" if lead else "")
