@@ -20,7 +20,8 @@ Estimates (``R`` replications, the same futures at every point):
   means would count ``1/R`` of the noise as parameter variance; under common random
   numbers the noise of two points is correlated, and the pair mean is still right.
 
-Intervals come from the two-way bootstrap (base samples and replications).
+Intervals: the base samples' bootstrap and the replications' jackknife
+(:mod:`experiments.sensitivity.replications`).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def chance_share(y, level: float = 0.95, resamples: int = 1000, seed: int = 0) -
     for ``Var_x(m)``, every point counts for the within-point variance.
 
     Args:
-        y: Outcomes, points x R replications (R >= 2), the same futures at every point.
+        y: Outcomes, points x R replications (R >= 3), the same futures at every point.
         level: Confidence level of the intervals.
         resamples: Bootstrap resamples.
         seed: Seed of the bootstrap.
@@ -92,7 +93,7 @@ def chance_share(y, level: float = 0.95, resamples: int = 1000, seed: int = 0) -
         The chance share, ``Var(Y)`` and ``Var_x(m)``, with intervals.
 
     Raises:
-        ConfigError: fewer than 4 points, or outcomes that are not points x R >= 2.
+        ConfigError: fewer than 4 points, or outcomes that are not points x R >= 3.
     """
     arr = np.asarray(y, dtype=float)
     rows = arr.shape[0] if arr.ndim else 0
@@ -108,5 +109,5 @@ def chance_share(y, level: float = 0.95, resamples: int = 1000, seed: int = 0) -
 
     draws = bootstrap(stat, half, arr.shape[1], resamples, seed).map(
         lambda q: np.stack([q[1] / (q[0] + q[1]), q[0] + q[1], q[0]]))
-    share, variance, var_mean = draws.estimates(level)
+    share, variance, var_mean = draws.estimates(level, shares=(0,))
     return ChanceShare(share, variance, var_mean, 2 * half, arr.shape[1])

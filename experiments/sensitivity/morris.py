@@ -107,7 +107,7 @@ def morris(design: MorrisDesign, y, level: float = 0.95, resamples: int = 1000,
     from SALib.analyze import morris as morris_analyze
 
     k = design.space.k
-    arr = check_outcomes(y, design.trajectories * (k + 1))
+    arr = check_outcomes(y, design.trajectories * (k + 1), least=2)
     reps = arr.shape[1]
     res = morris_analyze.analyze(design.space.problem(), design.points, arr.mean(axis=1),
                                  num_resamples=resamples, conf_level=level,

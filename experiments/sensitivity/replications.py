@@ -11,13 +11,17 @@ point (common random numbers). Two facts drive everything here:
   noise's covariance, ``Cov_r(a, b) / R``, instead.
 * **Two sources of error.** An estimate varies with the base samples (which points)
   and with the replications (which futures: under common random numbers every point
-  shares them, so more points do not average them out). :func:`bootstrap` resamples
-  both at once (the "pigeonhole" bootstrap of crossed designs, Owen 2007, slightly
-  conservative), and each alone to say which one dominates.
+  shares them, so more points do not average them out). :func:`bootstrap` measures
+  each: a bootstrap over the base samples (multinomial weights, the replications
+  kept) and a jackknife over the replications (each future left out in turn; for a
+  U-statistic such as the pair mean the jackknife errs on the wide side, Efron and
+  Stein 1981). The interval adds the two variances, with Student's t at their
+  Welch-Satterthwaite degrees of freedom, so a handful of futures gives the wide
+  interval a handful of futures deserves. Adding the two counts the noise drawn
+  afresh at each point in both: the interval errs on the wide side there too.
 
-Resampling is by weights: multinomial counts over the base samples and over the
-replications. A weighted pair mean leaves out the pairs of copies of one replication,
-so resampled estimates keep the correction.
+A pair mean under weights leaves out the pairs of a future with itself, so every
+resample keeps the noise correction.
 """
 
 from __future__ import annotations
@@ -27,32 +31,36 @@ from typing import Callable
 
 import numpy as np
 from scipy.special import ndtri
+from scipy.stats import t as student_t
 
 from sim.core.config import ConfigError
 
 
-def check_outcomes(y, rows: int, what: str = "outcomes") -> np.ndarray:
-    """The outcomes as a float array of ``rows`` points x R >= 2 replications.
+def check_outcomes(y, rows: int, what: str = "outcomes", least: int = 3) -> np.ndarray:
+    """The outcomes as a float array of ``rows`` points x R >= ``least`` replications.
 
     Args:
         y: Array-like, points x replications (a paired difference B - A is one too).
         rows: The number of points the design has.
         what: The name in a message.
+        least: The fewest replications the analysis can use (3 for intervals that
+            know the replications' part: two futures for the noise correction when one
+            is left out).
 
     Returns:
         The array, as float.
 
     Raises:
-        ConfigError: a shape that does not fit, fewer than two replications, or a value
+        ConfigError: a shape that does not fit, too few replications, or a value
             that is not finite.
     """
     arr = np.asarray(y, dtype=float)
     if arr.ndim != 2 or arr.shape[0] != rows:
         raise ConfigError(what, "shape", f"{arr.shape}; expected ({rows}, R): one row per "
                           "design point, one column per replication")
-    if arr.shape[1] < 2:
-        raise ConfigError(what, "replications", f"{arr.shape[1]}; at least 2 per point "
-                          "(the chance share and the noise correction need two futures)")
+    if arr.shape[1] < least:
+        raise ConfigError(what, "replications", f"{arr.shape[1]}; at least {least} per "
+                          "point, the same futures at every point")
     bad = int(np.count_nonzero(~np.isfinite(arr)))
     if bad:
         raise ConfigError(what, "values", f"{bad} of {arr.size} are not finite; give "
@@ -98,11 +106,11 @@ class Estimate:
 
     Attributes:
         value: The estimate.
-        low: Lower end of the interval (bootstrap percentile, both sources resampled).
+        low: Lower end of the interval.
         high: Upper end.
         level: The interval's confidence level.
-        var_base: Variance over resampled base samples alone.
-        var_replications: Variance over resampled replications alone.
+        var_base: The estimate's variance due to the base samples (bootstrap).
+        var_replications: Its variance due to the replications (jackknife).
     """
 
     value: float
@@ -124,56 +132,80 @@ class Estimate:
 
 @dataclass(frozen=True)
 class Draws:
-    """A statistic's value and its resampled values (quantities x resamples).
+    """A statistic's value, its bootstrap over base samples and its jackknife over
+    replications (quantities x draws).
 
     Attributes:
         point: The statistic on the data (quantities,).
-        joint: Base samples and replications resampled together.
-        base: Base samples resampled, replications kept.
-        replications: Replications resampled, base samples kept.
+        base: Base samples resampled with replacement, replications kept.
+        jackknife: Each replication left out in turn, base samples kept.
+        units: Base samples.
     """
 
     point: np.ndarray
-    joint: np.ndarray
     base: np.ndarray
-    replications: np.ndarray
+    jackknife: np.ndarray
+    units: int
 
     def map(self, f: Callable[[np.ndarray], np.ndarray]) -> "Draws":
         """The same draws of a function of the quantities (applied to each column)."""
-        return Draws(*(np.asarray(f(x)) for x in (self.point[:, None], self.joint,
-                                                  self.base, self.replications)))
+        point, base, jack = (np.asarray(f(x)) for x in (self.point[:, None], self.base,
+                                                        self.jackknife))
+        return Draws(point[:, 0], base, jack, self.units)
 
-    def estimates(self, level: float) -> list[Estimate]:
-        """One :class:`Estimate` per quantity (percentile intervals at ``level``)."""
-        tail = 50 * (1 - level)
-        low, high = np.nanpercentile(self.joint, [tail, 100 - tail], axis=1)
-        vb = np.nanvar(self.base, axis=1, ddof=1)
-        vr = np.nanvar(self.replications, axis=1, ddof=1)
-        value = self.point.reshape(-1)
-        return [Estimate(float(value[i]), float(low[i]), float(high[i]), float(level),
-                         float(vb[i]), float(vr[i])) for i in range(value.size)]
+    def estimates(self, level: float, shares: tuple[int, ...] = ()) -> list[Estimate]:
+        """One :class:`Estimate` per quantity.
+
+        The interval is ``value +/- t * sqrt(var_base + var_replications)`` with
+        Student's t at the Welch-Satterthwaite degrees of freedom of the two parts
+        (``units - 1`` and ``R - 1``): with few replications dominating, the interval
+        widens as a t interval on R - 1 degrees of freedom does.
+
+        Args:
+            level: Confidence level.
+            shares: Quantities that are shares in (0, 1) (the chance share): their
+                interval is built on the logit scale and mapped back, so it stays in
+                (0, 1) and is as lopsided as a share near 0 or 1 needs.
+        """
+        z_of(level)
+        vb, vr, half = _parts(self.point, self.base, self.jackknife, self.units, level)
+        out = [Estimate(float(v), float(v - h), float(v + h), float(level), float(b),
+                        float(r)) for v, h, b, r in zip(self.point, half, vb, vr)]
+        for i in shares:
+            rows = [np.clip(x[i:i + 1], 1e-12, 1 - 1e-12) for x in
+                    (self.point, self.base, self.jackknife)]
+            lv, lb, lj = (np.log(x / (1 - x)) for x in rows)
+            _, _, lh = _parts(lv, lb, lj, self.units, level)
+            lo, hi = (float(1 / (1 + np.exp(-(lv[0] + d)))) for d in (-lh[0], lh[0]))
+            e = out[i]
+            out[i] = Estimate(e.value, lo, hi, e.level, e.var_base, e.var_replications)
+        return out
 
 
-def _replication_weights(rng: np.random.Generator, reps: int, size: int) -> np.ndarray:
-    """R x size multinomial counts, each column with at least two distinct futures."""
-    w = rng.multinomial(reps, np.full(reps, 1 / reps), size=size).T.astype(float)
-    bad = np.flatnonzero((w > 0).sum(axis=0) < 2)
-    while bad.size:
-        w[:, bad] = rng.multinomial(reps, np.full(reps, 1 / reps), size=bad.size).T
-        bad = bad[(w[:, bad] > 0).sum(axis=0) < 2]
-    return w
+def _parts(point, base, jack, units, level):
+    """Each quantity's base and replication variances and its interval's half-width."""
+    reps = jack.shape[1]
+    vb = np.var(base, axis=1, ddof=1)
+    vr = (reps - 1) / reps * ((jack - jack.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    total = vb + vr
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = total ** 2 / (vb ** 2 / (units - 1) + vr ** 2 / (reps - 1))
+    df = np.where(np.isfinite(df) & (df > 0), df, np.inf)
+    return vb, vr, student_t.ppf(0.5 + level / 2, df) * np.sqrt(total)
 
 
 def bootstrap(stat: Callable[[np.ndarray, np.ndarray], np.ndarray], units: int, reps: int,
               resamples: int, seed: int, chunk: int = 250) -> Draws:
-    """A statistic and its two-way bootstrap.
+    """A statistic, its bootstrap over base samples and its jackknife over replications.
 
     Args:
         stat: ``stat(w, v)`` with replication weights ``w`` (R x B) and base-sample
             weights ``v`` (units x B) returns the quantities (q x B).
-        units: Independent base samples (Sobol groups, Morris trajectories, points).
-        reps: Replications R.
-        resamples: Resamples of each kind.
+        units: Independent base samples (Sobol' groups, Morris trajectories, pairs of
+            points).
+        reps: Replications R (at least 3: a pair mean needs two futures when one is
+            left out).
+        resamples: Bootstrap resamples of the base samples.
         seed: Seed of the resampling, so results are reproducible.
         chunk: Resamples computed at once (bounds memory).
 
@@ -184,16 +216,13 @@ def bootstrap(stat: Callable[[np.ndarray, np.ndarray], np.ndarray], units: int, 
         raise ConfigError("bootstrap", "resamples", f"{resamples}; at least 10 (1000 is usual)")
     rng = np.random.default_rng(seed)
     point = stat(np.ones((reps, 1)), np.ones((units, 1)))[:, 0]
-    out = {"joint": [], "base": [], "replications": []}
+    base = []
     for start in range(0, resamples, chunk):
         b = min(chunk, resamples - start)
         v = rng.multinomial(units, np.full(units, 1 / units), size=b).T.astype(float)
-        w = _replication_weights(rng, reps, b)
-        out["joint"].append(stat(w, v))
-        out["base"].append(stat(np.ones((reps, b)), v))
-        out["replications"].append(stat(w, np.ones((units, b))))
-    return Draws(point, *(np.concatenate(out[k], axis=1)
-                          for k in ("joint", "base", "replications")))
+        base.append(stat(np.ones((reps, b)), v))
+    jack = stat(1 - np.eye(reps), np.ones((units, reps)))
+    return Draws(point, np.concatenate(base, axis=1), jack, units)
 
 
 def weighted_mean(x: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -19,8 +19,8 @@ Beside them: the chance share ``E_x[Var_r(Y | x)] / Var(Y)``
 (:mod:`experiments.sensitivity.chance`), and the same indices relative to ``Var(Y)``
 (``*_of_all``: ``S_j (1 - chance)``) so that they and the chance share add up: the
 first-order parts and the chance share sum to at most 1, the total parts and the chance
-share to at least 1. Intervals: the two-way bootstrap of
-:mod:`experiments.sensitivity.replications`.
+share to at least 1. Intervals: the base samples' bootstrap and the replications'
+jackknife of :mod:`experiments.sensitivity.replications`.
 """
 
 from __future__ import annotations
@@ -85,18 +85,18 @@ def sobol(design: SobolDesign, y, level: float = 0.95, resamples: int = 1000,
 
     Args:
         design: The design the outcomes were run on.
-        y: Outcomes, one row per design point, one column per replication (R >= 2),
+        y: Outcomes, one row per design point, one column per replication (R >= 3),
             replication r the same future at every point. A paired difference between
             two variants (B - A in each future) is an outcome like any other.
         level: Confidence level of the intervals.
-        resamples: Bootstrap resamples of each kind.
+        resamples: Bootstrap resamples of the base samples.
         seed: Seed of the bootstrap.
 
     Returns:
         The indices.
 
     Raises:
-        ConfigError: outcomes that do not fit the design, fewer than two replications,
+        ConfigError: outcomes that do not fit the design, fewer than three replications,
             or values that are not finite.
     """
     k, n = design.space.k, design.base
@@ -121,7 +121,8 @@ def sobol(design: SobolDesign, y, level: float = 0.95, resamples: int = 1000,
                                total / var_all, (within / var_all)[None],
                                var_all[None], var_mean[None]])
 
-    est = bootstrap(stat, n, reps, resamples, seed).map(derive).estimates(level)
+    est = bootstrap(stat, n, reps, resamples, seed).map(derive).estimates(
+        level, shares=(4 * k,))
     return SobolIndices(design.space.names, n, reps, tuple(est[:k]), tuple(est[k:2 * k]),
                         tuple(est[2 * k:3 * k]), tuple(est[3 * k:4 * k]), est[4 * k],
                         est[4 * k + 1], est[4 * k + 2])

@@ -4,7 +4,7 @@ An estimate's variance has two parts (:class:`experiments.sensitivity.replicatio
 one from the base samples, about proportional to ``1 / base``, one from the
 replications, about proportional to ``1 / R`` (under common random numbers every point
 meets the same futures, so more base samples do not shrink it). To bring the half-width
-``z * sqrt(var_base + var_replications)`` under a target, :func:`advise` compares the
+``t * sqrt(var_base + var_replications)`` under a target, :func:`advise` compares the
 runs each remedy costs (a run is a point in a future: ``points x R``):
 
 * more base samples alone, when the replications' part is under the target;
@@ -85,9 +85,10 @@ def advise(estimates: Iterable[Estimate], target: float, base: int,
     widest = max(ests, key=lambda e: e.half_width)
     if widest.half_width <= target:
         return Advice(True, "", base, replications, widest.half_width, target)
-    z = z_of(widest.level)
-    budget = (target / z) ** 2
     vb, vr = widest.var_base, widest.var_replications
+    # the interval's own multiplier (Student's t at its degrees of freedom), else z
+    mult = widest.half_width / math.sqrt(vb + vr) if vb + vr > 0 else z_of(widest.level)
+    budget = (target / mult) ** 2
     options = []
     if vr < budget:
         n = _next_power_of_two(base * vb / (budget - vr)) if vb > 0 else base
