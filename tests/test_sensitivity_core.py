@@ -85,6 +85,9 @@ def test_intervals_cover_the_indices_of_the_conditional_mean_and_the_chance_shar
     # the intervals are narrow enough to mean something
     assert max(e.half_width for e in res.first + res.total) < 0.12
     assert res.chance.half_width < chance_width
+    rows = res.rows()
+    assert [r["parameter"] for r in rows] == ["x1", "x2", "x3", "x4", "(chance)"]
+    assert rows[2]["ST"] == res.total[2].value and rows[4]["S1_of_all"] == res.chance.value
 
 
 def test_under_common_random_numbers_the_replications_part_of_the_interval_shows(design):
