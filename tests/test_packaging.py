@@ -84,3 +84,35 @@ def test_the_project_names_where_its_agreement_is_on_record():
     urls = PYPROJECT["project"]["urls"]
     assert any("sec.gov" in u and "799694" in u for u in urls.values()), urls
     assert (REPO / "docs" / "calibration.md").exists()
+
+
+def test_every_library_the_tests_import_is_declared():
+    """A fresh machine installs `.[test]` and nothing else: each third-party module a
+    test imports (at the top or inside a function) comes from a declared distribution
+    (pypdfium2 was once only on the developer's machine)."""
+    import ast
+    import importlib.metadata as md
+    import re as _re
+
+    declared = {_re.split(r"[\s<>=!;\[]", d, maxsplit=1)[0].lower().replace("_", "-")
+                for d in (PYPROJECT["project"]["dependencies"]
+                          + PYPROJECT["project"]["optional-dependencies"]["test"])}
+    ours = {"sim", "agents", "experiments", "conftest"}
+    owners = md.packages_distributions()
+    missing = set()
+    for path in (REPO / "tests").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for top in {n.split(".")[0] for n in names} - ours:
+                if top in sys.stdlib_module_names:
+                    continue
+                dists = {d.lower().replace("_", "-") for d in owners.get(top, [top])}
+                if not dists & declared:
+                    missing.add(f"{path.name}: {top} ({', '.join(sorted(dists))})")
+    assert not missing, sorted(missing)
+
