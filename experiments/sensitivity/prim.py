@@ -22,7 +22,8 @@ what a random model adds is here:
   the futures kept, and a jackknife over the futures, each left out in turn, every
   point re-classified from the futures left (a point's class depends on its mean over
   futures, and under common random numbers every point shares them). The two
-  variances add; shares get their interval on the logit scale. A box is **claimed**
+  variances add (Student's t at their degrees of freedom), the interval clipped to
+  the range of a share. A box is **claimed**
   only when the interval of its density minus the base rate (the share of interest
   among all held-out points) lies above zero.
 
@@ -184,10 +185,11 @@ def _peel(x: pd.DataFrame, interest: np.ndarray, peel_alpha: float, paste_alpha:
     logging.getLogger("EMA").setLevel(logging.WARNING)
     # Binary mode: a point of interest is y = 1; a threshold just above 0 counts
     # exactly those, and accepts any box that holds one (the box is chosen here).
-    alg = ema_prim.Prim(x, interest.astype(int), threshold=1e-9, peel_alpha=peel_alpha,
-                        paste_alpha=paste_alpha, mass_min=mass_min)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore")           # its pandas deprecations
+        alg = ema_prim.Prim(x, interest.astype(int), threshold=1e-9,
+                            peel_alpha=peel_alpha, paste_alpha=paste_alpha,
+                            mass_min=mass_min)
         box = alg.find_box()
     lims = [pd.DataFrame(b, copy=True) for b in box.box_lims]
     traj = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy()
@@ -299,6 +301,9 @@ def discover(x: pd.DataFrame, y, threshold: float = 0.0, below: bool = True,
         return np.stack([base, cover, dense, dense - base])
 
     draws = bootstrap(stat, len(test), reps, resamples, seed)
-    base, cover, dense, lift = draws.estimates(level, shares=(0, 1, 2))
+    base, cover, dense, lift = (
+        Estimate(e.value, max(e.low, lo), min(e.high, 1.0), e.level, e.var_base,
+                 e.var_replications)
+        for e, lo in zip(draws.estimates(level), (0.0, 0.0, 0.0, -1.0)))
     return Discovery(target, names, n, len(test), reps, traj, chosen, limits, base, cover,
                      dense, lift)
