@@ -51,6 +51,7 @@ def test_planted_box_is_recovered(planted):
         assert found[name][0] == pytest.approx(lo, abs=0.06), (name, found[name])
         assert found[name][1] == pytest.approx(hi, abs=0.06), (name, found[name])
     assert all(lim.full_low == 0 and lim.full_high == 1 for lim in d.limits)
+    assert found["x1"][1] == 1 and found["x2"][0] == 0        # ends left free: the range's
     assert d.density.low > 0.6 and d.coverage.low > 0.3
     assert d.density.low > d.base_rate.high
     assert d.lift.low > 0

@@ -53,8 +53,8 @@ class Limit:
 
     Attributes:
         name: The parameter.
-        low: The box's lower limit.
-        high: The box's upper limit.
+        low: The box's lower limit (the full range's where PRIM left that end free).
+        high: The box's upper limit (likewise).
         full_low: The lower end of the parameter's full range.
         full_high: The upper end.
     """
@@ -285,10 +285,14 @@ def discover(x: pd.DataFrame, y, threshold: float = 0.0, below: bool = True,
     full = {nm: tuple(map(float, (bounds or {}).get(nm, (xs[nm].min(), xs[nm].max()))))
             for nm in names}
     lim = lims[chosen]
-    limits = tuple(Limit(nm, float(lim.loc[0, nm]), float(lim.loc[1, nm]), *full[nm])
-                   for nm in names
-                   if (lim.loc[0, nm], lim.loc[1, nm]) != (box_init.loc[0, nm],
-                                                           box_init.loc[1, nm]))
+    limits = []
+    for nm in names:                # an end PRIM left where the data ends: the range's
+        low, high = (lim.loc[i, nm] for i in (0, 1))
+        free_low, free_high = (low == box_init.loc[0, nm], high == box_init.loc[1, nm])
+        if not (free_low and free_high):
+            limits.append(Limit(nm, full[nm][0] if free_low else float(low),
+                                full[nm][1] if free_high else float(high), *full[nm]))
+    limits = tuple(limits)
     box = inside[:, chosen]
 
     def stat(w, v):                    # w: R x B futures' weights, v: test x B points'
