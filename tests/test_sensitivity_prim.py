@@ -138,3 +138,15 @@ def test_bad_input_is_one_line(args, key):
         discover(**kw)
     text = str(err.value)
     assert "\n" not in text and key in text, text
+
+
+def test_without_the_extra_one_line_names_it(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "ema_workbench.analysis", None)
+    monkeypatch.setitem(sys.modules, "ema_workbench.analysis.prim", None)
+    x = points(n=40, seed=9)
+    y = np.where(x["x1"] > 0.5, -1.0, 1.0)[:, None] + noise(40, 3, seed=9, own=0.1)
+    with pytest.raises(ConfigError) as err:
+        discover(x, y)
+    assert str(err.value) == ("PRIM: ema_workbench: needs the EMA Workbench, an optional "
+                              "extra: pip install 'regsim[discovery]'")
