@@ -72,6 +72,10 @@ def test_trajectory_peels_and_marks_the_chosen_box(planted):
     assert {"coverage", "density", "mass", "res_dim", "test_coverage",
             "test_density"} <= set(t.columns)
     assert t["coverage"].iloc[0] == 1 and t["mass"].iloc[0] == 1
+    # The whole space holds every held-out point, those beyond the peeled points' range
+    # too (an end PRIM left free is no limit).
+    assert t["test_coverage"].iloc[0] == 1
+    assert t["test_density"].iloc[0] == pytest.approx(d.base_rate.value)
     assert (np.diff(t["mass"].to_numpy()[:-5]) < 0).all()   # peeling: smaller each step
     assert t["res_dim"].iloc[d.chosen] == 3
     assert t["test_density"].iloc[d.chosen] == pytest.approx(d.density.value)

@@ -196,9 +196,13 @@ def _peel(x: pd.DataFrame, interest: np.ndarray, peel_alpha: float, paste_alpha:
     return traj.reset_index(drop=True), lims, alg.box_init
 
 
-def _inside(x: np.ndarray, lim: pd.DataFrame, names) -> np.ndarray:
-    low = lim.loc[0, list(names)].to_numpy(dtype=float)
-    high = lim.loc[1, list(names)].to_numpy(dtype=float)
+def _inside(x: np.ndarray, lim: pd.DataFrame, init: pd.DataFrame, names) -> np.ndarray:
+    """Which rows of ``x`` a box holds; an end left where the peeled data ends is no
+    limit (a held-out point may lie beyond it)."""
+    cols = list(names)
+    low, high = (lim.loc[i, cols].to_numpy(dtype=float) for i in (0, 1))
+    low = np.where(low == init.loc[0, cols].to_numpy(dtype=float), -np.inf, low)
+    high = np.where(high == init.loc[1, cols].to_numpy(dtype=float), np.inf, high)
     return ((x >= low) & (x <= high)).all(axis=1)
 
 
@@ -275,7 +279,7 @@ def discover(x: pd.DataFrame, y, threshold: float = 0.0, below: bool = True,
     traj, lims, box_init = _peel(xs.iloc[train].reset_index(drop=True), interest[train],
                                  peel_alpha, paste_alpha, mass_min)
     xt, yt = xs.to_numpy()[test], arr[test]
-    inside = np.stack([_inside(xt, lim, names) for lim in lims], axis=1)   # test x boxes
+    inside = np.stack([_inside(xt, lim, box_init, names) for lim in lims], axis=1)   # test x boxes
     it = interest[test]
     with np.errstate(invalid="ignore", divide="ignore"):
         traj["test_coverage"] = (inside & it[:, None]).sum(0) / it.sum()
