@@ -178,6 +178,17 @@ def test_prim_box_is_the_limits(discovery):
         "review_probability", "notice_latency_days", "withdrawal_rate"]
     limits = [t.get_text() for t in ax.texts if t.get_gid() == "limit"]
     assert limits == ["0.5 to 1", "2 to 14", "0 to 0.4"]
+    ends = [t.get_text() for t in ax.texts if t.get_gid() == "end"]
+    assert ends == ["0", "1", "0", "30", "0", "1"]
+
+
+@pytest.mark.parametrize("v, span, text", [
+    (0.000269, 1.0, "0"), (0.0433, 1.0, "0.043"), (0.9996, 1.0, "1"), (2.0, 30.0, "2"),
+    (1.36e-06, 1.0, "0"), (2500.0, 5000.0, "2,500"), (0.01234, 0.05, "0.0123"), (0.00027, 0.9997, "0"),
+    (-0.25, 2.0, "-0.25")])
+def test_limits_read_to_a_thousandth_of_the_range(v, span, text):
+    from experiments.figures.sensitivity import _num
+    assert _num(v, span) == text
 
 
 def test_prim_box_of_nothing_says_so(discovery):
@@ -195,6 +206,11 @@ def test_no_two_texts_overlap(make, sobol_res, morris_res, discovery):
            "trajectory": lambda: trajectory_figure(discovery, "B - A"),
            "box": lambda: box_figure(discovery, "B - A")}[make]()
     no_two_overlap(fig)
+    renderer = drawn(fig)
+    for legend in fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]:
+        # Outside the axes: a legend hides no bar, dot or whisker.
+        assert not overlap(legend.get_window_extent(renderer),
+                           fig.axes[0].get_window_extent(renderer))
 
 
 def test_every_figure_has_one_sentence():

@@ -49,17 +49,26 @@ CAPTIONS = {
     "trajectory": ("Reading from the top left, each dot is a smaller region of the "
                    "assumptions: it holds a smaller share of the bad cases (coverage, "
                    "across) but a larger share of the cases in it are bad (density, "
-                   "up); the star is the region chosen, its whiskers measured on deals "
-                   "it was not found on, and the dashed line is how often the outcome "
-                   "is bad anywhere."),
+                   "up); the star is the region chosen, measured with its whiskers on "
+                   "settings of the assumptions it was not found on, and the dashed line "
+                   "is how often the outcome is bad anywhere."),
     "box": ("Each row is an assumption the region restricts: the grey bar is the range "
-            "swept, the red bar the part of it where the outcome is worst; every "
-            "assumption not shown can take any value."),
+            "swept, the red bar the part of it where the outcome is worst (pale: "
+            "no worse there than anywhere); every assumption not shown can take any "
+            "value."),
 }
 
 
 def _wrapped(text: str, width: int = 60) -> str:
     return wrap(text, width)
+
+
+def _num(v: float, span: float) -> str:
+    """A limit to a thousandth of its parameter's range: 0, 0.043, 14, 2,500."""
+    digits = max(0, int(round(3 - np.log10(span)))) if span > 0 else 3
+    text = f"{v:,.{digits}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text in ("-0", "") else text
 
 
 # --- Sobol' ----------------------------------------------------------------------------
@@ -191,7 +200,7 @@ def trajectory_figure(d: Discovery, outcome: str = "the outcome") -> Figure:
     t = d.trajectory
     dims = t["res_dim"].astype(int).to_numpy()
     with themed():
-        fig = Figure(figsize=(WIDTH, 4.4), layout="constrained")
+        fig = Figure(figsize=(WIDTH, 5.0), layout="constrained")
         ax = fig.subplots()
         ax.plot(t["coverage"], t["density"], color=CHANCE, lw=0.8, zorder=1)
         palette = ["#222222", "#4a7fb0", "#59a14f", "#e49444", "#b07aa1", "#9c755f",
@@ -210,7 +219,7 @@ def trajectory_figure(d: Discovery, outcome: str = "the outcome") -> Figure:
                           [d.density.high - d.density.value]],
                     fmt="*", ms=15, color=BOX, mec="white", mew=0.8, elinewidth=1.3,
                     capsize=3, zorder=3, gid="chosen",
-                    label="chosen (held-out deals)" if d.claimed else
+                    label="chosen (held-out points)" if d.claimed else
                     "chosen: not claimed")
         ax.set_xlim(-0.02, 1.04)
         ax.set_ylim(-0.02, 1.04)
@@ -218,7 +227,7 @@ def trajectory_figure(d: Discovery, outcome: str = "the outcome") -> Figure:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_xlabel("coverage: share of all bad cases inside", fontsize=10)
         ax.set_ylabel("density: share bad inside", fontsize=10)
-        ax.legend(loc="lower left", fontsize=8.5, ncols=2)
+        fig.legend(loc="outside lower center", fontsize=8.5, ncols=3)
         ax.set_title(_wrapped(f"Where {outcome} is {d.target}: PRIM's peeling "
                               f"({d.points:,} points, {d.replications:,} deals each)", 56),
                      loc="left", fontsize=11.5)
@@ -241,12 +250,14 @@ def box_figure(d: Discovery, outcome: str = "the outcome") -> Figure:
             lo, hi = ((lim.low - lim.full_low) / span, (lim.high - lim.full_low) / span)
             ax.barh([i], [1.0], left=[0.0], height=0.5, color=CHANCE, alpha=0.35,
                     gid="full")
-            ax.barh([i], [hi - lo], left=[lo], height=0.5, color=BOX, gid="box")
+            ax.barh([i], [hi - lo], left=[lo], height=0.5, color=BOX,
+                    alpha=1.0 if d.claimed else 0.4, gid="box")
             for x, v, ha in ((0.0, lim.full_low, "left"), (1.0, lim.full_high, "right")):
-                ax.text(x, i + 0.33, f"{v:.3g}", ha=ha, va="top", fontsize=8,
+                ax.text(x, i + 0.33, _num(v, span), ha=ha, va="top", fontsize=8,
                         color="#555555", gid="end")
-            ax.text((lo + hi) / 2, i - 0.3, f"{lim.low:.3g} to {lim.high:.3g}",
-                    ha="center", va="bottom", fontsize=9, color=BOX, gid="limit")
+            ax.text((lo + hi) / 2, i - 0.3, f"{_num(lim.low, span)} to "
+                    f"{_num(lim.high, span)}", ha="center", va="bottom", fontsize=9,
+                    color=BOX, gid="limit")
         if not lims:
             ax.text(0.5, 0, "no region: every assumption free", ha="center", va="center",
                     fontsize=10, gid="limit")
