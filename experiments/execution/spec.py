@@ -176,13 +176,15 @@ class Design:
                 raise ValueError("base: required for method 'saltelli' (a power of two, "
                                  "e.g. 32: base x (parameters + 2) points)")
             if self.method == "saltelli" and self.base & (self.base - 1):
-                raise ValueError(f"base: a power of two keeps the Sobol' sequence "
-                                 f"balanced (got {self.base}; e.g. 16, 32, 64)")
+                raise ValueError(f"base: must be a power of two, which keeps the "
+                                 f"Sobol' sequence balanced (got {self.base}; e.g. 16, "
+                                 "32, 64)")
             if self.method == "morris" and self.trajectories is None:
                 raise ValueError("trajectories: required for method 'morris' (10 to 50 is "
                                  "usual)")
             if self.method == "morris" and self.levels is not None and self.levels % 2:
-                raise ValueError(f"levels: an even number (got {self.levels}; 4 is usual)")
+                raise ValueError(f"levels: must be an even number (got {self.levels}; "
+                                 "4 is usual)")
         elif self.method != "grid":
             if self.points is None:
                 raise ValueError(f"points: required for method {self.method!r}")
