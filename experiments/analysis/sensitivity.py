@@ -337,15 +337,16 @@ def text(exp: Experiment, results: list[Result]) -> str:
     width = max(len(p) for p in exp.parameters)
     for r in results:
         mine = [row for row in table_rows if row["label"] == r.label]
-        size = (f"{exp.design.base} base samples x {len(exp.parameters) + 2}"
+        k = len(exp.parameters)
+        size = (f"{exp.design.base} base samples x ({k} parameters + 2)"
                 if exp.design_method == "saltelli" else
-                f"{exp.design.trajectories} trajectories x {len(exp.parameters) + 1}")
+                f"{exp.design.trajectories} trajectories x ({k} parameters + 1)")
         lines.append(f"{r.label}: {size} = {len(exp.points):,} points, "
                      f"{exp.replications:,} replications each")
         if r.chance is not None:
             c = r.chance
-            lines.append(f"  chance share {_ci(c.value, c.low, c.high)}: the part of the "
-                         "variance no parameter explains, whatever they are set to")
+            lines.append(f"  chance share {_ci(c.value, c.low, c.high).strip()}: the part "
+                         "of the variance no parameter explains, whatever they are set to")
         else:
             lines.append("  chance share: n/a (at least 4 trajectories and 3 "
                          "replications)")
@@ -353,15 +354,16 @@ def text(exp: Experiment, results: list[Result]) -> str:
             lines.append(f"  {r.never:,} deals never reached the day: counted as the "
                          "scenario's horizon_days")
         if exp.design_method == "saltelli":
-            lines.append(f"  {'parameter':<{width}}  {'S1 [95% CI]':<20}  "
-                         f"{'ST [95% CI]':<20}  {'S1 of all':<20}  ST of all")
-            for row in mine:
-                lines.append(
-                    f"  {row['parameter']:<{width}}  "
-                    f"{_ci(row['S1'], row['S1_low'], row['S1_high']):<20}  "
-                    f"{_ci(row['ST'], row['ST_low'], row['ST_high']):<20}  "
-                    f"{_ci(row['S1_of_all'], row['S1_of_all_low'], row['S1_of_all_high']):<20}"
-                    f"  {_ci(row['ST_of_all'], row['ST_of_all_low'], row['ST_of_all_high'])}")
+            head = ["parameter", "S1 [95% CI]", "ST [95% CI]", "S1 of all [95% CI]",
+                    "ST of all [95% CI]"]
+            cells = [[row["parameter"]] + [_ci(row[key], row[f"{key}_low"],
+                                               row[f"{key}_high"])
+                                           for key in ("S1", "ST", "S1_of_all", "ST_of_all")]
+                     for row in mine]
+            widths = [max(len(x[i]) for x in [head] + cells) for i in range(len(head))]
+            for cells_row in [head] + cells:
+                lines.append("  " + "  ".join(x.ljust(w) for x, w in
+                                              zip(cells_row, widths)).rstrip())
         else:
             lines.append(f"  {'parameter':<{width}}  {'mu*':>10}  {'95% CI':<23}  "
                          f"{'floor':>10}  {'sigma':>10}  {'mu':>10}")
