@@ -35,9 +35,12 @@ _MANIFEST_KEYS = {"kind": str, "fingerprint": str, "seed": int, "replications": 
 _BEFORE_MANIFEST = {SHARDS, LOCK, f".{MANIFEST}.tmp"}
 #: The comparison tables ``regsim compare`` writes into a results folder.
 TABLES = ("comparison.csv", "comparison.json")
+#: The tables of indices ``regsim sensitivity`` writes into a results folder.
+SENSITIVITY_TABLES = ("sensitivity.csv", "sensitivity.json")
 #: Everything regsim writes into a results folder (and their temporary names): what
 #: :func:`replace_results` may delete.
-_OURS = {MANIFEST, SHARDS, "figures", *TABLES} | {f".{n}.tmp" for n in (MANIFEST, *TABLES)}
+_OURS = {MANIFEST, SHARDS, "figures", *TABLES, *SENSITIVITY_TABLES} | {
+    f".{n}.tmp" for n in (MANIFEST, *TABLES, *SENSITIVITY_TABLES)}
 
 
 def read_manifest(out: str | Path) -> dict[str, Any]:

@@ -23,11 +23,31 @@ A spec is a TOML file::
                                          # whole (term overrides apply on top of it)
 
     [design]                             # optional: a design over parameters
-    method = "lhs"                       # grid | lhs | sobol
+    method = "lhs"                       # grid | lhs | sobol | saltelli | morris
     points = 16                          # lhs / sobol (sobol: a power of two)
     [design.parameters]
-    "scenario.review.review_prob" = { low = 0.2, high = 0.9 }    # lhs / sobol
+    "scenario.review.review_prob" = { low = 0.2, high = 0.9 }    # lhs / sobol / ...
     "terms.cooldown_days" = { values = [90, 180] }               # grid
+
+A sensitivity study (``regsim sensitivity``, docs/sensitivity.md) uses one of two more
+methods over ``low``-``high`` ranges, and says what to analyse::
+
+    [design]
+    method = "saltelli"                  # Sobol' indices: base x (k + 2) points
+    base = 32                            # a power of two
+    # method = "morris"                  # screening: trajectories x (k + 1) points
+    # trajectories = 10
+    # levels = 4                         # even
+    [sensitivity]
+    outcomes = ["days_demand_to_effective", "value_to_investors_usd"]  # table columns
+    variants = ["base"]                  # whose outcomes (default: the base)
+    differences = [["base", "nvca"]]     # B - A in each future, of every outcome
+    # or [["base", "nvca", "value_to_investors_usd"]]: of one column
+
+The method ``sobol`` is a quasi-random sample of ``points`` points (a design sweep);
+``saltelli`` is Saltelli's scheme for Sobol' indices (groups ``A, AB_1..AB_k, B`` of
+:func:`experiments.sensitivity.design.sobol_design`), and a larger ``base`` with the
+same seed keeps the earlier points (:meth:`Experiment.with_base`).
 
 Every (design point, variant) cell is validated at load: a bad key anywhere gives one
 :class:`sim.core.config.ConfigError` line naming the spec file and the key, before anything
@@ -111,13 +131,22 @@ class Parameter:
         return self
 
 
+#: The design methods of a sensitivity study (``regsim sensitivity``).
+SENSITIVITY_METHODS = ("saltelli", "morris")
+
+
 @dataclass(frozen=True, kw_only=True, config=STRICT)
 class Design:
     """A design over term and scenario parameters (dotted paths ``terms.X``,
     ``scenario.a.b``)."""
 
-    method: Literal["grid", "lhs", "sobol"] = "grid"
+    method: Literal["grid", "lhs", "sobol", "saltelli", "morris"] = "grid"
     points: Annotated[int, Field(ge=1, le=MAX_POINTS, strict=True)] | None = None
+    #: saltelli: base samples, a power of two (``base x (k + 2)`` points).
+    base: Annotated[int, Field(ge=2, le=MAX_POINTS, strict=True)] | None = None
+    #: morris: trajectories of ``k + 1`` points, on a grid of ``levels`` levels.
+    trajectories: Annotated[int, Field(ge=2, le=MAX_POINTS, strict=True)] | None = None
+    levels: Annotated[int, Field(ge=2, le=1000, strict=True)] | None = None
     parameters: dict[str, Parameter]
 
     @model_validator(mode="after")
@@ -132,7 +161,31 @@ class Design:
                 raise ValueError(f"parameters: {shown(path)} needs values = [...] for a grid")
             if self.method != "grid" and p.values is not None:
                 raise ValueError(f"parameters: {shown(path)} needs low and high for {self.method}")
-        if self.method != "grid":
+        own = {"saltelli": ("base",), "morris": ("trajectories", "levels")}
+        for key in ("base", "trajectories", "levels"):
+            if getattr(self, key) is not None and key not in own.get(self.method, ()):
+                raise ValueError(f"{key}: only for method " + " or ".join(
+                    repr(m) for m, keys in own.items() if key in keys)
+                    + f" (method is {self.method!r}); remove {key}")
+        if self.method in own:
+            if self.points is not None:
+                raise ValueError(f"points: a {self.method} design's size comes from "
+                                 + ("base" if self.method == "saltelli" else "trajectories")
+                                 + "; remove points")
+            if self.method == "saltelli" and self.base is None:
+                raise ValueError("base: required for method 'saltelli' (a power of two, "
+                                 "e.g. 32: base x (parameters + 2) points)")
+            if self.method == "saltelli" and self.base & (self.base - 1):
+                raise ValueError(f"base: must be a power of two, which keeps the "
+                                 f"Sobol' sequence balanced (got {self.base}; e.g. 16, "
+                                 "32, 64)")
+            if self.method == "morris" and self.trajectories is None:
+                raise ValueError("trajectories: required for method 'morris' (10 to 50 is "
+                                 "usual)")
+            if self.method == "morris" and self.levels is not None and self.levels % 2:
+                raise ValueError(f"levels: must be an even number (got {self.levels}; "
+                                 "4 is usual)")
+        elif self.method != "grid":
             if self.points is None:
                 raise ValueError(f"points: required for method {self.method!r}")
             if self.method == "sobol" and self.points & (self.points - 1):
@@ -142,6 +195,19 @@ class Design:
             raise ValueError("points: a grid has one point per combination of values; "
                              "remove points")
         return self
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
+class Sensitivity:
+    """What a sensitivity study analyses (``[sensitivity]``; checked against the table's
+    columns and the spec's variants by :func:`spec_from_dict`)."""
+
+    #: Columns of the outcome table (numeric or true/false).
+    outcomes: tuple[str, ...]
+    #: The variants whose outcomes are analysed (default: the base).
+    variants: tuple[str, ...] = (BASE,)
+    #: Paired differences ``[A, B]`` (B - A of every outcome) or ``[A, B, column]``.
+    differences: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -160,6 +226,7 @@ class SpecFile:
     base: BaseInputs = BaseInputs()
     variants: dict[str, dict[str, Any]] = Field(default_factory=dict)
     design: Design | None = None
+    sensitivity: Sensitivity | None = None
 
     @model_validator(mode="after")
     def _check(self) -> "SpecFile":
@@ -184,7 +251,27 @@ def design_size(design: Design | None) -> int:
         return 1
     if design.method == "grid":
         return math.prod(len(p.values or ()) for p in design.parameters.values())
+    k = len(design.parameters)
+    if design.method == "saltelli":
+        return (design.base or 0) * (k + 2)
+    if design.method == "morris":
+        return (design.trajectories or 0) * (k + 1)
     return design.points or 0
+
+
+def _too_many_points(design: Design) -> str:
+    """Why a design has too many points, in words that say what to change."""
+    n, k = design_size(design), len(design.parameters)
+    if design.method == "saltelli":
+        most = 1 << int(math.log2(MAX_POINTS // (k + 2)))
+        return (f"base = {design.base:,} gives {design.base:,} x ({k} parameters + 2) = "
+                f"{n:,} design points; at most {MAX_POINTS:,} (base at most {most:,} "
+                f"for {k} parameters)")
+    if design.method == "morris":
+        return (f"trajectories = {design.trajectories:,} gives {design.trajectories:,} x "
+                f"({k} parameters + 1) = {n:,} design points; at most {MAX_POINTS:,} "
+                f"(trajectories at most {MAX_POINTS // (k + 1):,} for {k} parameters)")
+    return f"{n:,} design points; at most {MAX_POINTS:,}"
 
 
 def size_problem(cells: int, replications: int, task_size: int) -> str | None:
@@ -305,6 +392,12 @@ class Experiment:
     points: tuple[dict[str, Any], ...]
     cells: tuple[Cell, ...]
     raw: dict[str, Any]
+    #: Where the spec's relative paths start (its folder).
+    spec_dir: Path = Path(".")
+    #: The validated design (None without one).
+    design: Design | None = None
+    #: What a sensitivity study analyses (``[sensitivity]``), or None.
+    sensitivity: Sensitivity | None = None
 
     @property
     def variant_names(self) -> tuple[str, ...]:
@@ -345,6 +438,25 @@ class Experiment:
                               f"least 1 (got {shown(replications)})")
         check_size(self, replications, source)
         return replace(self, replications=replications)
+
+    def with_base(self, base: int, source: str = "--until-ci") -> "Experiment":
+        """The same Saltelli study with ``base`` base samples: the same seed, so its
+        first ``self.base`` groups of points are the points already run (their cells'
+        keys are equal, and a sweep keeps their shards).
+
+        Raises:
+            ConfigError: not a Saltelli design, or a design too large (one line naming
+                ``source``).
+        """
+        if self.design is None or self.design.method != "saltelli":
+            raise ConfigError(source, "", "base samples are added to a 'saltelli' design "
+                              "only")
+        raw = {**self.raw, "design": {**self.raw["design"], "base": int(base)},
+               "replications": self.replications}
+        try:
+            return spec_from_dict(raw, self.source, self.spec_dir)
+        except ConfigError as exc:
+            raise ConfigError(source, "", f"{base} base samples: {exc.problem}") from None
 
 
 def _resolve_input(value: str, spec_dir: Path, presets) -> str:
@@ -426,6 +538,9 @@ def _design_points(source: str, design: Design | None, seed: int, base_terms: di
                               f"{MAX_POINTS:,}")
         grid = itertools.product(*(design.parameters[p].values for p in paths))
         points = tuple(dict(zip(paths, combo)) for combo in grid)
+    elif design.method in SENSITIVITY_METHODS:
+        points = tuple(_rounded(paths, row, base_terms, base_scenario)
+                       for row in sensitivity_design(design, seed).points)
     else:
         from scipy.stats import qmc        # only a sampled design needs it
 
@@ -437,21 +552,39 @@ def _design_points(source: str, design: Design | None, seed: int, base_terms: di
         lows = [design.parameters[p].low for p in paths]
         highs = [design.parameters[p].high for p in paths]
         scaled = qmc.scale(unit, lows, highs)
-        points = []
-        for row in scaled:
-            point = {}
-            for path, x in zip(paths, row):
-                section, _, rest = path.partition(".")
-                table = base_terms if section == "terms" else base_scenario
-                current = _lookup(table, rest.split("."))
-                # Integer parameters (days, counts) take whole values.
-                point[path] = (int(round(float(x))) if isinstance(current, int)
-                               and not isinstance(current, bool) else float(x))
-            points.append(point)
-        points = tuple(points)
+        points = tuple(_rounded(paths, row, base_terms, base_scenario) for row in scaled)
     if len(points) > MAX_POINTS:
         raise ConfigError(source, "design", f"{len(points)} points; at most {MAX_POINTS}")
     return paths, points
+
+
+def _rounded(paths: tuple[str, ...], row, base_terms: dict,
+             base_scenario: dict) -> dict[str, Any]:
+    """A design point's values by parameter: integer parameters (days, counts) take
+    whole values, the others floats."""
+    point = {}
+    for path, x in zip(paths, row):
+        section, _, rest = path.partition(".")
+        table = base_terms if section == "terms" else base_scenario
+        current = _lookup(table, rest.split("."))
+        point[path] = (int(round(float(x))) if isinstance(current, int)
+                       and not isinstance(current, bool) else float(x))
+    return point
+
+
+def sensitivity_design(design: Design, seed: int):
+    """The design of a sensitivity study: Saltelli's
+    (:class:`~experiments.sensitivity.design.SobolDesign`) or Morris's
+    (:class:`~experiments.sensitivity.design.MorrisDesign`), seeded by the spec's root
+    seed; the points before integer parameters are rounded (the analysis reads them)."""
+    from experiments.sensitivity.design import Space, morris_design, sobol_design
+
+    space = Space(tuple(design.parameters), tuple(
+        (p.low, p.high) for p in design.parameters.values()))
+    seed = seed % 2**32          # SALib's samplers take a 32-bit seed
+    if design.method == "saltelli":
+        return sobol_design(space, design.base, seed)
+    return morris_design(space, design.trajectories, design.levels or 4, seed)
 
 
 def _design_key(design: Design | None, point: dict[str, Any], where: str,
@@ -533,12 +666,20 @@ def spec_from_dict(table: dict[str, Any], source: str, spec_dir: Path = Path("."
     top = build(SpecFile, table, source)
     n_points = design_size(top.design)
     if n_points > MAX_POINTS:
-        raise ConfigError(source, "design", f"{n_points:,} design points; at most "
-                          f"{MAX_POINTS:,}")
+        key = {"saltelli": "design.base", "morris": "design.trajectories"}
+        raise ConfigError(source, key.get(top.design.method, "design"),
+                          _too_many_points(top.design))
     n_variants = len(top.variants) + (0 if BASE in top.variants else 1)
     problem = size_problem(n_points * n_variants, top.replications, top.task_size)
     if problem:
+        if top.design is not None and top.design.method in SENSITIVITY_METHODS \
+                and n_points * n_variants > MAX_CELLS:
+            size = "base" if top.design.method == "saltelli" else "trajectories"
+            raise ConfigError(source, f"design.{size}", f"{n_points:,} design points x "
+                              f"{n_variants} variants = {n_points * n_variants:,} cells; "
+                              f"at most {MAX_CELLS:,}: a smaller {size} or fewer variants")
         raise ConfigError(source, "replications", problem)
+    _check_sensitivity(source, top)
     if top.policy not in SHIPPED_POLICIES:
         # A researcher's own policy: check it loads (this imports the agents, which a
         # spec naming a shipped policy need not: reading finished results stays light).
@@ -577,7 +718,64 @@ def spec_from_dict(table: dict[str, Any], source: str, spec_dir: Path = Path("."
                       seed=top.seed, replications=top.replications, task_size=top.task_size,
                       policy=top.policy, outcomes=top.outcomes, variants=tuple(variants),
                       parameters=paths, design_method=top.design.method if top.design else None,
-                      points=points, cells=cells, raw=table)
+                      points=points, cells=cells, raw=table, spec_dir=spec_dir,
+                      design=top.design, sensitivity=top.sensitivity)
+
+
+def sensitivity_columns() -> tuple[str, ...]:
+    """The outcome table's columns a sensitivity study may analyse: every numeric or
+    true/false column (not the keys, nor ``error``)."""
+    import pyarrow as pa
+
+    from sim.read.table import KEYS, SWEEP_SCHEMA
+
+    return tuple(f.name for f in SWEEP_SCHEMA if f.name not in KEYS and f.name != "error"
+                 and (pa.types.is_integer(f.type) or pa.types.is_floating(f.type)
+                      or pa.types.is_boolean(f.type)))
+
+
+def _check_sensitivity(source: str, top: SpecFile) -> None:
+    """A ``[sensitivity]`` section fits the design, the table's columns and the
+    variants (one line naming the key otherwise)."""
+    sens, design = top.sensitivity, top.design
+    if sens is None:
+        if design is not None and design.method in SENSITIVITY_METHODS:
+            raise ConfigError(source, "sensitivity", f"a {design.method} design needs a "
+                              "[sensitivity] section: outcomes = [...] (columns of the "
+                              "outcome table, e.g. days_demand_to_effective)")
+        return
+    if design is None or design.method not in SENSITIVITY_METHODS:
+        raise ConfigError(source, "design.method", "[sensitivity] needs a design by "
+                          "method 'saltelli' (Sobol' indices) or 'morris' (screening), "
+                          f"got {design.method if design else 'no design'!r}")
+    columns = sensitivity_columns()
+    if not sens.outcomes:
+        raise ConfigError(source, "sensitivity.outcomes", "at least one column is required")
+    for i, column in enumerate(sens.outcomes):
+        if column not in columns:
+            raise ConfigError(source, f"sensitivity.outcomes[{i}]", f"{shown(column)} is "
+                              "not a numeric column of the outcome table; allowed: "
+                              + ", ".join(columns))
+    names = [BASE] + [v for v in top.variants if v != BASE]
+    for i, name in enumerate(sens.variants):
+        if name not in names:
+            raise ConfigError(source, f"sensitivity.variants[{i}]", f"no variant "
+                              f"{shown(name)}; allowed: " + ", ".join(names))
+    for i, pair in enumerate(sens.differences):
+        key = f"sensitivity.differences[{i}]"
+        if len(pair) not in (2, 3):
+            raise ConfigError(source, key, "give [A, B] (B - A of every outcome) or "
+                              f"[A, B, column]; got {len(pair)} items")
+        for j, name in enumerate(pair[:2]):
+            if name not in names:
+                raise ConfigError(source, f"{key}[{j}]", f"no variant {shown(name)}; "
+                                  "allowed: " + ", ".join(names))
+        if pair[0] == pair[1]:
+            raise ConfigError(source, key, f"{shown(pair[0])} against itself; name two "
+                              "different variants")
+        if len(pair) == 3 and pair[2] not in columns:
+            raise ConfigError(source, f"{key}[2]", f"{shown(pair[2])} is not a numeric "
+                              "column of the outcome table; allowed: " + ", ".join(columns))
 
 
 def load_spec(path: str | Path) -> Experiment:

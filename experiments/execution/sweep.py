@@ -23,7 +23,8 @@ for any executor, worker count, task order, or interruption.
 Resuming: ``results/<experiment>/manifest.json`` records the experiment's fingerprint
 (:meth:`experiments.execution.spec.Experiment.fingerprint`). Rerunning keeps every finished shard
 and runs only the missing ones; a spec whose cells, seed or task size changed refuses to
-mix with the old shards; a kept shard whose footer does not read or whose row count is
+mix with the old shards, except one that only adds design points after the old ones
+(:func:`extends`: a Saltelli design's larger base keeps its first points); a kept shard whose footer does not read or whose row count is
 wrong is deleted and run again. One sweep at a time writes into a folder (a lock).
 
 Nothing finished is lost: a failing replication is a row whose ``error`` says why (a task
@@ -338,6 +339,27 @@ def _explain_change(old: dict[str, Any], new: dict[str, Any]) -> str:
     return "the design"
 
 
+def extends(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether the manifest ``new`` is the experiment of ``old`` with design points
+    added after its own (a Saltelli design's larger base, the same seed): the same seed,
+    task size, policy, variants and regsim version, and ``old``'s cells the first of
+    ``new``'s, each with the same key. Its shards are then shards of ``new``."""
+    if "fingerprint" not in old:
+        return False
+    for key in ("seed", "task_size", "policy"):
+        if old.get(key) != new.get(key):
+            return False
+    if old.get("versions", {}).get("regsim") != new["versions"].get("regsim"):
+        return False
+    if [v.get("name") for v in old.get("variants", [])] != [v["name"] for v in new["variants"]]:
+        return False
+    cells = old.get("cells", [])
+    if len(cells) > len(new["cells"]):
+        return False
+    return all(isinstance(o, dict) and (o.get("point"), o.get("variant"), o.get("key"))
+               == (n["point"], n["variant"], n["key"]) for o, n in zip(cells, new["cells"]))
+
+
 def difference(exp: Experiment, old: dict[str, Any]) -> str | None:
     """Why a results folder whose manifest is ``old`` holds another experiment than
     ``exp`` (the first visible reason), or None when it holds this one."""
@@ -353,7 +375,8 @@ def prepare_folder(exp: Experiment, out: Path) -> dict[str, Any]:
     manifest = manifest_for(exp)
     path = out / MANIFEST
     old = check_folder(out)
-    if old is not None and old.get("fingerprint") != manifest["fingerprint"]:
+    if old is not None and old.get("fingerprint") != manifest["fingerprint"] \
+            and not extends(old, manifest):
         raise ConfigError(str(out), "", "holds shards of a different experiment ("
                           + _explain_change(old, manifest) + "); choose another --out "
                           "(nothing in this one was changed)")

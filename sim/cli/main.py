@@ -339,6 +339,126 @@ def sweep_cmd(spec_file, workers, dask_address, out_dir, replications, until_ci,
                else comparison_text(exp, table), nl=False)
 
 
+@main.command("sensitivity")
+@click.argument("spec_file", metavar="SPEC")
+@click.option("--workers", type=WORKERS, default=None,
+              help="Local worker processes (default: all cores; 0: in this process). "
+                   "With --dask local: the LocalCluster's workers.")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Run on a Dask scheduler (tcp://host:8786), or 'local' to start a "
+                   "LocalCluster.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Results folder (default: results/<experiment name>).")
+@click.option("--replications", type=_replications(3),
+              help="Override the spec's replications per variant and point.")
+@click.option("--until-ci", "until_ci", type=FiniteFloat(0, low_open=True), metavar="X",
+              help="Add base samples or replications (the stopping rule; at most twice "
+                   "as many per step) until every first and total index's and chance "
+                   "share's 95% interval is within +/-X.")
+@click.option("--max-deals", type=_replications(1), default=1_000_000, show_default=True,
+              help="Upper bound of the deals --until-ci may run in all.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the indices as JSON (as written to sensitivity.json), and "
+                   "nothing else on stdout.")
+@_one_line_errors
+def sensitivity_cmd(spec_file, workers, dask_address, out_dir, replications, until_ci,
+                    max_deals, as_json) -> None:
+    """Which parameters drive the outcomes, and how much is chance: Sobol' indices
+    (design method saltelli) or Morris screening (morris) of the spec's [sensitivity]
+    outcomes and paired differences, with intervals and the chance share. Runs or
+    resumes the sweep (results/<name>/), prints a table per outcome and writes
+    sensitivity.csv and sensitivity.json beside the shards."""
+    from experiments.analysis import sensitivity as sa
+    from experiments.execution.files import check_writable
+    from experiments.execution.folder import check_folder
+    from experiments.execution.spec import SENSITIVITY_METHODS, load_spec
+    from experiments.execution.sweep import (check_dask_address, difference, executor_for,
+                                             load_table, sweep)
+    from experiments.sensitivity.stopping import advise
+
+    say = functools.partial(click.echo, err=True)
+    exp = load_spec(spec_file)
+    if exp.design_method not in SENSITIVITY_METHODS:
+        raise ConfigError(exp.source, "design.method", f"{exp.design_method or 'no design'}"
+                          "; a sensitivity study needs method 'saltelli' (Sobol' indices) "
+                          "or 'morris' (screening), and a [sensitivity] section")
+    if until_ci is not None and exp.design_method != "saltelli":
+        raise ConfigError("--until-ci", "", "needs a 'saltelli' design (Sobol' indices with "
+                          f"intervals); {exp.source} is a morris design")
+    if replications:
+        exp = exp.with_replications(replications)
+    out = Path(out_dir or Path("results") / exp.name)
+    old = check_folder(out)
+    base0, reps0 = (exp.design.base, exp.replications)
+    if old is not None and exp.design_method == "saltelli":
+        # an earlier --until-ci left more: resume from there, nothing run again
+        held = old.get("spec", {}).get("design", {}).get("base")
+        if isinstance(held, int) and held > exp.design.base:
+            try:
+                grown = exp.with_base(held, str(out))
+            except ConfigError:
+                grown = None
+            if grown is not None and difference(grown, old) is None:
+                exp = grown
+        if not replications and isinstance(old.get("replications"), int) \
+                and old["replications"] > exp.replications:
+            exp = exp.with_replications(old["replications"], str(out))
+        if (exp.design.base, exp.replications) != (base0, reps0):
+            say(f"regsim sensitivity: {out} holds {exp.design.base} base samples x "
+                f"{exp.replications} replications (an earlier --until-ci): resuming there")
+    check_writable(out, "--out")
+    warning = check_dask_address(dask_address) if dask_address else None
+    if warning:
+        say(f"regsim: warning: {warning}")
+    try:
+        with executor_for(workers, dask_address) as executor:
+            while True:
+                report = sweep(exp, out, executor)
+                say(f"regsim sensitivity: {exp.name}: {len(exp.points):,} points x "
+                    f"{len(exp.variants)} variants x {exp.replications:,} replications: "
+                    f"{report.tasks} tasks ({report.reused} kept, {report.ran} run), "
+                    f"{report.deals:,} deals in {report.seconds:.1f} s")
+                table = load_table(out, exp, columns=sa.columns(exp))
+                results = sa.analyse(exp, table)
+                if until_ci is None:
+                    break
+                base, reps = exp.design.base, exp.replications
+                advice = advise(sa.estimates(results), until_ci, base, reps)
+                say(f"  {advice.line()}")
+                if advice.enough:
+                    break
+                # at most double each per step: the rule's model of the variance is
+                # rough, so it is asked again after each step
+                new_base = min(advice.base, 2 * base)
+                new_reps = min(advice.replications, 2 * reps)
+                if new_reps > reps and exp.task_size <= reps:
+                    # whole tasks: the shards of the earlier replications are kept
+                    new_reps = -(-new_reps // exp.task_size) * exp.task_size
+                deals = (len(exp.points) // base * new_base * len(exp.variants)
+                         * new_reps)
+                if deals > max_deals:
+                    say(f"  stopped: the next step runs {deals:,} deals in all, over "
+                        f"--max-deals {max_deals:,}")
+                    break
+                try:
+                    if new_base != base:
+                        exp = exp.with_base(new_base)
+                    if new_reps != reps:
+                        exp = exp.with_replications(new_reps, "--until-ci")
+                except ConfigError as exc:
+                    say(f"  stopped: {exc.problem}")
+                    break
+    except OSError as exc:
+        raise ConfigError(str(out), "", f"{type(exc).__name__}: {exc}") from None
+    table_rows = sa.rows(exp, results)
+    csv_path, json_path = sa.write_tables(out, exp, table_rows)
+    if as_json:
+        click.echo(sa.to_json(exp, table_rows), nl=False)
+    else:
+        click.echo(sa.text(exp, results), nl=False)
+    say(f"wrote {out}/ (shards/, manifest.json) and {csv_path.name}, {json_path.name}")
+
+
 @main.command("compare")
 @click.argument("files", nargs=-1, required=True, metavar="SPEC | A.toml B.toml")
 @click.option("--runs", type=_replications(2), default=10_000, show_default=True,
