@@ -256,3 +256,51 @@ def test_the_shipped_drivers_spec_loads_by_name_and_is_the_size_its_comment_says
     assert exp.cell(0, "nvca").terms != exp.cell(0, "base").terms
     assert [a.label(exp) for a in sa.analyses(exp)][-1].startswith(
         "value_to_investors_usd, nvca-2020 - as written")
+
+
+def test_cap_days_counts_a_day_column_at_most_the_cap(tmp_path):
+    """`cap_days = 60`: a deal effective on day 75 of the count, or never, counts as 60;
+    one effective sooner keeps its day. (Without a cap, "never" is the horizon, which a
+    few deals in a thousand then dominate the variance with.)"""
+    exp = load_spec(spec(tmp_path, TINY + "cap_days = 60\n"))
+    assert exp.sensitivity.cap_days == 60
+    out = tmp_path / "out"
+    sweep(exp, out, InProcess(), progress=False)
+    table = load_table(out, exp)
+    raw = table[table["variant"] == "base"]["days_demand_to_effective"].astype(float)
+    table.loc[table.index[0], "days_demand_to_effective"] = None
+    y, capped = sa.outcome_array(exp, table, "days_demand_to_effective", "base")
+    expected = np.minimum(raw.fillna(np.inf).to_numpy(), 60.0)
+    expected[0] = 60.0
+    assert np.array_equal(y.ravel(), expected)
+    replaced = raw.isna().to_numpy() | (raw.to_numpy() > 60)
+    replaced[0] = True                      # the deal made "never" above
+    assert capped == int(replaced.sum())    # counted as the cap: empty, or past it
+    bad = spec(tmp_path, TINY + "cap_days = 0\n", "bad.toml")
+    with pytest.raises(ConfigError, match="cap_days"):
+        load_spec(bad)
+
+
+def test_shares_of_a_variance_indistinguishable_from_zero_are_not_printed(tmp_path):
+    """When the chance share's interval reaches all of the variance, the parameters'
+    part may be nothing, and S1 and ST (shares of that part) are noise over noise (the
+    drivers spec printed S1 = 1.18 [-5572.85, 5575.20]): the text shows them as n/a and
+    points to the 'of all' columns, which stay."""
+    import dataclasses
+
+    exp = load_spec(spec(tmp_path))
+    out = tmp_path / "out"
+    sweep(exp, out, InProcess(), progress=False)
+    results = sa.analyse(exp, load_table(out, exp), resamples=200)
+    c = results[0].chance
+    swamped = dataclasses.replace(results[0], chance=dataclasses.replace(
+        c, value=0.995, low=0.97, high=1.0))
+    lines = sa.text(exp, [swamped]).splitlines()
+    rows = [line for line in lines if line.strip().startswith("scenario.review.review_prob")]
+    assert rows and rows[0].split()[1:3] == ["n/a", "n/a"], rows
+    assert any("read the 'of all' columns" in line for line in lines)
+    clear = dataclasses.replace(results[0], chance=dataclasses.replace(
+        c, value=0.5, low=0.4, high=0.6))
+    rows = [line for line in sa.text(exp, [clear]).splitlines()
+            if line.strip().startswith("scenario.review.review_prob")]
+    assert rows[0].split()[1] != "n/a"

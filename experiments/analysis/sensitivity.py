@@ -55,6 +55,23 @@ NEVER_RULE = ("a day column empty because the event never happened (e.g. never "
 LEVEL = 0.95
 
 
+def never_rule(exp: Experiment) -> str:
+    """How a day column counts a deal that never got there, for this spec."""
+    cap = exp.sensitivity.cap_days if exp.sensitivity is not None else None
+    if cap is None:
+        return NEVER_RULE
+    return (f"a day column counts at most cap_days = {cap:,}: a deal not there by then, "
+            f"or never, counts as {cap:,}")
+
+
+def never_text(exp: Experiment, count: int) -> str:
+    """The line under an analysis: how many deals counted as the cap or the horizon."""
+    cap = exp.sensitivity.cap_days if exp.sensitivity is not None else None
+    if cap is None:
+        return f"{count:,} deals never reached the day: counted as the scenario's horizon_days"
+    return f"{count:,} deals not there by day {cap:,} of the count (or never): counted as {cap:,}"
+
+
 @dataclass(frozen=True)
 class Analysis:
     """One thing to analyse: a column in a variant, or a paired difference.
@@ -126,7 +143,8 @@ def _is_day(column: str) -> bool:
 def outcome_array(exp: Experiment, table: pd.DataFrame, column: str,
                   variant: str) -> tuple[np.ndarray, int]:
     """A column in one variant as points x replications, and how many deals' empty
-    days counted as the horizon.
+    days counted as the horizon (or, with the spec's ``cap_days``, how many deals'
+    days, empty or past the cap, counted as the cap).
 
     Args:
         exp: The experiment the table is of.
@@ -156,11 +174,15 @@ def outcome_array(exp: Experiment, table: pd.DataFrame, column: str,
     values = rows[column].astype("float64").to_numpy(na_value=np.nan).reshape(points, reps)
     empty = ~np.isfinite(values)
     never = int(empty.sum())
+    if never and not _is_day(column):
+        raise ConfigError(exp.source, "sensitivity.outcomes", f"{column}: {never} deals "
+                          f"of variant {variant!r} have no value; allowed: a column "
+                          f"every deal has, or a day column ({NEVER_RULE})")
+    cap = exp.sensitivity.cap_days if exp.sensitivity is not None else None
+    if cap is not None and _is_day(column):
+        over = empty | (values > cap)            # never, or not there by the cap
+        return np.where(over, float(cap), values), int(over.sum())
     if never:
-        if not _is_day(column):
-            raise ConfigError(exp.source, "sensitivity.outcomes", f"{column}: {never} deals "
-                              f"of variant {variant!r} have no value; allowed: a column "
-                              f"every deal has, or a day column ({NEVER_RULE})")
         horizon = np.array([float(exp.cell(p, variant).scenario.horizon_days)
                             for p in range(points)])
         values = np.where(empty, horizon[:, None], values)
@@ -280,7 +302,7 @@ def to_json(exp: Experiment, table_rows: list[dict[str, Any]]) -> str:
         "base": design.base, "trajectories": design.trajectories,
         "levels": (design.levels or 4) if design.method == "morris" else None,
         "points": len(exp.points), "replications": exp.replications, "seed": exp.seed,
-        "level": LEVEL, "never": NEVER_RULE, "parameters": list(exp.parameters),
+        "level": LEVEL, "never": never_rule(exp), "parameters": list(exp.parameters),
         "rows": table_rows}, indent=2) + "\n"
 
 
@@ -315,6 +337,10 @@ def _ci(value: float | None, low: float | None, high: float | None) -> str:
         return f"{value:5.2f} [n/a: too few samples]"
     return f"{value:5.2f} [{low:5.2f}, {high:5.2f}]"
 
+
+#: A chance share whose interval reaches this leaves the parameters' part possibly
+#: nothing: the shares of that part (S1, ST) are not printed.
+SWAMPED = 0.995
 
 #: One sentence on how to read each table.
 HOW_TO_READ = {
@@ -351,15 +377,19 @@ def text(exp: Experiment, results: list[Result]) -> str:
             lines.append("  chance share: n/a (at least 4 trajectories and 3 "
                          "replications)")
         if r.never:
-            lines.append(f"  {r.never:,} deals never reached the day: counted as the "
-                         "scenario's horizon_days")
+            lines.append("  " + never_text(exp, r.never))
         if exp.design_method == "saltelli":
             head = ["parameter", "S1 [95% CI]", "ST [95% CI]", "S1 of all [95% CI]",
                     "ST of all [95% CI]"]
-            cells = [[row["parameter"]] + [_ci(row[key], row[f"{key}_low"],
-                                               row[f"{key}_high"])
-                                           for key in ("S1", "ST", "S1_of_all", "ST_of_all")]
-                     for row in mine]
+            swamped = r.chance is not None and r.chance.high >= SWAMPED
+            if swamped:
+                lines.append("  the parameters' share of the variance may be nothing (the "
+                             "chance share's interval reaches all of it): S1 and ST, "
+                             "shares of that part, are n/a; read the 'of all' columns")
+            cells = [[row["parameter"]] + [
+                "n/a" if swamped and key in ("S1", "ST")
+                else _ci(row[key], row[f"{key}_low"], row[f"{key}_high"])
+                for key in ("S1", "ST", "S1_of_all", "ST_of_all")] for row in mine]
             widths = [max(len(x[i]) for x in [head] + cells) for i in range(len(head))]
             for cells_row in [head] + cells:
                 lines.append("  " + "  ".join(x.ljust(w) for x, w in

@@ -208,6 +208,10 @@ class Sensitivity:
     variants: tuple[str, ...] = (BASE,)
     #: Paired differences ``[A, B]`` (B - A of every outcome) or ``[A, B, column]``.
     differences: tuple[tuple[str, ...], ...] = ()
+    #: A day column counts at most this many days: a deal not there by then, or never,
+    #: counts as ``cap_days`` (None: "never" counts as the scenario's horizon). A few
+    #: never-effective deals at the horizon can otherwise be most of the variance.
+    cap_days: Annotated[int, Field(ge=1, le=36_500, strict=True)] | None = None
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
