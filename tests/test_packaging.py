@@ -116,3 +116,11 @@ def test_every_library_the_tests_import_is_declared():
                     missing.add(f"{path.name}: {top} ({', '.join(sorted(dists))})")
     assert not missing, sorted(missing)
 
+
+
+def test_a_shipped_spec_is_found_beside_a_folder_of_its_name(tmp_path, monkeypatch):
+    """`regsim sensitivity drivers --out drivers`, then the same command again: the
+    folder named like the spec is not a spec file, so the name finds the shipped one."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "as-written").mkdir()
+    assert load_spec("as-written").name == "as-written"

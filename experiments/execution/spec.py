@@ -793,7 +793,7 @@ def load_spec(path: str | Path) -> Experiment:
     from experiments.specs import shipped
 
     p = Path(path)
-    if not p.exists() and str(path) in shipped():
+    if not p.is_file() and str(path) in shipped():      # a folder of that name is no spec
         p = shipped()[str(path)]
     elif not p.exists() and not str(path).endswith(".toml"):
         raise ConfigError(str(path), "", "no such file, and not a shipped spec; allowed: a "
