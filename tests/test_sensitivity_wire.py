@@ -72,6 +72,29 @@ def test_the_sobol_figure_draws_an_estimate_beyond_its_clipped_interval():
     FigureCanvasAgg(fig).draw()
 
 
+def test_the_sobol_figure_keeps_its_bars_wide_beside_long_names_and_a_long_title():
+    """The drivers spec's nine parameters and a long outcome label: the bars keep at
+    least a third of the figure's width (the title does not squeeze the axes)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from experiments.figures.sensitivity import sobol_figure
+    from experiments.sensitivity.replications import Estimate
+    from experiments.sensitivity.sobol import SobolIndices
+
+    e = Estimate(0.1, 0.0, 0.2, 0.95, 0.001, 0.001)
+    names = ("review.review_prob", "review.response_days.median",
+             "review.clearance_days.median", "notices.certified_mail.median",
+             "company.notice_delay_days.median",
+             "investor_behaviour.demand_patience_days.median",
+             "investor_behaviour.sell_days.median", "market.annual_volatility",
+             "market.discount_rate")                    # the drivers spec's, short
+    res = SobolIndices(names, 32, 32, (e,) * 9, (e,) * 9, (e,) * 9, (e,) * 9, e, 1.0, 0.1)
+    fig = sobol_figure(res, "days_demand_to_effective, nvca-2020 - as written (paired, "
+                            "per future)")
+    FigureCanvasAgg(fig).draw()
+    assert fig.axes[0].get_position().width > 1 / 3
+
+
 def _spec(tmp: Path, text: str = SPEC, name: str = "study.toml") -> Path:
     path = tmp / name
     path.write_text(text, encoding="utf-8")

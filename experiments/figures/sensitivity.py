@@ -117,9 +117,11 @@ def sobol_figure(res: SobolIndices, outcome: str = "the outcome") -> Figure:
         ax.set_xlabel("share of the outcome's variance (95% interval)", fontsize=10)
         ax.axvline(0, color=BASE_COLOR, lw=0.8)
         fig.legend(loc="outside lower center", ncols=2, fontsize=8.5)
-        ax.set_title(_wrapped(f"What drives {outcome}: Sobol' indices, "
+        # over the whole figure, not the axes: beside long names a title as wide as
+        # the axes would squeeze the bars
+        fig.suptitle(_wrapped(f"What drives {outcome}: Sobol' indices, "
                               f"{res.base:,} base samples x {res.replications:,} deals",
-                              56), loc="left", fontsize=11.5)
+                              72), x=0.02, ha="left", fontsize=11.5, fontweight="bold")
     return fig
 
 
