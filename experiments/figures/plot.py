@@ -8,12 +8,13 @@ they draw (:func:`figures_for`, also the report's figures) and writes it as PNG 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
 from matplotlib.figure import Figure
 
-from experiments.analysis.saved import Saved, load_saved
+from experiments.analysis.saved import Saved, load_saved, short_name
 from experiments.execution.files import check_writable, write_error
 from experiments.analysis import discovery
 from experiments.figures import design, exposure, money, sensitivity
@@ -46,14 +47,17 @@ def study_figures(study) -> Iterator[Made]:
     the Sobol' bars (or the Morris plot) per analysis, then PRIM's trajectory and box
     per discovery, each with its one-sentence caption (:data:`sensitivity.CAPTIONS`)."""
     for i, r in enumerate(study.results, 1):
+        # the parameters by their short names (review.review_prob): long paths squeeze
+        # the bars out of the figure
         if r.indices is not None:
-            fig, what, key = sensitivity.sobol_figure(r.indices, r.label), "Sobol' indices", \
-                "sobol"
+            res = replace(r.indices, names=tuple(map(short_name, r.indices.names)))
+            fig, what, key = sensitivity.sobol_figure(res, r.label), "Sobol' indices", "sobol"
         else:
-            fig, what, key = sensitivity.morris_figure(r.effects, r.label), "Morris " \
-                "screening", "morris"
+            res = replace(r.effects, names=tuple(map(short_name, r.effects.names)))
+            fig, what, key = sensitivity.morris_figure(res, r.label), "Morris screening", \
+                "morris"
         yield Made(f"{SENSITIVITY_FIGURE}{i}-{key}", f"{what}: {r.label}",
-                   sensitivity.CAPTIONS[key], fig)
+                   sensitivity.CAPTIONS[key], fig, wide=True)
     for i, f in enumerate(study.found, 1):
         if f.discovery is None:
             continue

@@ -264,7 +264,8 @@ def report_html(saved: Saved, point: int = 0, made: list[Made] | None = None) ->
     """The report as one self-contained HTML page (no external file or network); a
     sensitivity study's folder adds its two sections (:func:`_study_html`)."""
     study = discovery.study(saved) if discovery.is_study(saved) else None
-    made = figures_for(saved, point, study) if made is None else made
+    if made is None:
+        made = figures_for(saved, point) if study is None else figures_for(saved, point, study)
     m = saved.manifest
     # The report leads with the money (who gains what), beside the headline numbers;
     # the terms that differ follow, then every other figure.
