@@ -294,8 +294,10 @@ def rows(exp: Experiment, results: list[Result]) -> list[dict[str, Any]]:
     return out
 
 
-def to_json(exp: Experiment, table_rows: list[dict[str, Any]]) -> str:
-    """The study's rows as ``sensitivity.json`` holds them (and ``--json`` prints)."""
+def to_json(exp: Experiment, table_rows: list[dict[str, Any]],
+            discoveries: list[dict[str, Any]] | None = None) -> str:
+    """The study's rows as ``sensitivity.json`` holds them (and ``--json`` prints), and
+    the discoveries (:func:`experiments.analysis.discovery.to_json`) when the spec asks."""
     design = exp.design
     return json.dumps({
         "name": exp.name, "method": exp.design_method,
@@ -303,7 +305,9 @@ def to_json(exp: Experiment, table_rows: list[dict[str, Any]]) -> str:
         "levels": (design.levels or 4) if design.method == "morris" else None,
         "points": len(exp.points), "replications": exp.replications, "seed": exp.seed,
         "level": LEVEL, "never": never_rule(exp), "parameters": list(exp.parameters),
-        "rows": table_rows}, indent=2) + "\n"
+        "rows": table_rows,
+        **({"discoveries": discoveries} if discoveries is not None else {})},
+        indent=2) + "\n"
 
 
 def to_csv(table_rows: list[dict[str, Any]]) -> str:
@@ -321,11 +325,13 @@ def to_csv(table_rows: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def write_tables(out: Path, exp: Experiment, table_rows: list[dict[str, Any]]) -> list[Path]:
-    """Write ``sensitivity.csv`` and ``sensitivity.json`` into the results folder
-    (atomically); returns their paths."""
+def write_tables(out: Path, exp: Experiment, table_rows: list[dict[str, Any]],
+                 discoveries: list[dict[str, Any]] | None = None) -> list[Path]:
+    """Write ``sensitivity.csv`` and ``sensitivity.json`` (with ``discoveries``) into
+    the results folder (atomically); returns their paths."""
     paths = [Path(out) / name for name in SENSITIVITY_TABLES]
-    for path, content in zip(paths, (to_csv(table_rows), to_json(exp, table_rows))):
+    for path, content in zip(paths, (to_csv(table_rows),
+                                     to_json(exp, table_rows, discoveries))):
         write_atomic(path, lambda p, c=content: Path(p).write_text(c, encoding="utf-8"))
     return paths
 

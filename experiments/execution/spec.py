@@ -43,6 +43,9 @@ methods over ``low``-``high`` ranges, and says what to analyse::
     variants = ["base"]                  # whose outcomes (default: the base)
     differences = [["base", "nvca"]]     # B - A in each future, of every outcome
     # or [["base", "nvca", "value_to_investors_usd"]]: of one column
+    discover = [{ column = "value_to_investors_usd", difference = ["base", "nvca"],
+                  below = 0 }]          # PRIM: where nvca does worse (B - A < 0);
+    # or { column = ..., variant = "nvca", above = 400, share = 0.5 }: in most futures
 
 The method ``sobol`` is a quasi-random sample of ``points`` points (a design sweep);
 ``saltelli`` is Saltelli's scheme for Sobol' indices (groups ``A, AB_1..AB_k, B`` of
@@ -198,6 +201,27 @@ class Design:
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
+class Discover:
+    """One scenario discovery of a sensitivity study (``[sensitivity] discover``):
+    where ``column`` in ``variant``, or its paired difference ``B - A`` per future
+    (``difference = [A, B]``), is ``below`` (or ``above``) a threshold on average over
+    the futures, or in more than ``share`` of them (:mod:`experiments.analysis.discovery`)."""
+
+    #: A column of the outcome table (numeric or true/false).
+    column: str
+    #: The variant whose outcome is judged (default: the base; not with ``difference``).
+    variant: str | None = None
+    #: ``[A, B]``: the paired difference B - A in each future.
+    difference: tuple[str, ...] | None = None
+    #: A point is of interest below this threshold ...
+    below: float | None = None
+    #: ... or above it (exactly one of the two).
+    above: float | None = None
+    #: None: the mean over futures is compared; a level in (0, 1): the share of futures.
+    share: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True, config=STRICT)
 class Sensitivity:
     """What a sensitivity study analyses (``[sensitivity]``; checked against the table's
     columns and the spec's variants by :func:`spec_from_dict`)."""
@@ -212,6 +236,8 @@ class Sensitivity:
     #: counts as ``cap_days`` (None: "never" counts as the scenario's horizon). A few
     #: never-effective deals at the horizon can otherwise be most of the variance.
     cap_days: Annotated[int, Field(ge=1, le=36_500, strict=True)] | None = None
+    #: Scenario discovery (PRIM): where an outcome, or a paired difference, is worst.
+    discover: tuple[Discover, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, config=STRICT)
@@ -780,6 +806,64 @@ def _check_sensitivity(source: str, top: SpecFile) -> None:
         if len(pair) == 3 and pair[2] not in columns:
             raise ConfigError(source, f"{key}[2]", f"{shown(pair[2])} is not a numeric "
                               "column of the outcome table; allowed: " + ", ".join(columns))
+    for i, d in enumerate(sens.discover):
+        _check_discover(source, f"sensitivity.discover[{i}]", d, design, columns, names)
+
+
+#: Independent design points PRIM needs at least: 10 to peel, 10 to judge the box on.
+DISCOVER_POINTS = 20
+
+
+def discover_points(design: Design) -> int:
+    """The independent points a discovery uses: a Saltelli design's A and B rows
+    (``2 x base``; its AB rows repeat all but one coordinate of an A row), a Morris
+    design's trajectories' starting points."""
+    return 2 * design.base if design.method == "saltelli" else design.trajectories
+
+
+def _check_discover(source: str, key: str, d: Discover, design: Design,
+                    columns: tuple[str, ...], names: list[str]) -> None:
+    """A discovery entry names a column, a variant or two, one threshold, a share in
+    (0, 1), and a design with enough independent points (one line naming the key)."""
+    if d.column not in columns:
+        raise ConfigError(source, f"{key}.column", f"{shown(d.column)} is not a numeric "
+                          "column of the outcome table; allowed: " + ", ".join(columns))
+    if d.variant is not None and d.difference is not None:
+        raise ConfigError(source, key, "give variant (an outcome) or difference = [A, B] "
+                          "(B - A per future), not both")
+    for name in [d.variant] if d.variant is not None else []:
+        if name not in names:
+            raise ConfigError(source, f"{key}.variant", f"no variant {shown(name)}; "
+                              "allowed: " + ", ".join(names))
+    if d.difference is not None:
+        if len(d.difference) != 2:
+            raise ConfigError(source, f"{key}.difference", "give [A, B] (B - A in each "
+                              f"future); got {len(d.difference)} items")
+        for j, name in enumerate(d.difference):
+            if name not in names:
+                raise ConfigError(source, f"{key}.difference[{j}]", f"no variant "
+                                  f"{shown(name)}; allowed: " + ", ".join(names))
+        if d.difference[0] == d.difference[1]:
+            raise ConfigError(source, f"{key}.difference", f"{shown(d.difference[0])} "
+                              "against itself; name two different variants")
+    if (d.below is None) == (d.above is None):
+        raise ConfigError(source, key, "give one threshold: below = X (a point is of "
+                          "interest where the outcome is below X) or above = X")
+    threshold = d.below if d.below is not None else d.above
+    if not math.isfinite(threshold):
+        raise ConfigError(source, f"{key}.{'below' if d.below is not None else 'above'}",
+                          f"{threshold}; a finite number")
+    if d.share is not None and not 0 < d.share < 1:
+        raise ConfigError(source, f"{key}.share", f"{d.share}; a level strictly between 0 "
+                          "and 1 (0.5: beyond the threshold in most futures), or leave it "
+                          "out for the mean over futures")
+    n = discover_points(design)
+    if n < DISCOVER_POINTS:
+        what = ("base", "2 x base A and B rows") if design.method == "saltelli" else \
+            ("trajectories", "one starting point per trajectory")
+        raise ConfigError(source, f"design.{what[0]}", f"{n} independent points for "
+                          f"{key} ({what[1]}); PRIM needs at least {DISCOVER_POINTS} (10 to "
+                          "peel, 10 to judge the box on)")
 
 
 def load_spec(path: str | Path) -> Experiment:

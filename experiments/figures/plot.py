@@ -8,14 +8,16 @@ they draw (:func:`figures_for`, also the report's figures) and writes it as PNG 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
 from matplotlib.figure import Figure
 
-from experiments.analysis.saved import Saved, load_saved
+from experiments.analysis.saved import Saved, load_saved, short_name
 from experiments.execution.files import check_writable, write_error
-from experiments.figures import design, exposure, money
+from experiments.analysis import discovery
+from experiments.figures import design, exposure, money, sensitivity
 from experiments.figures.common import Made, where_text
 from experiments.figures import outcomes
 from experiments.figures.outcomes import (ecdf_figure, ecdf_pairs_figure, forest_figure,
@@ -30,14 +32,47 @@ READS = tuple(dict.fromkeys(outcomes.READS + exposure.READS + money.READS))
 LEAD_FIGURE = "who-gains-what"
 
 
-def figures_for(saved: Saved, point: int = 0) -> list[Made]:
+#: Name prefixes of a sensitivity study's figures: the indices (or Morris measures) per
+#: analysis, and PRIM's trajectory and box per discovery (the report's own sections).
+SENSITIVITY_FIGURE, DISCOVERY_FIGURE = "sensitivity-", "discovery-"
+
+
+def figures_for(saved: Saved, point: int = 0, study=None) -> list[Made]:
     """Every figure the results support, in report order."""
-    return list(iter_figures(saved, point))
+    return list(iter_figures(saved, point, study))
 
 
-def iter_figures(saved: Saved, point: int = 0) -> Iterator[Made]:
+def study_figures(study) -> Iterator[Made]:
+    """A sensitivity study's figures (:class:`experiments.analysis.discovery.Study`):
+    the Sobol' bars (or the Morris plot) per analysis, then PRIM's trajectory and box
+    per discovery, each with its one-sentence caption (:data:`sensitivity.CAPTIONS`)."""
+    for i, r in enumerate(study.results, 1):
+        # the parameters by their short names (review.review_prob): long paths squeeze
+        # the bars out of the figure
+        if r.indices is not None:
+            res = replace(r.indices, names=tuple(map(short_name, r.indices.names)))
+            fig, what, key = sensitivity.sobol_figure(res, r.label), "Sobol' indices", "sobol"
+        else:
+            res = replace(r.effects, names=tuple(map(short_name, r.effects.names)))
+            fig, what, key = sensitivity.morris_figure(res, r.label), "Morris screening", \
+                "morris"
+        yield Made(f"{SENSITIVITY_FIGURE}{i}-{key}", f"{what}: {r.label}",
+                   sensitivity.CAPTIONS[key], fig, wide=True)
+    for i, f in enumerate(study.found, 1):
+        if f.discovery is None:
+            continue
+        for key, draw, what in (("trajectory", sensitivity.trajectory_figure,
+                                 "PRIM's peeling trajectory"),
+                                ("box", sensitivity.box_figure, "PRIM's box")):
+            yield Made(f"{DISCOVERY_FIGURE}{i}-{key}", f"{what}: {f.label}",
+                       sensitivity.CAPTIONS[key], draw(f.discovery, f.label))
+
+
+def iter_figures(saved: Saved, point: int = 0, study=None) -> Iterator[Made]:
     """Every figure the results support, in report order, drawn one at a time (a caller
-    that saves each and lets it go holds one figure's data at a time)."""
+    that saves each and lets it go holds one figure's data at a time); a sensitivity
+    study's folder adds its own (:func:`study_figures`; ``study``: its analyses, if the
+    caller has them)."""
     where = where_text(saved, point)
     specs: list[tuple[str, str, Callable[[], Figure | None], str]] = [
         ("who-gains-what", "Who gains what",
@@ -87,7 +122,15 @@ def iter_figures(saved: Saved, point: int = 0) -> Iterator[Made]:
             del fig                 # the caller's reference is the only one left
             yield made
             del made
-    yield from design.figures_for(saved)
+    if study is None and discovery.is_study(saved):
+        study = discovery.study(saved)
+    if study is None:
+        yield from design.figures_for(saved)
+    else:
+        # A sensitivity study's indices and discoveries say what the design figures'
+        # per-point estimates would, with intervals (and those take minutes at
+        # hundreds of points)
+        yield from study_figures(study)
 
 
 def plot_results(out: str | Path, fig_dir: str | Path | None = None,

@@ -94,7 +94,9 @@ def sobol_figure(res: SobolIndices, outcome: str = "the outcome") -> Figure:
                 (-h / 2, res.first_of_all, FIRST, "alone (first order)"),
                 (h / 2, res.total_of_all, TOTAL, "with its interactions (total)")):
             vals = np.array([e.value for e in ests])
-            err = np.array([[e.value - e.low for e in ests], [e.high - e.value for e in ests]])
+            # an estimate may lie outside its interval clipped to a share's range
+            err = np.clip([[e.value - e.low for e in ests], [e.high - e.value for e in ests]],
+                          0, None)
             ax.barh(rows + off, vals, height=h, color=color, edgecolor=BASE_COLOR,
                     linewidth=0.6, label=label, gid="index")
             ax.errorbar(vals, rows + off, xerr=err, fmt="none", ecolor=BASE_COLOR,
@@ -102,7 +104,7 @@ def sobol_figure(res: SobolIndices, outcome: str = "the outcome") -> Figure:
         c = res.chance
         ax.barh([chance_row], [c.value], height=h * 1.4, color=CHANCE, hatch="//",
                 edgecolor="white", linewidth=0, label="chance: no parameter", gid="chance")
-        ax.errorbar([c.value], [chance_row], xerr=[[c.value - c.low], [c.high - c.value]],
+        ax.errorbar([c.value], [chance_row], xerr=[[max(c.value - c.low, 0)], [max(c.high - c.value, 0)]],
                     fmt="none", ecolor=BASE_COLOR, elinewidth=1.1, capsize=3,
                     gid="chance-whisker")
         ax.axhline(k - 0.3, color=BASE_COLOR, lw=0.6)
@@ -115,9 +117,11 @@ def sobol_figure(res: SobolIndices, outcome: str = "the outcome") -> Figure:
         ax.set_xlabel("share of the outcome's variance (95% interval)", fontsize=10)
         ax.axvline(0, color=BASE_COLOR, lw=0.8)
         fig.legend(loc="outside lower center", ncols=2, fontsize=8.5)
-        ax.set_title(_wrapped(f"What drives {outcome}: Sobol' indices, "
+        # over the whole figure, not the axes: beside long names a title as wide as
+        # the axes would squeeze the bars
+        fig.suptitle(_wrapped(f"What drives {outcome}: Sobol' indices, "
                               f"{res.base:,} base samples x {res.replications:,} deals",
-                              56), loc="left", fontsize=11.5)
+                              72), x=0.02, ha="left", fontsize=11.5, fontweight="bold")
     return fig
 
 

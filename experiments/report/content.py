@@ -324,3 +324,85 @@ def design_rows(saved: Saved) -> list[tuple[str, str, str]]:
             values = ", ".join(dict.fromkeys(value_text(pt[p]) for pt in saved.points))
         rows.append((short_name(p), section, values))
     return rows
+
+
+# --- a sensitivity study (regsim sensitivity) ----------------------------------------------
+@dataclass(frozen=True)
+class IndexTable:
+    """One analysis of a sensitivity study as the report's table shows it.
+
+    Attributes:
+        label: What was analysed (a column in a variant, or a paired difference).
+        chance: The chance share with its interval, in words.
+        never: Deals whose empty day counted as the horizon, in words (or empty).
+        head: The column headings.
+        rows: One row of cells per parameter.
+    """
+
+    label: str
+    chance: str
+    never: str
+    head: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+
+def index_tables(study) -> list[IndexTable]:
+    """Per analysis of a :class:`experiments.analysis.discovery.Study`: the indices
+    with intervals and the chance share beside them, as ``regsim sensitivity`` prints
+    them (:func:`experiments.analysis.sensitivity.text`)."""
+    from experiments.analysis import sensitivity as sa
+
+    exp, results = study.exp, study.results
+    all_rows = sa.rows(exp, results)
+    out = []
+    for r in results:
+        mine = [row for row in all_rows if row["label"] == r.label]
+        c = r.chance
+        chance = ("n/a (at least 4 trajectories and 3 replications)" if c is None
+                  else sa._ci(c.value, c.low, c.high).strip())
+        never = (f"{r.never:,} deals never reached the day: counted as the scenario's "
+                 "horizon_days" if r.never else "")
+        if r.indices is not None:
+            head = ("parameter", "S1 [95% CI]", "ST [95% CI]", "S1 of all [95% CI]",
+                    "ST of all [95% CI]")
+            rows = [(short_name(row["parameter"]),
+                     *(sa._ci(row[k], row[f"{k}_low"], row[f"{k}_high"]).strip()
+                       for k in ("S1", "ST", "S1_of_all", "ST_of_all"))) for row in mine]
+        else:
+            head = ("parameter", "mu* [95% CI]", "noise floor", "sigma", "mu")
+            rows = [(short_name(row["parameter"]) + (" (stands out)" if row["stands_out"]
+                                                     else ""),
+                     f"{row['mu_star']:.4g} [{row['mu_star_low']:.4g}, "
+                     f"{row['mu_star_high']:.4g}]", f"{row['noise_floor']:.4g}",
+                     f"{row['sigma']:.4g}", f"{row['mu']:.4g}")
+                    for row in sorted(mine, key=lambda x: -x["mu_star"])]
+        out.append(IndexTable(r.label, chance, never, head, rows))
+    return out
+
+
+def index_note(study) -> str:
+    """The size of the study and how to read its tables, in words."""
+    from experiments.analysis import sensitivity as sa
+
+    exp = study.exp
+    k = len(exp.parameters)
+    size = (f"{exp.design.base} base samples × ({k} parameters + 2)"
+            if exp.design_method == "saltelli" else
+            f"{exp.design.trajectories} trajectories × ({k} parameters + 1)")
+    levels = exp.design.levels or 4
+    return (f"{size} = {len(exp.points):,} design points, {exp.replications:,} replications "
+            "each, the same random futures at every point. The chance share is the part of "
+            "the variance no parameter explains, whatever they are set to. "
+            + sa.HOW_TO_READ[exp.design_method].format(delta=levels / (2 * (levels - 1))))
+
+
+def discovery_note(study) -> str:
+    """How the discoveries were made, in words."""
+    exp = study.exp
+    points = ("the A and B rows of each base sample, as the others repeat all but one "
+              "of their coordinates" if exp.design_method == "saltelli"
+              else "each trajectory's first point")
+    return ("PRIM (EMA Workbench) peels the region of the swept assumptions where the "
+            f"outcome is worst, on independent design points ({points}); half of them "
+            "judge the region it found. A region is claimed only when its share of bad "
+            "points is above the share everywhere, intervals over points and futures.")

@@ -18,10 +18,13 @@ from typing import Any
 
 from experiments.analysis.saved import Saved
 from experiments.figures.common import Made
-from experiments.figures.plot import LEAD_FIGURE, figures_for
+from experiments.analysis import discovery
+from experiments.figures.plot import (DISCOVERY_FIGURE, LEAD_FIGURE, SENSITIVITY_FIGURE,
+                                      figures_for)
 from experiments.figures.style import svg_bytes
 from experiments.report.content import (calendar, design_rows, diff_columns, diff_heading,
-                                        diff_hint, facts, headline, no_diff_text,
+                                        diff_hint, discovery_note, facts, headline,
+                                        index_note, index_tables, no_diff_text,
                                         one_variant, provenance, terms_diff, title,
                                         value_text)
 
@@ -181,15 +184,17 @@ def _calendar_html(saved: Saved, point: int) -> str:
             f"<tbody>{body}</tbody></table>")
 
 
-def _design_html(saved: Saved) -> str:
+def _design_html(saved: Saved, study=None) -> str:
     if not saved.parameters:
         return ""
+    shown = ("the sections below analyse them" if study is not None
+             else "the design figures show every point")
     rows = "".join(f"<tr><td><code>{_e(p)}</code></td><td>{_e(c)}</td><td>{_e(v)}</td></tr>"
                    for p, c, v in design_rows(saved))
     return ("<h2>Design</h2><table class=\"design\"><thead><tr><th>parameter</th>"
             f"<th>clause</th><th>values</th></tr></thead><tbody>{rows}</tbody></table>"
             f"<p class=\"note\">{_e(saved.manifest['design']['method'])} design, "
-            f"{len(saved.points)} points; the design figures show every point.</p>")
+            f"{len(saved.points)} points; {shown}.</p>")
 
 
 def _figure_html(m: Made) -> str:
@@ -221,14 +226,52 @@ def _footer_html(saved: Saved) -> str:
             f"<tbody>{items}</tbody></table></footer>")
 
 
+def _study_html(study, made: list[Made]) -> str:
+    """A sensitivity study's two sections: which assumptions drive the outcomes (a table
+    of indices per analysis with the chance share beside, and its figure), and where
+    the variant loses (PRIM's line, trajectory and box per discovery)."""
+    if study is None:
+        return ""
+    parts = ["<section id=\"drivers\"><h2>Which assumptions drive the outcomes "
+             "<span class=\"hint\">(estimate [95% interval])</span></h2>"
+             f"<p class=\"note\">{_e(index_note(study))}</p>"]
+    for i, t in enumerate(index_tables(study), 1):
+        head = "".join(f"<th>{_e(h)}</th>" if j == 0 else f"<th class=\"num\">{_e(h)}</th>"
+                       for j, h in enumerate(t.head))
+        body = "".join("<tr>" + "".join(
+            f"<td>{_breakable(c)}</td>" if j == 0 else f"<td class=\"num\">{_e(c)}</td>"
+            for j, c in enumerate(row)) + "</tr>" for row in t.rows)
+        never = f" {_e(t.never)}." if t.never else ""
+        parts.append(f"<p><b>{_breakable(t.label)}</b>: chance share {_e(t.chance)}."
+                     f"{never}</p><table class=\"indices\"><colgroup><col style=\"width: "
+                     f"28%\">{'<col>' * (len(t.head) - 1)}</colgroup><thead><tr>{head}"
+                     f"</tr></thead><tbody>{body}</tbody></table>")
+        parts.append(_figure_rows([m for m in made
+                                   if m.name.startswith(f"{SENSITIVITY_FIGURE}{i}-")]))
+    parts.append("</section>")
+    if study.found:
+        parts.append("<section id=\"discovery\"><h2>Where the variant loses</h2>"
+                     f"<p class=\"note\">{_e(discovery_note(study))}</p>")
+        for i, f in enumerate(study.found, 1):
+            parts.append(f"<p><b>{_breakable(f.label)}</b>: {_e(f.line)}</p>")
+            parts.append(_figure_rows([m for m in made
+                                       if m.name.startswith(f"{DISCOVERY_FIGURE}{i}-")]))
+        parts.append("</section>")
+    return "".join(parts)
+
+
 def report_html(saved: Saved, point: int = 0, made: list[Made] | None = None) -> str:
-    """The report as one self-contained HTML page (no external file or network)."""
-    made = figures_for(saved, point) if made is None else made
+    """The report as one self-contained HTML page (no external file or network); a
+    sensitivity study's folder adds its two sections (:func:`_study_html`)."""
+    study = discovery.study(saved) if discovery.is_study(saved) else None
+    if made is None:
+        made = figures_for(saved, point) if study is None else figures_for(saved, point, study)
     m = saved.manifest
     # The report leads with the money (who gains what), beside the headline numbers;
     # the terms that differ follow, then every other figure.
     lead = [x for x in made if x.name == LEAD_FIGURE]
-    figures = _figure_rows([x for x in made if x.name != LEAD_FIGURE])
+    figures = _figure_rows([x for x in made if x.name != LEAD_FIGURE and not
+                            x.name.startswith((SENSITIVITY_FIGURE, DISCOVERY_FIGURE))])
     return (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -245,5 +288,5 @@ def report_html(saved: Saved, point: int = 0, made: list[Made] | None = None) ->
         + (f"<section id=\"money\">{_figure_rows(lead)}</section>" if lead else "")
         + f"<section id=\"terms\"><h2>{_e(diff_heading(saved))} <span class=\"hint\">"
         f"({_e(diff_hint(saved))})</span></h2>{_diff_html(saved, point)}</section>"
-        f"{_design_html(saved)}"
+        f"{_design_html(saved, study)}{_study_html(study, made)}"
         f"<section id=\"figures\"><h2>Figures</h2>{figures}</section>{_footer_html(saved)}</main></body></html>\n")

@@ -368,6 +368,7 @@ def sensitivity_cmd(spec_file, workers, dask_address, out_dir, replications, unt
     outcomes and paired differences, with intervals and the chance share. Runs or
     resumes the sweep (results/<name>/), prints a table per outcome and writes
     sensitivity.csv and sensitivity.json beside the shards."""
+    from experiments.analysis import discovery
     from experiments.analysis import sensitivity as sa
     from experiments.execution.files import check_writable
     from experiments.execution.folder import check_folder
@@ -418,7 +419,7 @@ def sensitivity_cmd(spec_file, workers, dask_address, out_dir, replications, unt
                     f"{len(exp.variants)} variants x {exp.replications:,} replications: "
                     f"{report.tasks} tasks ({report.reused} kept, {report.ran} run), "
                     f"{report.deals:,} deals in {report.seconds:.1f} s")
-                table = load_table(out, exp, columns=sa.columns(exp))
+                table = load_table(out, exp, columns=discovery.columns(exp))
                 results = sa.analyse(exp, table)
                 if until_ci is None:
                     break
@@ -450,12 +451,15 @@ def sensitivity_cmd(spec_file, workers, dask_address, out_dir, replications, unt
                     break
     except OSError as exc:
         raise ConfigError(str(out), "", f"{type(exc).__name__}: {exc}") from None
+    found = discovery.find(exp, table)
+    found_json = discovery.to_json(found) if found else None
     table_rows = sa.rows(exp, results)
-    csv_path, json_path = sa.write_tables(out, exp, table_rows)
+    csv_path, json_path = sa.write_tables(out, exp, table_rows, found_json)
     if as_json:
-        click.echo(sa.to_json(exp, table_rows), nl=False)
+        click.echo(sa.to_json(exp, table_rows, found_json), nl=False)
     else:
         click.echo(sa.text(exp, results), nl=False)
+        click.echo(discovery.text(found), nl=False)
     say(f"wrote {out}/ (shards/, manifest.json) and {csv_path.name}, {json_path.name}")
 
 
