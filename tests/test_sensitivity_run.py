@@ -304,3 +304,25 @@ def test_shares_of_a_variance_indistinguishable_from_zero_are_not_printed(tmp_pa
     rows = [line for line in sa.text(exp, [clear]).splitlines()
             if line.strip().startswith("scenario.review.review_prob")]
     assert rows[0].split()[1] != "n/a"
+
+
+def test_the_report_reads_the_indices_as_the_command_prints_them(tmp_path):
+    """The report's index tables follow the command's rules: the cap's words, not the
+    horizon's, and S1 and ST as n/a when the chance share's interval reaches 1."""
+    import dataclasses
+
+    from experiments.analysis.discovery import Study
+    from experiments.report.content import index_tables
+
+    exp = load_spec(spec(tmp_path, TINY + "cap_days = 60\n"))
+    out = tmp_path / "out"
+    sweep(exp, out, InProcess(), progress=False)
+    results = sa.analyse(exp, load_table(out, exp), resamples=200)
+    r = results[0]
+    swamped = dataclasses.replace(r, never=3, chance=dataclasses.replace(
+        r.chance, value=0.995, low=0.97, high=1.0))
+    (table,) = index_tables(Study(exp, [swamped], []))
+    assert table.never.startswith(sa.never_text(exp, 3)) and "60" in table.never
+    assert table.never.endswith(sa.SWAMPED_TEXT[1:])
+    assert all(row[1:3] == ("n/a", "n/a") for row in table.rows), table.rows
+    assert all(row[3] != "n/a" for row in table.rows)

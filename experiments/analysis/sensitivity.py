@@ -348,6 +348,26 @@ def _ci(value: float | None, low: float | None, high: float | None) -> str:
 #: nothing: the shares of that part (S1, ST) are not printed.
 SWAMPED = 0.995
 
+#: What the tables say instead of S1 and ST when the chance share may be everything.
+SWAMPED_TEXT = ("the parameters' share of the variance may be nothing (the chance share's "
+                "interval reaches all of it): S1 and ST, shares of that part, are n/a; "
+                "read the 'of all' columns")
+
+
+def swamped(r: Result) -> bool:
+    """Whether the chance share's interval reaches :data:`SWAMPED`: then the indices
+    relative to the parameters' part (S1, ST) are noise over noise."""
+    return r.chance is not None and r.chance.high >= SWAMPED
+
+
+def index_cells(r: Result, row: dict[str, Any]) -> list[str]:
+    """A Saltelli row's four cells as the tables show them: S1, ST, S1 of all, ST of
+    all, each with its interval; S1 and ST "n/a" when :func:`swamped`."""
+    return ["n/a" if swamped(r) and key in ("S1", "ST")
+            else _ci(row[key], row[f"{key}_low"], row[f"{key}_high"]).strip()
+            for key in ("S1", "ST", "S1_of_all", "ST_of_all")]
+
+
 #: One sentence on how to read each table.
 HOW_TO_READ = {
     "saltelli": ("How to read: S1 is the share of the variance the parameters explain "
@@ -387,15 +407,9 @@ def text(exp: Experiment, results: list[Result]) -> str:
         if exp.design_method == "saltelli":
             head = ["parameter", "S1 [95% CI]", "ST [95% CI]", "S1 of all [95% CI]",
                     "ST of all [95% CI]"]
-            swamped = r.chance is not None and r.chance.high >= SWAMPED
-            if swamped:
-                lines.append("  the parameters' share of the variance may be nothing (the "
-                             "chance share's interval reaches all of it): S1 and ST, "
-                             "shares of that part, are n/a; read the 'of all' columns")
-            cells = [[row["parameter"]] + [
-                "n/a" if swamped and key in ("S1", "ST")
-                else _ci(row[key], row[f"{key}_low"], row[f"{key}_high"])
-                for key in ("S1", "ST", "S1_of_all", "ST_of_all")] for row in mine]
+            if swamped(r):
+                lines.append("  " + SWAMPED_TEXT)
+            cells = [[row["parameter"]] + index_cells(r, row) for row in mine]
             widths = [max(len(x[i]) for x in [head] + cells) for i in range(len(head))]
             for cells_row in [head] + cells:
                 lines.append("  " + "  ".join(x.ljust(w) for x, w in

@@ -334,7 +334,8 @@ class IndexTable:
     Attributes:
         label: What was analysed (a column in a variant, or a paired difference).
         chance: The chance share with its interval, in words.
-        never: Deals whose empty day counted as the horizon, in words (or empty).
+        never: Deals whose day counted as the cap or the horizon, in words, and when
+            S1 and ST are n/a, why (or empty).
         head: The column headings.
         rows: One row of cells per parameter.
     """
@@ -360,14 +361,14 @@ def index_tables(study) -> list[IndexTable]:
         c = r.chance
         chance = ("n/a (at least 4 trajectories and 3 replications)" if c is None
                   else sa._ci(c.value, c.low, c.high).strip())
-        never = (f"{r.never:,} deals never reached the day: counted as the scenario's "
-                 "horizon_days" if r.never else "")
+        never = sa.never_text(exp, r.never) if r.never else ""
+        if r.indices is not None and sa.swamped(r):
+            never = (never + ". " if never else "") + sa.SWAMPED_TEXT[0].upper() + \
+                sa.SWAMPED_TEXT[1:]
         if r.indices is not None:
             head = ("parameter", "S1 [95% CI]", "ST [95% CI]", "S1 of all [95% CI]",
                     "ST of all [95% CI]")
-            rows = [(short_name(row["parameter"]),
-                     *(sa._ci(row[k], row[f"{k}_low"], row[f"{k}_high"]).strip()
-                       for k in ("S1", "ST", "S1_of_all", "ST_of_all"))) for row in mine]
+            rows = [(short_name(row["parameter"]), *sa.index_cells(r, row)) for row in mine]
         else:
             head = ("parameter", "mu* [95% CI]", "noise floor", "sigma", "mu")
             rows = [(short_name(row["parameter"]) + (" (stands out)" if row["stands_out"]
