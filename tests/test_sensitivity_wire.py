@@ -232,7 +232,7 @@ def test_the_report_has_both_sections_with_tables_lines_and_captions(page):
 
 
 def test_the_pdf_prints_the_sections_inside_the_margins(page, tmp_path):
-    from tests.test_report_pdf import margin_ink, pdf_text
+    from test_report_pdf import margin_ink, pdf_text
 
     from experiments.report.pdf import write_pdf
 
