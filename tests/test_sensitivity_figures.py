@@ -218,3 +218,18 @@ def test_every_figure_has_one_sentence():
     for text in CAPTIONS.values():
         assert text.endswith(".") and text.count(". ") == 0, text
         assert "Sobol" not in text and "PRIM" not in text and "Morris" not in text
+
+
+@pytest.mark.parametrize("make", ["sobol", "morris", "trajectory", "box"])
+def test_every_text_lies_inside_the_figure(make, sobol_res, morris_res, discovery):
+    """A long outcome name wraps: no title runs off the figure's right edge (the Morris
+    title 'Which assumptions move ...: Morris screening' once did)."""
+    name = "value_to_investors_usd, nvca-2020 - as written (paired, per future)"
+    fig = {"sobol": lambda: sobol_figure(sobol_res, name),
+           "morris": lambda: morris_figure(morris_res, name),
+           "trajectory": lambda: trajectory_figure(discovery, name),
+           "box": lambda: box_figure(discovery, name)}[make]()
+    renderer = drawn(fig)
+    ink = fig.get_tightbbox(renderer)            # what is drawn, in inches
+    width, _ = fig.get_size_inches()
+    assert ink.x0 >= -0.01 and ink.x1 <= width + 0.01, (ink, width)

@@ -63,6 +63,17 @@ def _wrapped(text: str, width: int = 60) -> str:
     return wrap(text, width)
 
 
+def _fit(fig: Figure, title, text: str, width: int) -> None:
+    """Set ``title``'s text wrapped at ``width`` characters, fewer while it would run
+    off the figure's edge (a long outcome name; the layout is the figure's own)."""
+    for w in range(width, 19, -4):
+        title.set_text(_wrapped(text, w))
+        fig.draw_without_rendering()
+        box = title.get_window_extent()
+        if box.x1 <= fig.bbox.x1 and box.x0 >= fig.bbox.x0:
+            return
+
+
 def _num(v: float, span: float) -> str:
     """A limit to a thousandth of its parameter's range: 0, 0.043, 14, 2,500."""
     digits = max(0, int(round(3 - np.log10(span)))) if span > 0 else 3
@@ -119,9 +130,9 @@ def sobol_figure(res: SobolIndices, outcome: str = "the outcome") -> Figure:
         fig.legend(loc="outside lower center", ncols=2, fontsize=8.5)
         # over the whole figure, not the axes: beside long names a title as wide as
         # the axes would squeeze the bars
-        fig.suptitle(_wrapped(f"What drives {outcome}: Sobol' indices, "
-                              f"{res.base:,} base samples x {res.replications:,} deals",
-                              72), x=0.02, ha="left", fontsize=11.5, fontweight="bold")
+        title = fig.suptitle("", x=0.02, ha="left", fontsize=11.5, fontweight="bold")
+        _fit(fig, title, f"What drives {outcome}: Sobol' indices, {res.base:,} base "
+             f"samples x {res.replications:,} deals", 72)
     return fig
 
 
@@ -162,9 +173,9 @@ def morris_figure(res: MorrisEffects, outcome: str = "the outcome") -> Figure:
             Line2D([], [], marker="o", ls="none", color=FIRST, mfc="white",
                    label="not shown to matter")], loc="outside lower center", ncols=3,
             fontsize=8.5)
-        ax.set_title(_wrapped(f"Which assumptions move {outcome}: Morris screening "
-                              f"({res.level:.0%} intervals)", 56), loc="left",
-                     fontsize=11.5)
+        title = ax.set_title("", loc="left", fontsize=11.5)
+        _fit(fig, title, f"Which assumptions move {outcome}: Morris screening "
+             f"({res.level:.0%} intervals)", 56)
     return fig
 
 
@@ -232,9 +243,9 @@ def trajectory_figure(d: Discovery, outcome: str = "the outcome") -> Figure:
         ax.set_xlabel("coverage: share of all bad cases inside", fontsize=10)
         ax.set_ylabel("density: share bad inside", fontsize=10)
         fig.legend(loc="outside lower center", fontsize=8.5, ncols=3)
-        ax.set_title(_wrapped(f"Where {outcome} is {d.target}: PRIM's peeling "
-                              f"({d.points:,} points, {d.replications:,} deals each)", 56),
-                     loc="left", fontsize=11.5)
+        title = ax.set_title("", loc="left", fontsize=11.5)
+        _fit(fig, title, f"Where {outcome} is {d.target}: PRIM's peeling "
+             f"({d.points:,} points, {d.replications:,} deals each)", 56)
     return fig
 
 
@@ -273,6 +284,6 @@ def box_figure(d: Discovery, outcome: str = "the outcome") -> Figure:
         ax.set_xlabel("each assumption's swept range, low to high", fontsize=10)
         verdict = (f"{d.density.value:.0%} bad inside vs {d.base_rate.value:.0%} anywhere"
                    if d.claimed else "not claimed: no denser than anywhere")
-        ax.set_title(_wrapped(f"Where {outcome} is {d.target} ({verdict})", 56),
-                     loc="left", fontsize=11.5)
+        title = ax.set_title("", loc="left", fontsize=11.5)
+        _fit(fig, title, f"Where {outcome} is {d.target} ({verdict})", 56)
     return fig
