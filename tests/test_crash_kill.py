@@ -110,7 +110,9 @@ def workers(main: int) -> list[int]:
     return []
 
 
-def assert_nothing_left(sid: int, within: float = 10.0) -> None:
+def assert_nothing_left(sid: int, within: float = 30.0) -> None:
+    # 30 s: on two loaded cores a process killed by its parent's death has been seen
+    # to linger past 10 s (issue 16's closing note); one that lives 30 s is a leak.
     deadline = time.monotonic() + within
     while session(sid) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -226,7 +228,9 @@ def test_workers_that_keep_dying_end_the_sweep_in_one_line(spec, tmp_path):
         time.sleep(0.02)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2, err
-    [line] = err.strip().splitlines()
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err                 # the whole stderr when it is not one line
+    [line] = lines
     assert line == (f"regsim: error: {out}: a worker died 4 times (killed, or out of "
                     "memory?); finished shards are kept: rerun to resume")
     assert_nothing_left(proc.pid)
