@@ -20,7 +20,7 @@ from experiments.analysis.compare import compare
 
 from sim.read.headline import OUTCOMES
 from experiments.analysis.saved import Saved, short_name
-from experiments.analysis.tables import fmt
+from experiments.analysis.tables import fmt, verdict
 from sim.core import dates
 from sim.core.config import as_dict
 from sim.law.terms import clause_of, load_terms, term_names
@@ -277,7 +277,7 @@ def headline(saved: Saved, point: int = 0) -> list[tuple[str, str, dict[str, Cel
                 sig = bool(not math.isnan(lo) and not math.isnan(hi) and (lo > 0 or hi < 0))
                 cell = Cell(cell.estimate, cell.interval, _delta(r["diff"], o.unit),
                             _ci(lo, hi, o.unit, True), sig,
-                            o.verdict(r["diff"]) if sig else "")
+                            verdict(o, r["diff"], lo, hi))
             cells[r["variant"]] = cell
         out.append((o.label.replace(" -> ", " → "), o.clause, cells))
     return out
